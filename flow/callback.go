@@ -1,0 +1,308 @@
+package flow
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// DefaultWait bounds the wait for the callback.
+const DefaultWait = 5 * time.Minute
+
+// NewState returns a fresh OAuth state: 256 bits from crypto/rand.
+func NewState() Secret {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return Secret(base64.RawURLEncoding.EncodeToString(b))
+}
+
+// CallbackResult is what a valid callback carried: a code, or the
+// provider's error.
+type CallbackResult struct {
+	Code Secret
+	Err  *AuthError
+}
+
+// LoopbackCallback reports whether a callback URL names this machine's
+// loopback interface, where a local listener can receive it.
+func LoopbackCallback(raw string) bool {
+	_, _, err := loopbackAddr(raw)
+	return err == nil
+}
+
+// loopbackAddr returns the address to bind and the path to serve for a
+// loopback callback URL.
+func loopbackAddr(raw string) (addr, path string, err error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", "", fmt.Errorf("the callback URL is not a URL: %w", err)
+	}
+	if u.Scheme != "http" {
+		return "", "", fmt.Errorf("the callback URL %q is not plain http, so no local listener can receive it", Sanitize(raw, 200))
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		host = "127.0.0.1"
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return "", "", fmt.Errorf("the callback URL %q does not name a loopback address (127.0.0.1, [::1] or localhost)", Sanitize(raw, 200))
+	}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return "", "", fmt.Errorf("the callback URL's port %q is not a port number", Sanitize(port, 10))
+	}
+	path = u.Path
+	if path == "" {
+		path = "/"
+	}
+	return net.JoinHostPort(host, port), path, nil
+}
+
+// Listener is a one-shot HTTP server on the callback URL's loopback address.
+// It is listening from the moment Listen returns, so the browser can be
+// opened right after.
+type Listener struct {
+	// URL is the callback URL, with the port filled in when it was 0.
+	URL string
+	// Addr is the bound address, e.g. 127.0.0.1:8750.
+	Addr string
+
+	state  Secret
+	path   string
+	srv    *http.Server
+	done   chan CallbackResult
+	once   sync.Once
+	closed sync.Once
+	log    *slog.Logger
+}
+
+// Listen binds the callback URL's loopback address. A port of 0 picks a free
+// port, reflected in the listener's URL.
+func Listen(callbackURL string, state Secret, log *slog.Logger) (*Listener, error) {
+	addr, path, err := loopbackAddr(callbackURL)
+	if err != nil {
+		return nil, err
+	}
+	if len(state.Reveal()) < 22 {
+		return nil, errors.New("the OAuth state is too short (need 128 bits)")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, fmt.Errorf("the callback port %s is already in use (another connectwiz, or another program?); stop it, or pick another port in the callback URL — it must match the redirect URI registered with the provider", addr)
+		}
+		return nil, fmt.Errorf("cannot listen on %s for the callback: %w", addr, err)
+	}
+	u, _ := url.Parse(callbackURL)
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	u.Host = net.JoinHostPort(u.Hostname(), port)
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	l := &Listener{
+		URL:   u.String(),
+		Addr:  ln.Addr().String(),
+		state: state,
+		path:  path,
+		done:  make(chan CallbackResult, 1),
+		log:   log,
+	}
+	l.srv = &http.Server{
+		Handler:           l,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       10 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	go func() { _ = l.srv.Serve(ln) }()
+	log.Info("callback listening", "addr", l.Addr, "path", path)
+	return l, nil
+}
+
+// Done delivers the one valid callback.
+func (l *Listener) Done() <-chan CallbackResult { return l.done }
+
+// Wait waits for the callback, the timeout or ctx, then closes the
+// listener. It returns the code, an *AuthError, ErrTimeout or ctx's error.
+func (l *Listener) Wait(ctx context.Context, timeout time.Duration) (Secret, error) {
+	defer l.Close()
+	if timeout <= 0 {
+		timeout = DefaultWait
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case r := <-l.done:
+		if r.Err != nil {
+			return "", r.Err
+		}
+		return r.Code, nil
+	case <-t.C:
+		l.log.Info("callback wait timed out", "after", timeout.String())
+		return "", ErrTimeout
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// Close stops the listener, letting a response in flight finish.
+func (l *Listener) Close() {
+	l.closed.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if err := l.srv.Shutdown(ctx); err != nil {
+			_ = l.srv.Close()
+		}
+		l.log.Info("callback listener closed", "addr", l.Addr)
+	})
+}
+
+const (
+	pageDone     = "Authorization received. You can close this tab and return to the terminal."
+	pageError    = "The provider reported an error. Return to the terminal for details."
+	pageRejected = "This request was not accepted."
+)
+
+func writePage(w http.ResponseWriter, status int, text string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", "default-src 'none'")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, "<!doctype html><meta charset=utf-8><title>connectwiz</title><p>%s</p>\n", text)
+}
+
+func (l *Listener) reject(w http.ResponseWriter, status int, why string) {
+	l.log.Info("callback rejected", "status", status, "why", why)
+	text := pageRejected
+	if status == http.StatusNotFound {
+		text = "Not found."
+	}
+	writePage(w, status, text)
+}
+
+// ServeHTTP implements http.Handler.
+func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !loopbackHost(r.Host) {
+		l.reject(w, http.StatusBadRequest, "foreign Host header")
+		return
+	}
+	if r.URL.Path != l.path {
+		l.reject(w, http.StatusNotFound, "other path")
+		return
+	}
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		l.reject(w, http.StatusMethodNotAllowed, "method "+Sanitize(r.Method, 10))
+		return
+	}
+	res, why := l.check(r.URL.RawQuery)
+	if why != "" {
+		l.reject(w, http.StatusBadRequest, why)
+		return
+	}
+	delivered := false
+	l.once.Do(func() {
+		l.done <- res
+		delivered = true
+	})
+	if !delivered {
+		l.reject(w, http.StatusBadRequest, "callback already received")
+		return
+	}
+	if res.Err != nil {
+		l.log.Info("callback accepted", "outcome", "provider error", "error", Sanitize(res.Err.Code, 60))
+		writePage(w, http.StatusOK, pageError)
+		return
+	}
+	l.log.Info("callback accepted", "outcome", "code")
+	writePage(w, http.StatusOK, pageDone)
+}
+
+// check validates a callback query; why says what is wrong with it.
+func (l *Listener) check(rawQuery string) (res CallbackResult, why string) {
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return res, "malformed query"
+	}
+	if why := checkState(q, l.state); why != "" {
+		return res, why
+	}
+	return resultFrom(q)
+}
+
+// checkState demands exactly one state, equal to want (constant time).
+func checkState(q url.Values, want Secret) string {
+	got, ok := q["state"]
+	switch {
+	case !ok || len(got) == 0:
+		return "missing state"
+	case len(got) > 1:
+		return "duplicated state"
+	case subtle.ConstantTimeCompare([]byte(got[0]), []byte(want.Reveal())) != 1:
+		return "wrong state"
+	}
+	return ""
+}
+
+// resultFrom takes the code or error from a state-checked query.
+func resultFrom(q url.Values) (CallbackResult, string) {
+	codes, errs := q["code"], q["error"]
+	switch {
+	case len(errs) == 1 && len(codes) == 0 && errs[0] != "":
+		desc := q.Get("error_description")
+		return CallbackResult{Err: &AuthError{Code: Sanitize(errs[0], 60), Description: Sanitize(desc, 300)}}, ""
+	case len(codes) == 1 && len(errs) == 0 && validCode(codes[0]):
+		return CallbackResult{Code: Secret(codes[0])}, ""
+	case len(codes) > 1 || len(errs) > 1:
+		return CallbackResult{}, "duplicated code or error"
+	case len(codes) == 1 && len(errs) == 1:
+		return CallbackResult{}, "both code and error"
+	}
+	return CallbackResult{}, "no valid code or error"
+}
+
+func validCode(c string) bool {
+	if c == "" || len(c) > 4096 {
+		return false
+	}
+	for _, r := range c {
+		if r <= ' ' || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func loopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

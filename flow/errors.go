@@ -1,0 +1,207 @@
+package flow
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// APIError is an error answer from the platform.
+type APIError struct {
+	// Op names the call, e.g. "create the instance".
+	Op              string
+	Status          int
+	Message         string
+	RequestID       string
+	ProviderMessage string
+	// Missing lists the configuration entries a 400 said are missing.
+	Missing []string
+	// Excerpt is a short, sanitized piece of a body that was not the
+	// platform's JSON error.
+	Excerpt string
+}
+
+// Error implements error.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "could not %s: the platform answered %d %s", e.Op, e.Status, http.StatusText(e.Status))
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	if e.ProviderMessage != "" {
+		fmt.Fprintf(&b, " (provider: %s)", e.ProviderMessage)
+	}
+	if e.Excerpt != "" {
+		fmt.Fprintf(&b, " (body: %q)", e.Excerpt)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " [request %s]", e.RequestID)
+	}
+	if h := e.Hint(); h != "" {
+		b.WriteString(" — ")
+		b.WriteString(h)
+	}
+	return b.String()
+}
+
+// Hint says what the user can do about the error.
+func (e *APIError) Hint() string {
+	switch {
+	case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
+		return "the platform refused the User or Organization secret; check both"
+	case e.Status == http.StatusNotFound:
+		return "check the platform URL and the connector key"
+	case len(e.Missing) > 0:
+		return "give the missing configuration entries (--config KEY=VALUE)"
+	case e.Status == http.StatusTooManyRequests:
+		return "the platform is rate limiting; wait a little and try again"
+	case e.Status >= 500:
+		return "the platform had a problem; try again later"
+	case e.Status == http.StatusBadRequest && e.ProviderMessage != "":
+		return "the provider refused the authorization; authorize again"
+	}
+	return ""
+}
+
+// Unauthorized reports whether the platform refused the User or
+// Organization secret.
+func (e *APIError) Unauthorized() bool {
+	return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden
+}
+
+// AsAPIError returns the *APIError in err's chain, if any.
+func AsAPIError(err error) (*APIError, bool) {
+	var e *APIError
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+const excerptLen = 120
+
+// decodeAPIError builds the error for a non-2xx answer.
+func decodeAPIError(op string, status int, body []byte) *APIError {
+	e := &APIError{Op: op, Status: status}
+	var w apiErrorBody
+	if err := json.Unmarshal(body, &w); err == nil && (w.Message != "" || w.RequestID != "" || w.ProviderMessage != "") {
+		e.Message = Sanitize(w.Message, 500)
+		e.RequestID = Sanitize(w.RequestID, 100)
+		e.ProviderMessage = Sanitize(w.ProviderMessage, 500)
+		if status == http.StatusBadRequest {
+			e.Missing = MissingConfig(w.Message)
+		}
+		return e
+	}
+	e.Excerpt = Excerpt(body)
+	return e
+}
+
+var (
+	tagRe       = regexp.MustCompile(`<[^>]*>`)
+	dottedKeyRe = regexp.MustCompile(`[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z][A-Za-z0-9_-]*)+`)
+	configHint  = regexp.MustCompile(`(?i)config|missing|required|entr`)
+)
+
+// Excerpt returns a short, printable piece of a body: markup stripped,
+// control characters dropped, white space folded.
+func Excerpt(body []byte) string {
+	s := string(body)
+	if len(s) > 4096 {
+		s = s[:4096]
+	}
+	s = tagRe.ReplaceAllString(s, " ")
+	return Sanitize(s, excerptLen)
+}
+
+// Sanitize makes text from the network safe to print: valid UTF-8, no
+// control or escape characters, white space folded, at most n runes.
+func Sanitize(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	var b strings.Builder
+	space := false
+	count := 0
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if !unicode.IsPrint(r) {
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			count++
+			space = false
+		}
+		if count >= n {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+		count++
+	}
+	return b.String()
+}
+
+// MissingConfig extracts the dotted configuration keys (such as
+// onedrivebusiness.site.address) that an error message names, whatever its
+// wording. It returns nil when the message does not speak of configuration.
+func MissingConfig(msg string) []string {
+	if !configHint.MatchString(msg) {
+		return nil
+	}
+	var keys []string
+	seen := map[string]bool{}
+	for _, k := range dottedKeyRe.FindAllString(msg, -1) {
+		k = strings.TrimRight(k, ".-_")
+		if seen[k] || !looksLikeConfigKey(k) {
+			continue
+		}
+		seen[k] = true
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+func looksLikeConfigKey(k string) bool {
+	parts := strings.Split(k, ".")
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if len(p) < 2 {
+			return false // "e.g", "i.e"
+		}
+	}
+	switch strings.ToLower(parts[len(parts)-1]) {
+	case "com", "net", "org", "io", "html", "json":
+		return false // a host name or a file, not a key
+	}
+	return true
+}
+
+// AuthError is the provider's refusal, delivered on the callback as
+// error= (and maybe error_description=).
+type AuthError struct {
+	Code        string
+	Description string
+}
+
+// Error implements error.
+func (e *AuthError) Error() string {
+	what := "the provider returned an error"
+	if e.Code == "access_denied" {
+		what = "access was denied at the provider"
+	}
+	msg := fmt.Sprintf("%s (%s)", what, Sanitize(e.Code, 60))
+	if e.Description != "" {
+		msg += ": " + Sanitize(e.Description, 200)
+	}
+	return msg + " — authorize again to retry"
+}
+
+// ErrTimeout is returned when the callback did not arrive in time.
+var ErrTimeout = errors.New("timed out waiting for the browser to come back to the callback URL")

@@ -1,0 +1,125 @@
+package flow
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// HeadlessOptions are the inputs of a headless create.
+type HeadlessOptions struct {
+	Creds Credentials
+	Name  string
+	Tags  []string
+	Extra map[string]string
+	// Wait bounds the wait for the callback (DefaultWait when zero).
+	Wait      time.Duration
+	NoBrowser bool
+	// Code, when set, skips the browser: it is used as the authorization code.
+	Code     Secret
+	Replace  bool
+	Insecure bool
+	// Stdin supplies a pasted redirect when the callback URL is not loopback.
+	Stdin io.Reader
+	// Status receives what the user is told along the way (stderr).
+	Status io.Writer
+	Log    *slog.Logger
+}
+
+// ErrNameTaken is returned when the instance name already exists locally.
+var ErrNameTaken = errors.New("name already taken")
+
+// Headless runs the whole create without a terminal UI: authorize (browser
+// and loopback callback, or a pasted redirect), create, store the token.
+func Headless(ctx context.Context, c *Client, k Keeper, b Opener, o HeadlessOptions) (Created, error) {
+	if _, err := k.Find(o.Name, c.BaseURL); err == nil && !o.Replace {
+		return Created{}, fmt.Errorf("%w: an instance named %q already exists for %s; choose another --name, or pass --replace", ErrNameTaken, o.Name, c.BaseURL)
+	} else if err != nil && !errors.Is(err, keystore.ErrUnknown) {
+		return Created{}, err
+	}
+	code := o.Code
+	callback := o.Creds.CallbackURL
+	if code.IsZero() {
+		var err error
+		code, callback, err = authorizeHeadless(ctx, c, b, o)
+		if err != nil {
+			return Created{}, err
+		}
+	}
+	return CreateAndSave(ctx, c, k, InstanceRequest{
+		Connector:    o.Creds.Connector,
+		Code:         code,
+		ClientID:     o.Creds.ClientID,
+		ClientSecret: o.Creds.ClientSecret,
+		CallbackURL:  callback,
+		Extra:        o.Extra,
+		Tags:         o.Tags,
+		Name:         o.Name,
+	}, o.Insecure)
+}
+
+func authorizeHeadless(ctx context.Context, c *Client, b Opener, o HeadlessOptions) (Secret, string, error) {
+	a, err := Authorize(ctx, c, o.Creds, o.Log)
+	if err != nil {
+		return "", "", err
+	}
+	defer a.Close()
+	fmt.Fprintf(o.Status, "Open this URL in a browser to authorize connectwiz:\n\n  %s\n\n", a.URL)
+	if !o.NoBrowser && b != nil {
+		if err := b.Open(a.URL); err != nil {
+			fmt.Fprintf(o.Status, "Could not open a browser (%v).\nOpen the URL above yourself.\n", err)
+		}
+	}
+	if a.Listener == nil {
+		fmt.Fprintf(o.Status, "The callback URL %s is not on this machine.\nAfter approving, paste the URL the browser was sent to (or the code) and press Enter:\n", a.CallbackURL)
+		code, err := readPasted(ctx, o.Stdin, a.State)
+		return code, a.CallbackURL, err
+	}
+	wait := o.Wait
+	if wait <= 0 {
+		wait = DefaultWait
+	}
+	fmt.Fprintf(o.Status, "Waiting for the browser to come back to %s (up to %s; ctrl+c to stop)…\n", a.CallbackURL, wait)
+	code, err := a.Listener.Wait(ctx, wait)
+	if errors.Is(err, ErrTimeout) {
+		return "", "", fmt.Errorf("%w after %s; run again (a longer --timeout?), or authorize and pass the code with --code", ErrTimeout, wait)
+	}
+	return code, a.CallbackURL, err
+}
+
+func readPasted(ctx context.Context, in io.Reader, state Secret) (Secret, error) {
+	if in == nil {
+		return "", errors.New("the callback URL is not loopback and there is no input to paste the redirect into; pass the code with --code")
+	}
+	lines := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 0, 16<<10), 16<<10)
+		for sc.Scan() {
+			if sc.Text() != "" {
+				lines <- sc.Text()
+				return
+			}
+		}
+		errc <- errors.New("input ended before a redirect URL or code was pasted")
+	}()
+	select {
+	case line := <-lines:
+		p, err := ParsePasted(line, state)
+		if err != nil {
+			return "", err
+		}
+		return p.Code, nil
+	case err := <-errc:
+		return "", err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}

@@ -1,0 +1,150 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+var consentPage = template.Must(template.New("consent").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sandbox provider — authorize</title></head>
+<body>
+<h1>Sandbox provider</h1>
+<p>The application <strong>{{.ClientID}}</strong> asks to access your sandbox files.</p>
+<form method="post" action="/oauth/consent">
+<input type="hidden" name="client_id" value="{{.ClientID}}">
+<input type="hidden" name="redirect_uri" value="{{.RedirectURI}}">
+<input type="hidden" name="state" value="{{.State}}">
+<button type="submit" name="decision" value="approve">Approve</button>
+<button type="submit" name="decision" value="deny">Deny</button>
+</form>
+</body></html>
+`))
+
+func (s *Server) page(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, "<!doctype html><title>Sandbox provider</title><p>%s</p>\n", template.HTMLEscapeString(msg))
+}
+
+// checkClient validates the client and redirect URI of an authorization.
+func (s *Server) checkClient(v url.Values) string {
+	switch {
+	case v.Get("client_id") != s.opts.ClientID:
+		return "Unknown client_id: this application is not registered with the sandbox provider."
+	case !validRedirect(v.Get("redirect_uri")):
+		return "The redirect_uri must be an absolute http(s) URL."
+	}
+	return ""
+}
+
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("response_type") != "code" {
+		s.page(w, http.StatusBadRequest, "Only response_type=code is supported.")
+		return
+	}
+	if msg := s.checkClient(q); msg != "" {
+		s.page(w, http.StatusBadRequest, msg)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = consentPage.Execute(w, map[string]string{
+		"ClientID":    q.Get("client_id"),
+		"RedirectURI": q.Get("redirect_uri"),
+		"State":       q.Get("state"),
+	})
+}
+
+func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.page(w, http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	f := r.PostForm
+	if msg := s.checkClient(f); msg != "" {
+		s.page(w, http.StatusBadRequest, msg)
+		return
+	}
+	target, _ := url.Parse(f.Get("redirect_uri"))
+	q := target.Query()
+	switch f.Get("decision") {
+	case "approve":
+		code := random(18, base64URL)
+		s.mu.Lock()
+		s.codes[code] = grant{clientID: f.Get("client_id"), redirectURI: f.Get("redirect_uri"), expires: time.Now().Add(CodeLifetime)}
+		s.mu.Unlock()
+		q.Set("code", code)
+	case "deny":
+		q.Set("error", "access_denied")
+		q.Set("error_description", "The user denied access to the application.")
+	default:
+		s.page(w, http.StatusBadRequest, "Choose Approve or Deny.")
+		return
+	}
+	if st := f.Get("state"); st != "" {
+		q.Set("state", st)
+	}
+	target.RawQuery = q.Encode()
+	http.Redirect(w, r, target.String(), http.StatusSeeOther)
+}
+
+var hiddenRe = regexp.MustCompile(`<input type="hidden" name="([a-z_]+)" value="([^"]*)">`)
+
+// Consent plays the user at the sandbox's consent page, exactly as a browser
+// would: it loads oauthURL, submits Approve (or Deny), and follows the
+// redirect to the callback URL. It returns once the callback has answered.
+func Consent(ctx context.Context, oauthURL string, approve bool) error {
+	hc := &http.Client{Timeout: 30 * time.Second}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, oauthURL, nil)
+	if err != nil {
+		return fmt.Errorf("bad authorize URL: %w", err)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("loading the consent page: %w", err)
+	}
+	page, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("the consent page answered %s", resp.Status)
+	}
+	form := url.Values{}
+	for _, m := range hiddenRe.FindAllStringSubmatch(string(page), -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	if form.Get("redirect_uri") == "" {
+		return errors.New("the consent page has no form to submit")
+	}
+	form.Set("decision", "deny")
+	if approve {
+		form.Set("decision", "approve")
+	}
+	action, _ := url.Parse(oauthURL)
+	action.Path, action.RawQuery = "/oauth/consent", ""
+	req, err = http.NewRequestWithContext(ctx, http.MethodPost, action.String(), strings.NewReader(form.Encode()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err = hc.Do(req) // follows the 303 to the callback URL
+	if err != nil {
+		return fmt.Errorf("submitting the consent form or following its redirect: %w", err)
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("the callback answered %s", resp.Status)
+	}
+	return nil
+}

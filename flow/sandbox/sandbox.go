@@ -1,0 +1,230 @@
+// Package sandbox is an in-process stand-in for the platform and its OAuth
+// provider: a real HTTP server that behaves like both, so the whole flow
+// runs with no account and no network.
+package sandbox
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectwiz/connectwiz/flow"
+)
+
+// APIPath is where the sandbox serves the platform's API.
+const APIPath = "/" + flow.WireConnectors + "/api-v2"
+
+// The sandbox's default credentials. They are public: the sandbox guards
+// nothing.
+const (
+	DefaultUserSecret   = "sandbox-user-secret"
+	DefaultOrgSecret    = "sandbox-org-secret"
+	DefaultClientID     = "sandbox-client-id"
+	DefaultClientSecret = "sandbox-client-secret"
+	DefaultAddr         = "127.0.0.1:8751"
+)
+
+// CodeLifetime is how long an authorization code is valid.
+const CodeLifetime = 10 * time.Minute
+
+// Options configure a sandbox.
+type Options struct {
+	UserSecret, OrgSecret  string
+	ClientID, ClientSecret string
+	// RequireConfig lists configuration entries a create must carry besides
+	// the OAuth ones.
+	RequireConfig []string
+	// CreateDelay delays every create's answer.
+	CreateDelay time.Duration
+	// FailCreate makes the first N creates answer 502 and create nothing.
+	FailCreate int
+	// DropCreate creates the instance, then closes the connection unanswered.
+	DropCreate bool
+}
+
+func (o *Options) defaults() {
+	if o.UserSecret == "" {
+		o.UserSecret = DefaultUserSecret
+	}
+	if o.OrgSecret == "" {
+		o.OrgSecret = DefaultOrgSecret
+	}
+	if o.ClientID == "" {
+		o.ClientID = DefaultClientID
+	}
+	if o.ClientSecret == "" {
+		o.ClientSecret = DefaultClientSecret
+	}
+}
+
+// connectors the sandbox knows: key → display name.
+var connectors = map[string]string{
+	flow.DefaultConnector: "OneDrive for Business Beta",
+	"box":                 "Box",
+	"dropbox":             "Dropbox",
+	"googledrive":         "Google Drive",
+}
+
+type grant struct {
+	clientID, redirectURI string
+	expires               time.Time
+}
+
+// Instance is an instance the sandbox holds.
+type Instance struct {
+	ID        int64
+	Name      string
+	Connector string
+	Token     string
+	Tags      []string
+	Config    map[string]string
+	Created   time.Time
+}
+
+// Server is the sandbox; it implements http.Handler.
+type Server struct {
+	opts      Options
+	mux       *http.ServeMux
+	mu        sync.Mutex
+	codes     map[string]grant
+	instances map[int64]*Instance
+	nextID    int64
+	failLeft  int
+	reqSeq    int64
+}
+
+// New returns a sandbox with the given options.
+func New(opts Options) *Server {
+	opts.defaults()
+	s := &Server{
+		opts:      opts,
+		mux:       http.NewServeMux(),
+		codes:     map[string]grant{},
+		instances: map[int64]*Instance{},
+		nextID:    time.Now().UnixMilli() % 1e10, // ids differ across sandbox runs, like a real platform's
+		failLeft:  opts.FailCreate,
+	}
+	s.mux.HandleFunc("GET "+APIPath+"/"+flow.WireConnectors+"/{key}/oauth/url", s.authURL)
+	s.mux.HandleFunc("POST "+APIPath+"/instances", s.create)
+	s.mux.HandleFunc("GET "+APIPath+"/instances", s.list)
+	s.mux.HandleFunc("GET "+APIPath+"/instances/{id}", s.get)
+	s.mux.HandleFunc("DELETE "+APIPath+"/instances/{id}", s.remove)
+	s.mux.HandleFunc("GET /oauth/authorize", s.authorize)
+	s.mux.HandleFunc("POST /oauth/consent", s.consent)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path, "")
+	})
+	return s
+}
+
+// Options returns the options the sandbox runs with.
+func (s *Server) Options() Options { return s.opts }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Instances returns a copy of the instances the sandbox holds, by id.
+func (s *Server) Instances() []Instance {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Instance, 0, len(s.instances))
+	for _, in := range s.instances {
+		out = append(out, *in)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+func (s *Server) requestID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reqSeq++
+	return fmt.Sprintf("sandbox-%06d", s.reqSeq)
+}
+
+func (s *Server) fail(w http.ResponseWriter, status int, msg, provider string) {
+	body := map[string]string{"requestId": s.requestID(), "message": msg}
+	if provider != "" {
+		body["providerMessage"] = provider
+	}
+	writeJSON(w, status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func random(n int, enc *base64.Encoding) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return enc.EncodeToString(b)
+}
+
+func (s *Server) authURL(w http.ResponseWriter, r *http.Request) {
+	key := r.PathValue("key")
+	if _, ok := connectors[key]; !ok {
+		s.fail(w, http.StatusNotFound, fmt.Sprintf("No %s found with key '%s'", flow.WireConnector, key), "")
+		return
+	}
+	q := r.URL.Query()
+	cb := q.Get("callbackUrl")
+	if u, err := url.Parse(cb); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		s.fail(w, http.StatusBadRequest, "callbackUrl must be an absolute http(s) URL", "")
+		return
+	}
+	if q.Get("apiKey") != s.opts.ClientID || q.Get("apiSecret") != s.opts.ClientSecret {
+		s.fail(w, http.StatusBadRequest, "The OAuth client id or secret (apiKey, apiSecret) is not registered with the provider", "invalid_client")
+		return
+	}
+	au := url.URL{Scheme: "http", Host: r.Host, Path: "/oauth/authorize"}
+	aq := url.Values{}
+	aq.Set("response_type", "code")
+	aq.Set("client_id", q.Get("apiKey"))
+	aq.Set("redirect_uri", cb)
+	aq.Set("state", q.Get("state"))
+	au.RawQuery = aq.Encode()
+	writeJSON(w, http.StatusOK, map[string]string{"oauthUrl": au.String(), flow.WireConnector: key})
+}
+
+func (s *Server) listenURL(r *http.Request) string { return "http://" + r.Host + APIPath }
+
+// Start serves a sandbox on addr (port 0 picks one) until Close.
+func Start(addr string, opts Options) (*Running, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot start the sandbox on %s: %w", addr, err)
+	}
+	s := New(opts)
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return &Running{Server: s, BaseURL: "http://" + ln.Addr().String() + APIPath, srv: srv}, nil
+}
+
+// Running is a sandbox serving on a loopback port.
+type Running struct {
+	*Server
+	// BaseURL is the platform API root to give connectwiz.
+	BaseURL string
+	srv     *http.Server
+}
+
+// Close stops the sandbox.
+func (r *Running) Close() error { return r.srv.Close() }
+
+func parseID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	return id, err == nil
+}
+
+var base64URL = base64.RawURLEncoding

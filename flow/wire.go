@@ -1,0 +1,197 @@
+package flow
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The platform's wire spellings for its connector resource. They live here
+// and nowhere else; everywhere else the code says "connector".
+const (
+	WireConnector  = "your_mom"
+	WireConnectors = "your_moms"
+)
+
+// Configuration keys the platform requires for an OAuth connector.
+const (
+	ConfigClientID     = "oauth.api.key"
+	ConfigClientSecret = "oauth.api.secret"
+	ConfigCallbackURL  = "oauth.callback.url"
+)
+
+// Defaults from the platform's documentation.
+const (
+	DefaultBaseURL     = "https://api.cloud-" + WireConnectors + ".com/" + WireConnectors + "/api-v2"
+	DefaultConnector   = "onedrivebusiness"
+	DefaultCallbackURL = "http://127.0.0.1:8750/callback"
+)
+
+// Credentials are what the platform and the OAuth provider need to know who
+// is asking: the platform's User and Organization secrets and the OAuth
+// client registered with the provider.
+type Credentials struct {
+	BaseURL      string
+	UserSecret   Secret
+	OrgSecret    Secret
+	Connector    string
+	ClientID     string
+	ClientSecret Secret
+	CallbackURL  string
+}
+
+// InstanceRequest is the instance about to be created.
+type InstanceRequest struct {
+	Connector    string
+	Code         Secret
+	ClientID     string
+	ClientSecret Secret
+	CallbackURL  string
+	// Extra holds additional configuration entries (key → value).
+	Extra map[string]string
+	Tags  []string
+	Name  string
+}
+
+// ConfigKeys lists the configuration keys the request sends, sorted.
+func (r InstanceRequest) ConfigKeys() []string {
+	keys := []string{ConfigClientID, ConfigClientSecret, ConfigCallbackURL}
+	for k := range r.Extra {
+		if k != ConfigClientID && k != ConfigClientSecret && k != ConfigCallbackURL {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// wireBody is the JSON body of POST /instances, exactly the seed's shape.
+func (r InstanceRequest) wireBody() ([]byte, error) {
+	conf := map[string]string{}
+	for k, v := range r.Extra {
+		conf[k] = v
+	}
+	conf[ConfigClientID] = r.ClientID
+	conf[ConfigClientSecret] = r.ClientSecret.Reveal()
+	conf[ConfigCallbackURL] = r.CallbackURL
+	tags := r.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	return json.Marshal(map[string]any{
+		WireConnector:   map[string]string{"key": r.Connector},
+		"providerData":  map[string]string{"code": r.Code.Reveal()},
+		"configuration": conf,
+		"tags":          tags,
+		"name":          r.Name,
+	})
+}
+
+// ID is an instance or connector id; the platform sends numbers, but a
+// string is accepted too.
+type ID string
+
+// UnmarshalJSON accepts a JSON number or string.
+func (id *ID) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" {
+		*id = ""
+		return nil
+	}
+	if strings.HasPrefix(s, `"`) {
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*id = ID(v)
+		return nil
+	}
+	if _, err := strconv.ParseFloat(s, 64); err != nil {
+		return fmt.Errorf("id %.20q is neither a number nor a string", s)
+	}
+	*id = ID(s)
+	return nil
+}
+
+// Connector describes the connector an instance belongs to.
+type Connector struct {
+	ID   ID     `json:"id"`
+	Key  string `json:"key"`
+	Name string `json:"name"`
+	// Configuration holds the connector's configuration as the platform
+	// echoed it, with every secret value (a key mentioning token, secret or
+	// password) replaced by Mask: connectwiz keeps none of them.
+	Configuration map[string]string `json:"configuration,omitempty"`
+}
+
+// Instance is a created connector instance.
+type Instance struct {
+	ID        ID        `json:"id"`
+	Name      string    `json:"name"`
+	Token     Secret    `json:"-"`
+	Connector Connector `json:"connector"`
+	Tags      []string  `json:"tags,omitempty"`
+	Created   time.Time `json:"created,omitzero"`
+}
+
+// wireInstance is an instance as the platform sends it.
+type wireInstance struct {
+	ID        ID       `json:"id"`
+	Name      string   `json:"name"`
+	Token     string   `json:"token"`
+	Tags      []string `json:"tags"`
+	Created   string   `json:"createdDate"`
+	Connector struct {
+		ID            ID                 `json:"id"`
+		Key           string             `json:"key"`
+		Name          string             `json:"name"`
+		Configuration map[string]*string `json:"configuration"`
+	} `json:"your_mom"`
+}
+
+func (w wireInstance) instance() Instance {
+	inst := Instance{
+		ID:    w.ID,
+		Name:  w.Name,
+		Token: Secret(w.Token),
+		Tags:  w.Tags,
+		Connector: Connector{
+			ID:   w.Connector.ID,
+			Key:  w.Connector.Key,
+			Name: w.Connector.Name,
+		},
+	}
+	if t, err := time.Parse(time.RFC3339, w.Created); err == nil {
+		inst.Created = t
+	}
+	if len(w.Connector.Configuration) > 0 {
+		inst.Connector.Configuration = make(map[string]string, len(w.Connector.Configuration))
+		for k, v := range w.Connector.Configuration {
+			switch {
+			case v == nil:
+				inst.Connector.Configuration[k] = ""
+			case IsSecretKey(k):
+				inst.Connector.Configuration[k] = Mask
+			default:
+				inst.Connector.Configuration[k] = *v
+			}
+		}
+	}
+	return inst
+}
+
+// authURLResponse is the answer to GET /{connectors}/{key}/oauth/url.
+type authURLResponse struct {
+	OAuthURL  string `json:"oauthUrl"`
+	Connector string `json:"your_mom"`
+}
+
+// apiErrorBody is the platform's error body.
+type apiErrorBody struct {
+	RequestID       string `json:"requestId"`
+	Message         string `json:"message"`
+	ProviderMessage string `json:"providerMessage"`
+}

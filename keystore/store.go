@@ -1,0 +1,339 @@
+package keystore
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Where a token is kept.
+const (
+	InKeychain = "keychain"
+	InFile     = "file"
+)
+
+// File names in the config dir.
+const (
+	IndexFile  = "instances.json"
+	TokensFile = "tokens.json"
+	pendingDir = "pending"
+)
+
+// Entry is one instance in the local index. It holds no secret.
+type Entry struct {
+	Name      string    `json:"name"`
+	ID        string    `json:"id"`
+	Connector string    `json:"connector"`
+	BaseURL   string    `json:"baseUrl"`
+	Tags      []string  `json:"tags"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Token says where the token is: InKeychain or InFile.
+	Token string `json:"token"`
+}
+
+// Account is the keychain account of the entry's token: <host>/<id>.
+func (e Entry) Account() string { return Host(e.BaseURL) + "/" + e.ID }
+
+// Host is the platform host (with its port) of a base URL.
+func Host(baseURL string) string {
+	if u, err := url.Parse(baseURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return baseURL
+}
+
+// Store keeps tokens and the index in a config dir.
+type Store struct {
+	Dir string
+	// Keychain is where tokens go first; nil means the file only.
+	Keychain *Keychain
+	// Log records keystore decisions (never a secret); nil is quiet.
+	Log *slog.Logger
+}
+
+// New returns a store in dir with the OS keychain.
+func New(dir string, keychainTimeout time.Duration) *Store {
+	return &Store{Dir: dir, Keychain: NewKeychain(keychainTimeout)}
+}
+
+func (s *Store) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
+}
+
+func (s *Store) path(name string) string { return filepath.Join(s.Dir, name) }
+
+// Saved says where a token went.
+type Saved struct {
+	Entry Entry
+	// Warning is set when the token went to the unencrypted file.
+	Warning string
+}
+
+// Save stores an instance's token — in the keychain, or, when the keychain
+// fails or insecure is set, in the 0600 file — and then records the entry in
+// the index (replacing one of the same name and base URL). The token is
+// never dropped: if neither place takes it, the error says so and the
+// caller must show the user how to get it back.
+func (s *Store) Save(e Entry, token string, insecure bool) (Saved, error) {
+	if err := ensureDir(s.Dir); err != nil {
+		return Saved{}, err
+	}
+	var why string
+	switch {
+	case insecure:
+		why = "--insecure-storage was chosen"
+	case s.Keychain == nil:
+		why = "no keychain is configured"
+	default:
+		start := time.Now()
+		err := s.Keychain.Set(e.Account(), token)
+		s.log().Info("keychain set", "account", e.Account(), "ok", err == nil, "duration", time.Since(start).Round(time.Millisecond).String())
+		if err == nil {
+			e.Token = InKeychain
+			return Saved{Entry: e}, s.put(e)
+		}
+		why = err.Error()
+	}
+	if err := s.setFileToken(e.Account(), token); err != nil {
+		return Saved{}, fmt.Errorf("the token could be stored neither in the keychain (%s) nor in a file (%w)", why, err)
+	}
+	s.log().Info("token stored in file", "account", e.Account(), "reason", why)
+	e.Token = InFile
+	saved := Saved{
+		Entry:   e,
+		Warning: fmt.Sprintf("the token is stored UNENCRYPTED in %s (readable only by you) because %s", s.path(TokensFile), why),
+	}
+	return saved, s.put(e)
+}
+
+// Token returns the token of the instance named name (on baseURL, when not
+// empty) and its entry.
+func (s *Store) Token(name, baseURL string) (string, Entry, error) {
+	e, err := s.Find(name, baseURL)
+	if err != nil {
+		return "", Entry{}, err
+	}
+	switch e.Token {
+	case InKeychain:
+		if s.Keychain == nil {
+			return "", e, fmt.Errorf("the token of %q is in the keychain, which is not available here", name)
+		}
+		tok, err := s.Keychain.Get(e.Account())
+		if errors.Is(err, ErrNotFound) {
+			return "", e, fmt.Errorf("the token of %q is missing from the keychain (account %s/%s); run 'connectwiz forget %s --remote' and create it again", name, Service, e.Account(), name)
+		}
+		if err != nil {
+			return "", e, fmt.Errorf("reading the token of %q: %w", name, err)
+		}
+		return tok, e, nil
+	default:
+		toks, err := s.fileTokens()
+		if err != nil {
+			return "", e, err
+		}
+		tok, ok := toks[e.Account()]
+		if !ok {
+			return "", e, fmt.Errorf("the token of %q is missing from %s; run 'connectwiz forget %s --remote' and create it again", name, s.path(TokensFile), name)
+		}
+		return tok, e, nil
+	}
+}
+
+// Entries returns the index, sorted by base URL and name.
+func (s *Store) Entries() ([]Entry, error) {
+	var idx []Entry
+	if err := readJSON(s.path(IndexFile), &idx); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(idx, func(i, j int) bool {
+		if idx[i].BaseURL != idx[j].BaseURL {
+			return idx[i].BaseURL < idx[j].BaseURL
+		}
+		return idx[i].Name < idx[j].Name
+	})
+	return idx, nil
+}
+
+// ErrUnknown is returned for a name the index does not have.
+var ErrUnknown = errors.New("no such instance in the local index")
+
+// Find returns the entry named name; baseURL narrows it when not empty.
+func (s *Store) Find(name, baseURL string) (Entry, error) {
+	idx, err := s.Entries()
+	if err != nil {
+		return Entry{}, err
+	}
+	var found []Entry
+	for _, e := range idx {
+		if e.Name == name && (baseURL == "" || sameBase(e.BaseURL, baseURL)) {
+			found = append(found, e)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return Entry{}, fmt.Errorf("%w: %q (see 'connectwiz list')", ErrUnknown, name)
+	case 1:
+		return found[0], nil
+	}
+	var bases []string
+	for _, e := range found {
+		bases = append(bases, e.BaseURL)
+	}
+	return Entry{}, fmt.Errorf("%q exists on several platforms (%s); choose one with --base-url", name, strings.Join(bases, ", "))
+}
+
+func sameBase(a, b string) bool { return strings.TrimRight(a, "/") == strings.TrimRight(b, "/") }
+
+// put adds or replaces e in the index (by name and base URL).
+func (s *Store) put(e Entry) error {
+	idx, err := s.Entries()
+	if err != nil {
+		return err
+	}
+	out := idx[:0]
+	for _, x := range idx {
+		if !(x.Name == e.Name && sameBase(x.BaseURL, e.BaseURL)) {
+			out = append(out, x)
+		}
+	}
+	if e.Tags == nil {
+		e.Tags = []string{}
+	}
+	out = append(out, e)
+	if err := writeJSON(s.path(IndexFile), out, 0o600); err != nil {
+		return fmt.Errorf("the token is stored (%s) but the index could not be updated: %w", e.Token, err)
+	}
+	return nil
+}
+
+// Remove deletes e's token (keychain or file) and its index entry.
+func (s *Store) Remove(e Entry) error {
+	switch e.Token {
+	case InKeychain:
+		if s.Keychain != nil {
+			if err := s.Keychain.Delete(e.Account()); err != nil && !errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("removing the token of %q from the keychain: %w", e.Name, err)
+			}
+		}
+	default:
+		if err := s.deleteFileToken(e.Account()); err != nil {
+			return err
+		}
+	}
+	idx, err := s.Entries()
+	if err != nil {
+		return err
+	}
+	out := idx[:0]
+	for _, x := range idx {
+		if !(x.Name == e.Name && sameBase(x.BaseURL, e.BaseURL)) {
+			out = append(out, x)
+		}
+	}
+	return writeJSON(s.path(IndexFile), out, 0o600)
+}
+
+func (s *Store) fileTokens() (map[string]string, error) {
+	p := s.path(TokensFile)
+	if _, err := os.Stat(p); err == nil {
+		if err := fixMode(p, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	toks := map[string]string{}
+	if err := readJSON(p, &toks); err != nil {
+		return nil, err
+	}
+	return toks, nil
+}
+
+func (s *Store) setFileToken(account, token string) error {
+	toks, err := s.fileTokens()
+	if err != nil {
+		return err
+	}
+	toks[account] = token
+	return writeJSON(s.path(TokensFile), toks, 0o600)
+}
+
+func (s *Store) deleteFileToken(account string) error {
+	toks, err := s.fileTokens()
+	if err != nil {
+		return err
+	}
+	if _, ok := toks[account]; !ok {
+		return nil
+	}
+	delete(toks, account)
+	return writeJSON(s.path(TokensFile), toks, 0o600)
+}
+
+// Pending is a create that was sent and whose token is not stored yet. It
+// holds no secret.
+type Pending struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Connector string    `json:"connector"`
+	BaseURL   string    `json:"baseUrl"`
+	Tags      []string  `json:"tags"`
+	StartedAt time.Time `json:"startedAt"`
+}
+
+// Begin records a pending create before it is sent.
+func (s *Store) Begin(p Pending) (Pending, error) {
+	dir := s.path(pendingDir)
+	if err := ensureDir(s.Dir); err != nil {
+		return p, err
+	}
+	if err := ensureDir(dir); err != nil {
+		return p, err
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	p.ID = hex.EncodeToString(b)
+	if p.StartedAt.IsZero() {
+		p.StartedAt = time.Now().UTC()
+	}
+	if err := writeJSON(filepath.Join(dir, p.ID+".json"), p, 0o600); err != nil {
+		return p, fmt.Errorf("recording the pending create: %w", err)
+	}
+	return p, nil
+}
+
+// Clear removes a pending record.
+func (s *Store) Clear(p Pending) error {
+	err := os.Remove(filepath.Join(s.path(pendingDir), p.ID+".json"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("clearing the pending create of %q: %w", p.Name, err)
+	}
+	return nil
+}
+
+// PendingCreates lists the pending records, oldest first.
+func (s *Store) PendingCreates() ([]Pending, error) {
+	files, err := filepath.Glob(filepath.Join(s.path(pendingDir), "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var out []Pending
+	for _, f := range files {
+		var p Pending
+		if err := readJSON(f, &p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].StartedAt.Before(out[j].StartedAt) })
+	return out, nil
+}

@@ -1,0 +1,512 @@
+// Command connectwiz provisions a connector instance on the unified-API
+// platform and keeps its token in the OS keychain.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// Stamped at release time with -ldflags "-X main.version=… -X main.commit=… -X main.date=…".
+var (
+	version = ""
+	commit  = ""
+	date    = ""
+)
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitError       = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+// usageError is a mistake in the command line or missing input: exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// errInterrupted is returned when a signal stopped the run.
+var errInterrupted = errors.New("interrupted")
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// app holds what every command shares.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	debugPath      string
+	log            *slog.Logger
+	logFile        *os.File
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	defer a.closeLog()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	root := a.rootCmd()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, errInterrupted)) {
+		fmt.Fprintln(stderr, "connectwiz: interrupted; nothing was created")
+		return exitInterrupted
+	}
+	fmt.Fprintf(stderr, "connectwiz: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown ") || strings.Contains(err.Error(), "flag") && strings.Contains(err.Error(), "argument") {
+		return exitUsage
+	}
+	return exitError
+}
+
+func versionString() string {
+	v, c, d := version, commit, date
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch {
+			case s.Key == "vcs.revision" && c == "":
+				c = s.Value
+			case s.Key == "vcs.time" && d == "":
+				d = s.Value
+			}
+		}
+	}
+	if v == "" {
+		v = "dev"
+	}
+	if c == "" {
+		c = "unknown"
+	}
+	if d == "" {
+		d = "unknown"
+	}
+	return fmt.Sprintf("%s (commit %s, built %s)", v, c, d)
+}
+
+func shortVersion() string {
+	if version != "" {
+		return version
+	}
+	return "dev"
+}
+
+func (a *app) rootCmd() *cobra.Command {
+	create := a.createCmd()
+	root := &cobra.Command{
+		Use:   "connectwiz",
+		Short: "Provision a connector instance and keep its token in the OS keychain",
+		Long: `connectwiz provisions a connector instance (OneDrive for Business by default)
+on the unified-API platform: it gets the OAuth URL, opens the browser, receives
+the callback on a loopback listener, creates the instance and stores its token
+in the OS keychain. Without arguments it runs 'connectwiz create'.`,
+		Version:       versionString(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE:          create.RunE,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.openLog()
+		},
+	}
+	root.SetVersionTemplate("connectwiz {{.Version}}\n")
+	root.PersistentFlags().StringVar(&a.debugPath, "debug", os.Getenv("CONNECTWIZ_DEBUG"), "write a debug log (secrets redacted) to `FILE` (env CONNECTWIZ_DEBUG)")
+	root.Flags().AddFlagSet(create.Flags())
+	root.AddCommand(create, a.sandboxCmd(), a.tokenCmd(), a.listCmd())
+	return root
+}
+
+func (a *app) openLog() error {
+	if a.debugPath == "" || a.log != nil {
+		if a.log == nil {
+			a.log = slog.New(slog.DiscardHandler)
+		}
+		return nil
+	}
+	f, err := os.OpenFile(a.debugPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return usagef("cannot open the debug log: %v", err)
+	}
+	a.logFile = f
+	a.log = slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	a.log.Info("start", "version", versionString(), "args", strings.Join(os.Args[1:], " "))
+	return nil
+}
+
+func (a *app) closeLog() {
+	if a.logFile != nil {
+		_ = a.logFile.Close()
+	}
+}
+
+func (a *app) store() (*keystore.Store, error) {
+	dir, err := keystore.DefaultDir()
+	if err != nil {
+		return nil, err
+	}
+	timeout := keystore.DefaultTimeout
+	if v := os.Getenv("CONNECTWIZ_KEYRING_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, usagef("CONNECTWIZ_KEYRING_TIMEOUT=%q is not a duration such as 5s", v)
+		}
+		timeout = d
+	}
+	s := keystore.New(dir, timeout)
+	s.Log = a.log
+	return s, nil
+}
+
+// createOptions are the flags of create.
+type createOptions struct {
+	baseURL, connector, clientID, callbackURL, name string
+	tags, config                                    []string
+	timeout                                         time.Duration
+	noInput, noBrowser, jsonOut, sandbox            bool
+	replace, insecure                               bool
+	code                                            string
+}
+
+func (a *app) createCmd() *cobra.Command {
+	o := &createOptions{}
+	cmd := &cobra.Command{
+		Use:   "create",
+		Short: "Provision a connector instance (the default command)",
+		Example: `  connectwiz --sandbox                         # try it on the embedded sandbox
+  CONNECTWIZ_USER_SECRET=… CONNECTWIZ_ORG_SECRET=… CONNECTWIZ_CLIENT_SECRET=… \
+    connectwiz create --no-input --client-id ID --name my-drive --tag prod`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.runCreate(cmd.Context(), o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.baseURL, "base-url", "", "platform API root (env CONNECTWIZ_BASE_URL; default "+flow.DefaultBaseURL+")")
+	f.StringVar(&o.connector, "key", "", "connector key (default "+flow.DefaultConnector+")")
+	f.StringVar(&o.clientID, "client-id", "", "OAuth client id registered with the provider (env CONNECTWIZ_CLIENT_ID)")
+	f.StringVar(&o.callbackURL, "callback-url", "", "OAuth callback URL registered with the provider (env CONNECTWIZ_CALLBACK_URL; default "+flow.DefaultCallbackURL+")")
+	f.StringVar(&o.name, "name", "", "instance name (default <connector>-<user>-<yyyymmdd>)")
+	f.StringArrayVar(&o.tags, "tag", nil, "instance tag (repeatable, or comma-separated)")
+	f.StringArrayVar(&o.config, "config", nil, "extra configuration entry `KEY=VALUE` (repeatable)")
+	f.DurationVar(&o.timeout, "timeout", flow.DefaultWait, "how long to wait for the browser to come back")
+	f.BoolVar(&o.noInput, "no-input", false, "never prompt: run headless from flags and environment")
+	f.BoolVar(&o.noBrowser, "no-browser", false, "do not open a browser; print the URL only")
+	f.StringVar(&o.code, "code", "", "skip the browser and use this authorization `code` (- reads it from stdin)")
+	f.BoolVar(&o.jsonOut, "json", false, "print the created instance as JSON (never its token)")
+	f.BoolVar(&o.sandbox, "sandbox", false, "run against an in-process sandbox platform, credentials prefilled")
+	f.BoolVar(&o.replace, "replace", false, "replace a local instance of the same name")
+	f.BoolVar(&o.insecure, "insecure-storage", false, "store the token in a 0600 file instead of the keychain")
+	return cmd
+}
+
+// env returns the first non-empty of flag and the environment variable.
+func env(flagVal, name, def string) string {
+	if flagVal != "" {
+		return flagVal
+	}
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func (a *app) runCreate(ctx context.Context, o *createOptions) error {
+	creds := flow.Credentials{
+		BaseURL:      env(o.baseURL, "CONNECTWIZ_BASE_URL", flow.DefaultBaseURL),
+		UserSecret:   flow.Secret(os.Getenv("CONNECTWIZ_USER_SECRET")),
+		OrgSecret:    flow.Secret(os.Getenv("CONNECTWIZ_ORG_SECRET")),
+		Connector:    env(o.connector, "CONNECTWIZ_KEY", flow.DefaultConnector),
+		ClientID:     env(o.clientID, "CONNECTWIZ_CLIENT_ID", ""),
+		ClientSecret: flow.Secret(os.Getenv("CONNECTWIZ_CLIENT_SECRET")),
+		CallbackURL:  env(o.callbackURL, "CONNECTWIZ_CALLBACK_URL", flow.DefaultCallbackURL),
+	}
+	if o.sandbox {
+		sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
+		if err != nil {
+			return err
+		}
+		defer func() { _ = sb.Close() }()
+		creds = sandboxCreds(sb, o.callbackURL)
+	}
+	extra, err := parseConfig(o.config)
+	if err != nil {
+		return err
+	}
+	code := flow.Secret(o.code)
+	if o.code == "-" {
+		b, err := io.ReadAll(io.LimitReader(a.stdin, 8192))
+		if err != nil {
+			return fmt.Errorf("reading the code from stdin: %w", err)
+		}
+		code = flow.Secret(strings.TrimSpace(string(b)))
+	}
+	if err := missingInput(creds); err != nil {
+		return err
+	}
+	name := o.name
+	if name == "" {
+		name = flow.DefaultName(creds.Connector, time.Now())
+	}
+	st, err := a.store()
+	if err != nil {
+		return err
+	}
+	c := a.client(creds)
+	var browser flow.Opener = flow.SystemBrowser()
+	created, err := flow.Headless(ctx, c, st, browser, flow.HeadlessOptions{
+		Creds:     creds,
+		Name:      name,
+		Tags:      flow.ParseTags(o.tags...),
+		Extra:     extra,
+		Wait:      o.timeout,
+		NoBrowser: o.noBrowser,
+		Code:      code,
+		Replace:   o.replace,
+		Insecure:  o.insecure,
+		Stdin:     a.stdin,
+		Status:    a.stderr,
+		Log:       a.log,
+	})
+	if created.Instance.ID != "" && created.Saved.Entry.Name == "" && err != nil {
+		return err // created, token not stored: the error says how to recover
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return errInterrupted
+		}
+		return err
+	}
+	if created.Saved.Warning != "" {
+		fmt.Fprintf(a.stderr, "Warning: %s.\n", created.Saved.Warning)
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(a.stderr, "Interrupted, but the instance was created and its token stored first.")
+	}
+	return a.printCreated(created, o.jsonOut)
+}
+
+func (a *app) printCreated(c flow.Created, asJSON bool) error {
+	e := c.Saved.Entry
+	if asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			flow.Instance
+			BaseURL      string `json:"baseUrl"`
+			TokenStorage string `json:"tokenStorage"`
+		}{c.Instance, e.BaseURL, e.Token})
+	}
+	where := "the OS keychain"
+	if e.Token == keystore.InFile {
+		where = "an unencrypted file (see the warning above)"
+	}
+	fmt.Fprintf(a.stdout, "Instance created\n  name:      %s\n  id:        %s\n  connector: %s\n  token:     in %s\nGet the token with: connectwiz token %s\n",
+		e.Name, e.ID, e.Connector, where, shellQuote(e.Name))
+	return nil
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '-' || r == '_' || r == '.' || r == '/' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func sandboxCreds(sb *sandbox.Running, callbackURL string) flow.Credentials {
+	o := sb.Options()
+	if callbackURL == "" {
+		callbackURL = "http://127.0.0.1:0/callback"
+	}
+	return flow.Credentials{
+		BaseURL:      sb.BaseURL,
+		UserSecret:   flow.Secret(o.UserSecret),
+		OrgSecret:    flow.Secret(o.OrgSecret),
+		Connector:    flow.DefaultConnector,
+		ClientID:     o.ClientID,
+		ClientSecret: flow.Secret(o.ClientSecret),
+		CallbackURL:  callbackURL,
+	}
+}
+
+func (a *app) client(creds flow.Credentials) *flow.Client {
+	c := flow.NewClient(creds.BaseURL, creds.UserSecret, creds.OrgSecret, shortVersion())
+	c.Log = a.log
+	return c
+}
+
+// missingInput names every missing value and how to give it.
+func missingInput(c flow.Credentials) error {
+	var miss []string
+	if c.UserSecret.IsZero() {
+		miss = append(miss, "the User secret (env CONNECTWIZ_USER_SECRET)")
+	}
+	if c.OrgSecret.IsZero() {
+		miss = append(miss, "the Organization secret (env CONNECTWIZ_ORG_SECRET)")
+	}
+	if c.ClientID == "" {
+		miss = append(miss, "the OAuth client id (--client-id or env CONNECTWIZ_CLIENT_ID)")
+	}
+	if c.ClientSecret.IsZero() {
+		miss = append(miss, "the OAuth client secret (env CONNECTWIZ_CLIENT_SECRET)")
+	}
+	if len(miss) > 0 {
+		return usagef("missing input:\n  - %s\nsecrets are read from the environment, never from flags (try --sandbox to use the embedded sandbox)", strings.Join(miss, "\n  - "))
+	}
+	if err := flow.CheckBrowserURL(c.BaseURL); err != nil {
+		return usagef("the platform URL %q is not usable: %v", c.BaseURL, err)
+	}
+	return nil
+}
+
+func parseConfig(kvs []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range kvs {
+		k, v, ok := strings.Cut(kv, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			return nil, usagef("--config %q is not KEY=VALUE", kv)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+func (a *app) tokenCmd() *cobra.Command {
+	var base string
+	cmd := &cobra.Command{
+		Use:   "token NAME",
+		Short: "Print an instance's token (for scripts)",
+		Example: `  curl -H "Authorization: User $U, Organization $O, Element $(connectwiz token my-drive)" …`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			tok, _, err := st.Token(args[0], base)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(a.stdout, tok)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&base, "base-url", "", "the platform, when the name exists on several")
+	return cmd
+}
+
+func (a *app) listCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the instances provisioned from this machine",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			entries, err := st.Entries()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(entries)
+			}
+			if len(entries) == 0 {
+				fmt.Fprintln(a.stdout, "No instances yet. Create one with: connectwiz")
+				return nil
+			}
+			for _, e := range entries {
+				fmt.Fprintf(a.stdout, "%-30s %-8s %-18s %-30s %s  %s\n", e.Name, e.ID, e.Connector, keystore.Host(e.BaseURL), e.CreatedAt.Local().Format("2006-01-02 15:04"), e.Token)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *app) sandboxCmd() *cobra.Command {
+	var addr string
+	o := sandbox.Options{}
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Serve the sandbox platform and OAuth provider on a loopback port",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sb, err := sandbox.Start(addr, o)
+			if err != nil {
+				return err
+			}
+			defer func() { _ = sb.Close() }()
+			so := sb.Options()
+			fmt.Fprintf(a.stdout, `Sandbox platform serving at %s
+Its credentials (public, for testing only):
+  export CONNECTWIZ_BASE_URL=%s
+  export CONNECTWIZ_USER_SECRET=%s
+  export CONNECTWIZ_ORG_SECRET=%s
+  export CONNECTWIZ_CLIENT_ID=%s
+  export CONNECTWIZ_CLIENT_SECRET=%s
+Then run connectwiz in another terminal. ctrl+c stops the sandbox.
+`, sb.BaseURL, sb.BaseURL, so.UserSecret, so.OrgSecret, so.ClientID, so.ClientSecret)
+			<-cmd.Context().Done()
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", sandbox.DefaultAddr, "address to serve on")
+	f.StringVar(&o.UserSecret, "user-secret", sandbox.DefaultUserSecret, "the User secret it accepts")
+	f.StringVar(&o.OrgSecret, "org-secret", sandbox.DefaultOrgSecret, "the Organization secret it accepts")
+	f.StringVar(&o.ClientID, "client-id", sandbox.DefaultClientID, "the OAuth client id it accepts")
+	f.StringVar(&o.ClientSecret, "client-secret", sandbox.DefaultClientSecret, "the OAuth client secret it accepts")
+	f.StringArrayVar(&o.RequireConfig, "require-config", nil, "a configuration `KEY` every create must carry (repeatable)")
+	f.DurationVar(&o.CreateDelay, "create-delay", 0, "delay every create's answer")
+	f.IntVar(&o.FailCreate, "fail-create", 0, "the first `N` creates answer 502 and create nothing")
+	f.BoolVar(&o.DropCreate, "drop-create", false, "create the instance, then drop the connection unanswered")
+	consent := &cobra.Command{
+		Use:    "consent URL",
+		Short:  "Play the user at the sandbox consent page (a BROWSER for scripts and tests)",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			deny, _ := cmd.Flags().GetBool("deny")
+			return sandbox.Consent(cmd.Context(), args[0], !deny)
+		},
+	}
+	consent.Flags().Bool("deny", false, "press Deny instead of Approve")
+	cmd.AddCommand(consent)
+	return cmd
+}
