@@ -404,10 +404,10 @@ func parseConfig(kvs []string) (map[string]string, error) {
 func (a *app) tokenCmd() *cobra.Command {
 	var base string
 	cmd := &cobra.Command{
-		Use:   "token NAME",
-		Short: "Print an instance's token (for scripts)",
+		Use:     "token NAME",
+		Short:   "Print an instance's token (for scripts)",
 		Example: `  curl -H "Authorization: User $U, Organization $O, Element $(connectwiz token my-drive)" …`,
-		Args: cobra.ExactArgs(1),
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := a.store()
 			if err != nil {

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/sandbox"
+)
+
+// binary is the connectwiz binary built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "connectwiz-e2e")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "connectwiz")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building connectwiz: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// sandboxProc is a `connectwiz sandbox` process.
+type sandboxProc struct {
+	BaseURL string
+	cmd     *exec.Cmd
+}
+
+func startSandboxProc(t *testing.T, args ...string) *sandboxProc {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"sandbox", "--addr", "127.0.0.1:0"}, args...)...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	})
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if u, ok := strings.CutPrefix(sc.Text(), "Sandbox platform serving at "); ok {
+			go func() { _, _ = bufio.NewReader(out).WriteTo(devNull{}) }()
+			return &sandboxProc{BaseURL: u, cmd: cmd}
+		}
+	}
+	t.Fatal("the sandbox did not print its URL")
+	return nil
+}
+
+type devNull struct{}
+
+func (devNull) Write(p []byte) (int, error) { return len(p), nil }
+
+// client talks to the sandbox process with its default credentials.
+func (s *sandboxProc) client() *flow.Client {
+	return flow.NewClient(s.BaseURL, sandbox.DefaultUserSecret, sandbox.DefaultOrgSecret, "e2e")
+}
+
+// cwEnv is the environment of a connectwiz run against sb.
+func cwEnv(sb *sandboxProc, cfg string, extra ...string) []string {
+	env := []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + os.Getenv("HOME"),
+		"CONNECTWIZ_CONFIG_DIR=" + cfg,
+		"CONNECTWIZ_BASE_URL=" + sb.BaseURL,
+		"CONNECTWIZ_USER_SECRET=" + sandbox.DefaultUserSecret,
+		"CONNECTWIZ_ORG_SECRET=" + sandbox.DefaultOrgSecret,
+		"CONNECTWIZ_CLIENT_ID=" + sandbox.DefaultClientID,
+		"CONNECTWIZ_CLIENT_SECRET=" + sandbox.DefaultClientSecret,
+		"CONNECTWIZ_KEYRING_TIMEOUT=3s",
+	}
+	if v := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); v != "" {
+		env = append(env, "DBUS_SESSION_BUS_ADDRESS="+v)
+	}
+	return append(env, extra...)
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCW(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Env = env
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String()}
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatalf("running connectwiz %v: %v", args, err)
+		}
+		r.code = ee.ExitCode()
+	}
+	return r
+}
+
+func browserEnv(args string) string { return "BROWSER=" + binary + " sandbox consent " + args }
+
+func TestEndToEndHeadlessCreate(t *testing.T) {
+	sb := startSandboxProc(t)
+	cfg := t.TempDir()
+	env := cwEnv(sb, cfg, browserEnv(""))
+	r := runCW(t, env, "create", "--no-input", "--name", "e2e-drive", "--tag", "ci", "--tag", "e2e,ci", "--callback-url", "http://127.0.0.1:0/callback")
+	if r.code != 0 {
+		t.Fatalf("create exited %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "Instance created") || !strings.Contains(r.stdout, "connectwiz token e2e-drive") {
+		t.Fatalf("summary: %s", r.stdout)
+	}
+	insts, err := sb.client().Instances(context.Background())
+	if err != nil || len(insts) != 1 {
+		t.Fatalf("sandbox holds %+v, %v", insts, err)
+	}
+	want := insts[0].Token.Reveal()
+	if strings.Contains(r.stdout+r.stderr, want) {
+		t.Fatal("create printed the token")
+	}
+	if strings.Join(insts[0].Tags, ",") != "ci,e2e" {
+		t.Errorf("tags sent: %v", insts[0].Tags)
+	}
+	tok := runCW(t, env, "token", "e2e-drive")
+	if tok.code != 0 || strings.TrimSpace(tok.stdout) != want {
+		t.Fatalf("token exited %d, printed %d bytes (want the sandbox's token)\n%s", tok.code, len(tok.stdout), tok.stderr)
+	}
+
+	// The same name again is refused before any browser opens.
+	r = runCW(t, env, "create", "--no-input", "--name", "e2e-drive", "--callback-url", "http://127.0.0.1:0/callback")
+	if r.code == 0 || !strings.Contains(r.stderr, "already exists") || !strings.Contains(r.stderr, "--replace") {
+		t.Fatalf("duplicate name: %d %s", r.code, r.stderr)
+	}
+
+	// --json prints the instance without its token.
+	r = runCW(t, env, "create", "--no-input", "--name", "e2e-json", "--json", "--callback-url", "http://127.0.0.1:0/callback")
+	if r.code != 0 || !strings.Contains(r.stdout, `"name": "e2e-json"`) || strings.Contains(r.stdout, "sandbox-access-") {
+		t.Fatalf("--json: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	insts, _ = sb.client().Instances(context.Background())
+	for _, in := range insts {
+		if strings.Contains(r.stdout, in.Token.Reveal()) {
+			t.Fatal("--json printed a token")
+		}
+	}
+}
+
+func TestEndToEndDenied(t *testing.T) {
+	sb := startSandboxProc(t)
+	env := cwEnv(sb, t.TempDir(), browserEnv("--deny"))
+	r := runCW(t, env, "create", "--no-input", "--name", "denied", "--callback-url", "http://127.0.0.1:0/callback")
+	if r.code != 1 || !strings.Contains(r.stderr, "access was denied") || !strings.Contains(r.stderr, "The user denied access") {
+		t.Fatalf("deny: %d\n%s", r.code, r.stderr)
+	}
+	if insts, _ := sb.client().Instances(context.Background()); len(insts) != 0 {
+		t.Fatal("an instance was created after a denial")
+	}
+}
+
+func TestEndToEndMissingInputAndErrors(t *testing.T) {
+	sb := startSandboxProc(t)
+	cfg := t.TempDir()
+	r := runCW(t, []string{"PATH=" + os.Getenv("PATH"), "CONNECTWIZ_CONFIG_DIR=" + cfg}, "create", "--no-input")
+	if r.code != 2 {
+		t.Fatalf("missing input exited %d", r.code)
+	}
+	for _, want := range []string{"CONNECTWIZ_USER_SECRET", "CONNECTWIZ_ORG_SECRET", "--client-id", "CONNECTWIZ_CLIENT_SECRET"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("missing-input message lacks %s:\n%s", want, r.stderr)
+		}
+	}
+	r = runCW(t, cwEnv(sb, cfg), "token", "nope")
+	if r.code != 1 || !strings.Contains(r.stderr, `"nope"`) || !strings.Contains(r.stderr, "connectwiz list") {
+		t.Fatalf("unknown token: %d %s", r.code, r.stderr)
+	}
+	r = runCW(t, cwEnv(sb, cfg, "CONNECTWIZ_USER_SECRET=wrong", browserEnv("")), "create", "--no-input", "--name", "x", "--callback-url", "http://127.0.0.1:0/callback")
+	if r.code != 1 || !strings.Contains(r.stderr, "User or Organization secret") || strings.Contains(r.stderr, "wrong") {
+		t.Fatalf("bad secret: %d %s", r.code, r.stderr)
+	}
+	r = runCW(t, cwEnv(sb, cfg, browserEnv("")), "create", "--no-input", "--timeout", "300ms", "--no-browser", "--name", "x", "--callback-url", "http://127.0.0.1:0/callback")
+	if r.code != 1 || !strings.Contains(r.stderr, "timed out") {
+		t.Fatalf("timeout: %d %s", r.code, r.stderr)
+	}
+}
+
+func TestEndToEndMissingConfig(t *testing.T) {
+	sb := startSandboxProc(t, "--require-config", "onedrivebusiness.site.address")
+	cfg := t.TempDir()
+	env := cwEnv(sb, cfg, browserEnv(""))
+	r := runCW(t, env, "create", "--no-input", "--name", "site", "--callback-url", "http://127.0.0.1:0/callback")
+	if r.code != 1 || !strings.Contains(r.stderr, "onedrivebusiness.site.address") || !strings.Contains(r.stderr, "--config") {
+		t.Fatalf("missing config: %d %s", r.code, r.stderr)
+	}
+	r = runCW(t, env, "create", "--no-input", "--name", "site", "--config", "onedrivebusiness.site.address=me.sharepoint.com", "--callback-url", "http://127.0.0.1:0/callback")
+	if r.code != 0 {
+		t.Fatalf("with config: %d %s", r.code, r.stderr)
+	}
+}

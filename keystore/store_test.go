@@ -1,0 +1,245 @@
+package keystore_test
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+func entry(name, id string) keystore.Entry {
+	return keystore.Entry{Name: name, ID: id, Connector: "onedrivebusiness", BaseURL: "http://127.0.0.1:8751/x/api-v2", Tags: []string{"a"}, CreatedAt: time.Unix(1700000000, 0).UTC()}
+}
+
+func newStore(t *testing.T, b keystore.Backend) *keystore.Store {
+	t.Helper()
+	s := &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg")}
+	if b != nil {
+		s.Keychain = &keystore.Keychain{Backend: b, Timeout: 200 * time.Millisecond}
+	}
+	return s
+}
+
+func TestSaveToKeychain(t *testing.T) {
+	fb := newFake()
+	s := newStore(t, fb)
+	saved, err := s.Save(entry("one", "7"), "tok-1", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Entry.Token != keystore.InKeychain || saved.Warning != "" {
+		t.Fatalf("%+v", saved)
+	}
+	if !fb.has("tok-1") {
+		t.Fatal("token not in the keychain")
+	}
+	if _, err := os.Stat(filepath.Join(s.Dir, keystore.TokensFile)); !os.IsNotExist(err) {
+		t.Fatal("a token file was written although the keychain took the token")
+	}
+	tok, e, err := s.Token("one", "")
+	if err != nil || tok != "tok-1" || e.ID != "7" {
+		t.Fatalf("Token = %q %+v %v", tok, e, err)
+	}
+	idx, _ := os.ReadFile(filepath.Join(s.Dir, keystore.IndexFile))
+	if strings.Contains(string(idx), "tok-1") {
+		t.Fatal("the index holds the token")
+	}
+}
+
+func TestSaveFallsBack(t *testing.T) {
+	tests := map[string]func(*fakeBackend){
+		"unavailable": func(f *fakeBackend) { f.fail = errors.New("org.freedesktop.DBus.Error.ServiceUnknown") },
+		"hangs":       func(f *fakeBackend) { f.block = make(chan struct{}) },
+		"too big":     func(f *fakeBackend) { f.maxLen = 3 },
+		"truncates":   func(f *fakeBackend) { f.truncate = 3 },
+	}
+	for name, bend := range tests {
+		t.Run(name, func(t *testing.T) {
+			fb := newFake()
+			bend(fb)
+			if fb.block != nil {
+				defer close(fb.block)
+			}
+			s := newStore(t, fb)
+			start := time.Now()
+			saved, err := s.Save(entry("one", "7"), "a-long-token", false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if time.Since(start) > 5*time.Second {
+				t.Fatalf("fallback took %s", time.Since(start))
+			}
+			if saved.Entry.Token != keystore.InFile || !strings.Contains(saved.Warning, "UNENCRYPTED") || !strings.Contains(saved.Warning, s.Dir) {
+				t.Fatalf("%+v", saved)
+			}
+			if fb.block == nil && fb.has("a-lo") && name == "truncates" {
+				t.Fatal("a truncated token was left in the keychain")
+			}
+			tok, _, err := s.Token("one", "")
+			if err != nil || tok != "a-long-token" {
+				t.Fatalf("Token = %q, %v", tok, err)
+			}
+			assertMode(t, filepath.Join(s.Dir, keystore.TokensFile), 0o600)
+			assertMode(t, s.Dir, 0o700)
+		})
+	}
+}
+
+// TestNoDBusFallsBack uses the real OS keychain with no D-Bus session. The
+// session bus connection is a process-wide singleton, so it runs in a child
+// process of its own.
+func TestNoDBusFallsBack(t *testing.T) {
+	if os.Getenv("CONNECTWIZ_NODBUS_CHILD") == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestNoDBusFallsBack$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "CONNECTWIZ_NODBUS_CHILD=1", "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(t.TempDir(), "no-bus"))
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "PASS") {
+			t.Fatalf("child: %v\n%s", err, out)
+		}
+		return
+	}
+	s := &keystore.Store{Dir: t.TempDir(), Keychain: keystore.NewKeychain(2 * time.Second)}
+	saved, err := s.Save(entry("one", "7"), "tok", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Entry.Token != keystore.InFile || saved.Warning == "" {
+		t.Fatalf("%+v", saved)
+	}
+}
+
+func TestInsecureStorageChoosesFile(t *testing.T) {
+	fb := newFake()
+	s := newStore(t, fb)
+	saved, err := s.Save(entry("one", "7"), "tok", true)
+	if err != nil || saved.Entry.Token != keystore.InFile || !strings.Contains(saved.Warning, "--insecure-storage") {
+		t.Fatalf("%+v %v", saved, err)
+	}
+	if fb.sets != 0 {
+		t.Fatal("the keychain was used despite --insecure-storage")
+	}
+}
+
+func assertMode(t *testing.T, path string, want os.FileMode) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		return
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != want {
+		t.Fatalf("%s has mode %v, want %v", path, st.Mode().Perm(), want)
+	}
+}
+
+func TestLooseModesAreFixed(t *testing.T) {
+	s := newStore(t, nil)
+	if _, err := s.Save(entry("one", "7"), "tok", true); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(s.Dir, keystore.TokensFile)
+	_ = os.Chmod(p, 0o644)
+	_ = os.Chmod(s.Dir, 0o755)
+	if _, err := s.Save(entry("two", "8"), "tok2", true); err != nil {
+		t.Fatal(err)
+	}
+	assertMode(t, p, 0o600)
+	assertMode(t, s.Dir, 0o700)
+	if tok, _, err := s.Token("one", ""); err != nil || tok != "tok" {
+		t.Fatalf("%q %v", tok, err)
+	}
+}
+
+func TestAtomicWriteLeavesNoTemp(t *testing.T) {
+	s := newStore(t, nil)
+	for i := 0; i < 5; i++ {
+		if _, err := s.Save(entry("n", "1"), "tok", true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, _ := os.ReadDir(s.Dir)
+	for _, f := range files {
+		if strings.HasPrefix(f.Name(), ".") {
+			t.Fatalf("temp file left: %s", f.Name())
+		}
+	}
+	entries, _ := s.Entries()
+	if len(entries) != 1 {
+		t.Fatalf("replacing by name kept %d entries", len(entries))
+	}
+}
+
+func TestIndexAndRemove(t *testing.T) {
+	fb := newFake()
+	s := newStore(t, fb)
+	a := entry("same", "1")
+	b := entry("same", "2")
+	b.BaseURL = "https://other.example/api"
+	for _, e := range []keystore.Entry{a, b} {
+		if _, err := s.Save(e, "tok-"+e.ID, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Find("same", ""); err == nil || !strings.Contains(err.Error(), "--base-url") {
+		t.Fatalf("ambiguous name: %v", err)
+	}
+	tok, _, err := s.Token("same", b.BaseURL)
+	if err != nil || tok != "tok-2" {
+		t.Fatalf("%q %v", tok, err)
+	}
+	if _, _, err := s.Token("nope", ""); !errors.Is(err, keystore.ErrUnknown) {
+		t.Fatalf("unknown: %v", err)
+	}
+	e, _ := s.Find("same", a.BaseURL)
+	if err := s.Remove(e); err != nil {
+		t.Fatal(err)
+	}
+	if fb.has("tok-1") {
+		t.Fatal("token left in the keychain")
+	}
+	if entries, _ := s.Entries(); len(entries) != 1 || entries[0].ID != "2" {
+		t.Fatalf("%+v", entries)
+	}
+	// A token that vanished from the keychain is reported, not returned empty.
+	fb.items = map[string]string{}
+	if _, _, err := s.Token("same", ""); err == nil || !strings.Contains(err.Error(), "missing from the keychain") {
+		t.Fatalf("%v", err)
+	}
+}
+
+func TestPendingRecords(t *testing.T) {
+	s := newStore(t, nil)
+	p1, err := s.Begin(keystore.Pending{Name: "a", Connector: "c", BaseURL: "u"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Millisecond)
+	p2, _ := s.Begin(keystore.Pending{Name: "b", Connector: "c", BaseURL: "u"})
+	got, err := s.PendingCreates()
+	if err != nil || len(got) != 2 || got[0].Name != "a" || got[1].ID != p2.ID {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if err := s.Clear(p1); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.PendingCreates(); len(got) != 1 {
+		t.Fatalf("%+v", got)
+	}
+}
+
+func TestDamagedIndex(t *testing.T) {
+	s := newStore(t, nil)
+	_ = os.MkdirAll(s.Dir, 0o700)
+	_ = os.WriteFile(filepath.Join(s.Dir, keystore.IndexFile), []byte("{not json"), 0o600)
+	if _, err := s.Entries(); err == nil || !strings.Contains(err.Error(), "damaged") {
+		t.Fatalf("%v", err)
+	}
+}
