@@ -218,3 +218,138 @@ func TestEndToEndMissingConfig(t *testing.T) {
 		t.Fatalf("with config: %d %s", r.code, r.stderr)
 	}
 }
+
+func TestEndToEndLostAnswerRecover(t *testing.T) {
+	sb := startSandboxProc(t, "--drop-create")
+	cfg := t.TempDir()
+	env := cwEnv(sb, cfg, browserEnv(""))
+	r := runCW(t, env, "create", "--no-input", "--name", "lost", "--callback-url", "http://127.0.0.1:0/callback")
+	if r.code != 1 || !strings.Contains(r.stderr, "answer to the create was lost") || !strings.Contains(r.stderr, "connectwiz recover") {
+		t.Fatalf("drop-create: %d\n%s", r.code, r.stderr)
+	}
+	r = runCW(t, env, "recover")
+	if r.code != 0 || !strings.Contains(r.stderr, `recovered "lost"`) {
+		t.Fatalf("recover: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	insts, err := sb.client().Instances(context.Background())
+	if err != nil || len(insts) != 1 || insts[0].Name != "lost" {
+		t.Fatalf("the sandbox should hold exactly one instance named lost: %+v %v", insts, err)
+	}
+	tok := runCW(t, env, "token", "lost")
+	if tok.code != 0 || strings.TrimSpace(tok.stdout) != insts[0].Token.Reveal() {
+		t.Fatalf("token after recover: %d %s", tok.code, tok.stderr)
+	}
+	r = runCW(t, env, "recover")
+	if r.code != 0 || !strings.Contains(r.stdout, "Nothing to recover") {
+		t.Fatalf("second recover: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestEndToEndKilledDuringCreate(t *testing.T) {
+	sb := startSandboxProc(t, "--create-delay", "1s")
+	cfg := t.TempDir()
+	env := cwEnv(sb, cfg, browserEnv(""))
+	cmd := exec.Command(binary, "create", "--no-input", "--name", "killed", "--callback-url", "http://127.0.0.1:0/callback")
+	cmd.Env = env
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill it once its create is in flight: the pending record is on disk.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		files, _ := filepath.Glob(filepath.Join(cfg, "pending", "*.json"))
+		if len(files) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatal("no pending record appeared")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	// The sandbox finishes the create after its delay although nobody listens.
+	for i := 0; i < 100; i++ {
+		if insts, _ := sb.client().Instances(context.Background()); len(insts) == 1 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	r := runCW(t, env, "recover")
+	if r.code != 0 || !strings.Contains(r.stderr, `recovered "killed"`) {
+		t.Fatalf("recover: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	insts, _ := sb.client().Instances(context.Background())
+	tok := runCW(t, env, "token", "killed")
+	if len(insts) != 1 || strings.TrimSpace(tok.stdout) != insts[0].Token.Reveal() {
+		t.Fatalf("after kill -9 and recover: %d instances, token exit %d", len(insts), tok.code)
+	}
+}
+
+func TestEndToEndRecoverNothingCreated(t *testing.T) {
+	sb := startSandboxProc(t, "--fail-create", "1")
+	cfg := t.TempDir()
+	env := cwEnv(sb, cfg, browserEnv(""))
+	r := runCW(t, env, "create", "--no-input", "--name", "failed", "--callback-url", "http://127.0.0.1:0/callback")
+	if r.code != 1 || !strings.Contains(r.stderr, "502") {
+		t.Fatalf("fail-create: %d %s", r.code, r.stderr)
+	}
+	// A definite refusal leaves no pending record: nothing to recover.
+	if files, _ := filepath.Glob(filepath.Join(cfg, "pending", "*.json")); len(files) != 0 {
+		t.Fatalf("pending records left: %v", files)
+	}
+}
+
+func TestEndToEndListTokenForget(t *testing.T) {
+	sb := startSandboxProc(t)
+	cfg := t.TempDir()
+	env := cwEnv(sb, cfg, browserEnv(""))
+	for _, n := range []string{"keep-me", "drop-me", "remote-me"} {
+		if r := runCW(t, env, "create", "--no-input", "--name", n, "--callback-url", "http://127.0.0.1:0/callback"); r.code != 0 {
+			t.Fatalf("create %s: %s", n, r.stderr)
+		}
+	}
+	r := runCW(t, env, "list")
+	for _, n := range []string{"NAME", "keep-me", "drop-me", "remote-me", "onedrivebusiness"} {
+		if !strings.Contains(r.stdout, n) {
+			t.Fatalf("list lacks %s:\n%s", n, r.stdout)
+		}
+	}
+	r = runCW(t, env, "list", "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"name": "keep-me"`) {
+		t.Fatalf("list --json: %s", r.stdout)
+	}
+	r = runCW(t, env, "forget", "drop-me")
+	if r.code != 0 || !strings.Contains(r.stdout, `Forgot "drop-me"`) {
+		t.Fatalf("forget: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCW(t, env, "token", "drop-me"); r.code != 1 || !strings.Contains(r.stderr, "no such instance") {
+		t.Fatalf("token after forget: %d %s", r.code, r.stderr)
+	}
+	if insts, _ := sb.client().Instances(context.Background()); len(insts) != 3 {
+		t.Fatalf("forget without --remote touched the platform: %d instances", len(insts))
+	}
+	// --remote with the wrong secret keeps the local entry.
+	r = runCW(t, cwEnv(sb, cfg, "CONNECTWIZ_ORG_SECRET=nope"), "forget", "remote-me", "--remote")
+	if r.code != 1 || !strings.Contains(r.stderr, "local entry is kept") {
+		t.Fatalf("forget --remote refused: %d %s", r.code, r.stderr)
+	}
+	if r := runCW(t, env, "token", "remote-me"); r.code != 0 {
+		t.Fatalf("entry lost after a failed remote delete: %s", r.stderr)
+	}
+	r = runCW(t, env, "forget", "remote-me", "--remote")
+	if r.code != 0 || !strings.Contains(r.stdout, "Deleted instance") {
+		t.Fatalf("forget --remote: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	insts, _ := sb.client().Instances(context.Background())
+	if len(insts) != 2 {
+		t.Fatalf("after forget --remote the sandbox holds %d", len(insts))
+	}
+	if r := runCW(t, env, "forget", "nope"); r.code != 1 || !strings.Contains(r.stderr, "no such instance") {
+		t.Fatalf("forget unknown: %d %s", r.code, r.stderr)
+	}
+	if r := runCW(t, env, "token"); r.code != 2 {
+		t.Fatalf("token without a name exited %d", r.code)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -44,6 +45,16 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// usageArgs makes a cobra argument check's error a usage error.
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usagef("%v (see '%s --help')", err, cmd.CommandPath())
+		}
+		return nil
+	}
+}
 
 // errInterrupted is returned when a signal stopped the run.
 var errInterrupted = errors.New("interrupted")
@@ -81,7 +92,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "connectwiz: %v\n", err)
 	var ue usageError
-	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown ") || strings.Contains(err.Error(), "flag") && strings.Contains(err.Error(), "argument") {
+	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") {
 		return exitUsage
 	}
 	return exitError
@@ -133,16 +144,19 @@ in the OS keychain. Without arguments it runs 'connectwiz create'.`,
 		Version:       versionString(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          usageArgs(cobra.NoArgs),
 		RunE:          create.RunE,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			return a.openLog()
 		},
 	}
 	root.SetVersionTemplate("connectwiz {{.Version}}\n")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usagef("%v (see '%s --help')", err, cmd.CommandPath())
+	})
 	root.PersistentFlags().StringVar(&a.debugPath, "debug", os.Getenv("CONNECTWIZ_DEBUG"), "write a debug log (secrets redacted) to `FILE` (env CONNECTWIZ_DEBUG)")
 	root.Flags().AddFlagSet(create.Flags())
-	root.AddCommand(create, a.sandboxCmd(), a.tokenCmd(), a.listCmd())
+	root.AddCommand(create, a.sandboxCmd(), a.tokenCmd(), a.listCmd(), a.forgetCmd(), a.recoverCmd())
 	return root
 }
 
@@ -193,7 +207,7 @@ type createOptions struct {
 	tags, config                                    []string
 	timeout                                         time.Duration
 	noInput, noBrowser, jsonOut, sandbox            bool
-	replace, insecure                               bool
+	replace, insecure, remember                     bool
 	code                                            string
 }
 
@@ -205,7 +219,7 @@ func (a *app) createCmd() *cobra.Command {
 		Example: `  connectwiz --sandbox                         # try it on the embedded sandbox
   CONNECTWIZ_USER_SECRET=… CONNECTWIZ_ORG_SECRET=… CONNECTWIZ_CLIENT_SECRET=… \
     connectwiz create --no-input --client-id ID --name my-drive --tag prod`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runCreate(cmd.Context(), o) },
 	}
 	f := cmd.Flags()
@@ -224,6 +238,7 @@ func (a *app) createCmd() *cobra.Command {
 	f.BoolVar(&o.sandbox, "sandbox", false, "run against an in-process sandbox platform, credentials prefilled")
 	f.BoolVar(&o.replace, "replace", false, "replace a local instance of the same name")
 	f.BoolVar(&o.insecure, "insecure-storage", false, "store the token in a 0600 file instead of the keychain")
+	f.BoolVar(&o.remember, "remember", false, "remember the secrets in the keychain (never in a file) for the next run")
 	return cmd
 }
 
@@ -268,6 +283,13 @@ func (a *app) runCreate(ctx context.Context, o *createOptions) error {
 		}
 		code = flow.Secret(strings.TrimSpace(string(b)))
 	}
+	st, err := a.store()
+	if err != nil {
+		return err
+	}
+	if !o.sandbox {
+		a.fillRemembered(st, &creds)
+	}
 	if err := missingInput(creds); err != nil {
 		return err
 	}
@@ -275,11 +297,8 @@ func (a *app) runCreate(ctx context.Context, o *createOptions) error {
 	if name == "" {
 		name = flow.DefaultName(creds.Connector, time.Now())
 	}
-	st, err := a.store()
-	if err != nil {
-		return err
-	}
 	c := a.client(creds)
+	a.recoverPending(ctx, st, creds, false)
 	var browser flow.Opener = flow.SystemBrowser()
 	created, err := flow.Headless(ctx, c, st, browser, flow.HeadlessOptions{
 		Creds:     creds,
@@ -306,6 +325,15 @@ func (a *app) runCreate(ctx context.Context, o *createOptions) error {
 	}
 	if created.Saved.Warning != "" {
 		fmt.Fprintf(a.stderr, "Warning: %s.\n", created.Saved.Warning)
+	}
+	if o.remember && !o.sandbox {
+		if err := st.Remember(creds.BaseURL, keystore.Credentials{
+			UserSecret: creds.UserSecret.Reveal(), OrgSecret: creds.OrgSecret.Reveal(), ClientSecret: creds.ClientSecret.Reveal(),
+		}); err != nil {
+			fmt.Fprintf(a.stderr, "Warning: %v.\n", err)
+		} else {
+			fmt.Fprintf(a.stderr, "The secrets for %s are remembered in the keychain.\n", keystore.Host(creds.BaseURL))
+		}
 	}
 	if ctx.Err() != nil {
 		fmt.Fprintln(a.stderr, "Interrupted, but the instance was created and its token stored first.")
@@ -401,13 +429,180 @@ func parseConfig(kvs []string) (map[string]string, error) {
 	return out, nil
 }
 
+// fillRemembered completes missing secrets from the keychain, where the user
+// asked to have them remembered. The keychain is asked only when a secret
+// is missing.
+func (a *app) fillRemembered(st *keystore.Store, c *flow.Credentials) {
+	if !c.UserSecret.IsZero() && !c.OrgSecret.IsZero() && !c.ClientSecret.IsZero() {
+		return
+	}
+	r, err := st.Remembered(c.BaseURL)
+	if err != nil {
+		return
+	}
+	fill := func(s *flow.Secret, v string) {
+		if s.IsZero() {
+			*s = flow.Secret(v)
+		}
+	}
+	fill(&c.UserSecret, r.UserSecret)
+	fill(&c.OrgSecret, r.OrgSecret)
+	fill(&c.ClientSecret, r.ClientSecret)
+}
+
+// recoverPending settles the pending creates of creds' platform (all of
+// them with all set, using remembered secrets for other platforms). It
+// reports what it did on stderr and returns how many records it could not
+// settle.
+func (a *app) recoverPending(ctx context.Context, st *keystore.Store, creds flow.Credentials, all bool) (unsettled []keystore.Pending) {
+	pending, err := st.PendingCreates()
+	if err != nil {
+		fmt.Fprintf(a.stderr, "Warning: %v\n", err)
+		return nil
+	}
+	for _, p := range pending {
+		if p.InFlight() {
+			continue // its create is still running in another process
+		}
+		pc := creds
+		if !keystore.SameBase(p.BaseURL, creds.BaseURL) {
+			if !all {
+				unsettled = append(unsettled, p)
+				continue
+			}
+			pc = flow.Credentials{BaseURL: p.BaseURL}
+			a.fillRemembered(st, &pc)
+		}
+		if pc.UserSecret.IsZero() || pc.OrgSecret.IsZero() {
+			fmt.Fprintf(a.stderr, "Cannot check the pending create of %q on %s: set CONNECTWIZ_USER_SECRET and CONNECTWIZ_ORG_SECRET for that platform and run 'connectwiz recover'.\n", p.Name, keystore.Host(p.BaseURL))
+			unsettled = append(unsettled, p)
+			continue
+		}
+		c := a.client(pc)
+		c.BaseURL = strings.TrimRight(p.BaseURL, "/")
+		r, err := flow.Recover(ctx, c, st, p, false)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "Could not settle the pending create of %q: %v\n", p.Name, err)
+			unsettled = append(unsettled, p)
+			continue
+		}
+		fmt.Fprintf(a.stderr, "Pending create: %s.\n", r)
+		if r.Saved.Warning != "" {
+			fmt.Fprintf(a.stderr, "Warning: %s.\n", r.Saved.Warning)
+		}
+	}
+	if !all && len(unsettled) > 0 {
+		fmt.Fprintf(a.stderr, "%d pending create(s) for other platforms: run 'connectwiz recover'.\n", len(unsettled))
+	}
+	return unsettled
+}
+
+func (a *app) recoverCmd() *cobra.Command {
+	var discard bool
+	cmd := &cobra.Command{
+		Use:   "recover",
+		Short: "Store the tokens of creates whose answer was lost (never creates anything)",
+		Long: `Before every create, connectwiz writes a pending record (no secrets). If the
+answer never arrives (dropped connection, timeout, crash), the instance may
+exist. recover looks each pending instance up on the platform (same name and
+connector, newest id not already known), stores its token and clears the
+record; if no such instance exists it says so and clears the record.
+Secrets come from the environment, or from the keychain if remembered.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			pending, err := st.PendingCreates()
+			if err != nil {
+				return err
+			}
+			if len(pending) == 0 {
+				fmt.Fprintln(a.stdout, "Nothing to recover: no pending creates.")
+				return nil
+			}
+			creds := flow.Credentials{
+				BaseURL:    env("", "CONNECTWIZ_BASE_URL", flow.DefaultBaseURL),
+				UserSecret: flow.Secret(os.Getenv("CONNECTWIZ_USER_SECRET")),
+				OrgSecret:  flow.Secret(os.Getenv("CONNECTWIZ_ORG_SECRET")),
+			}
+			a.fillRemembered(st, &creds)
+			left := a.recoverPending(cmd.Context(), st, creds, true)
+			if len(left) == 0 {
+				fmt.Fprintln(a.stdout, "All pending creates are settled.")
+				return nil
+			}
+			if discard {
+				for _, p := range left {
+					if err := st.Clear(p); err != nil {
+						return err
+					}
+				}
+				fmt.Fprintf(a.stdout, "Discarded %d pending record(s) that could not be settled.\n", len(left))
+				return nil
+			}
+			return fmt.Errorf("%d pending create(s) could not be settled (see above); fix that and run 'connectwiz recover' again, or drop them with --discard", len(left))
+		},
+	}
+	cmd.Flags().BoolVar(&discard, "discard", false, "clear the pending records that cannot be settled")
+	return cmd
+}
+
+func (a *app) forgetCmd() *cobra.Command {
+	var base string
+	var remote bool
+	cmd := &cobra.Command{
+		Use:   "forget NAME",
+		Short: "Remove an instance's local token and index entry (--remote also deletes it on the platform)",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.store()
+			if err != nil {
+				return err
+			}
+			e, err := st.Find(args[0], base)
+			if err != nil {
+				return err
+			}
+			if remote {
+				creds := flow.Credentials{
+					BaseURL:    e.BaseURL,
+					UserSecret: flow.Secret(os.Getenv("CONNECTWIZ_USER_SECRET")),
+					OrgSecret:  flow.Secret(os.Getenv("CONNECTWIZ_ORG_SECRET")),
+				}
+				a.fillRemembered(st, &creds)
+				if creds.UserSecret.IsZero() || creds.OrgSecret.IsZero() {
+					return usagef("--remote needs the platform's secrets: set CONNECTWIZ_USER_SECRET and CONNECTWIZ_ORG_SECRET")
+				}
+				if err := a.client(creds).DeleteInstance(cmd.Context(), flow.ID(e.ID)); err != nil {
+					if ae, ok := flow.AsAPIError(err); !ok || ae.Status != 404 {
+						return fmt.Errorf("%w; the local entry is kept", err)
+					}
+					fmt.Fprintf(a.stderr, "Instance %s no longer exists on %s.\n", e.ID, keystore.Host(e.BaseURL))
+				} else {
+					fmt.Fprintf(a.stdout, "Deleted instance %s on %s.\n", e.ID, keystore.Host(e.BaseURL))
+				}
+			}
+			if err := st.Remove(e); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "Forgot %q (its token is removed from the %s).\n", e.Name, e.Token)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&base, "base-url", "", "the platform, when the name exists on several")
+	cmd.Flags().BoolVar(&remote, "remote", false, "first delete the instance on the platform")
+	return cmd
+}
+
 func (a *app) tokenCmd() *cobra.Command {
 	var base string
 	cmd := &cobra.Command{
 		Use:     "token NAME",
 		Short:   "Print an instance's token (for scripts)",
 		Example: `  curl -H "Authorization: User $U, Organization $O, Element $(connectwiz token my-drive)" …`,
-		Args:    cobra.ExactArgs(1),
+		Args:    usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := a.store()
 			if err != nil {
@@ -430,7 +625,9 @@ func (a *app) listCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the instances provisioned from this machine",
-		Args:  cobra.NoArgs,
+		Long: `List the instances provisioned from this machine, and where each token is:
+keychain, file, or missing (probed, with the keychain timeout).`,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := a.store()
 			if err != nil {
@@ -439,6 +636,21 @@ func (a *app) listCmd() *cobra.Command {
 			entries, err := st.Entries()
 			if err != nil {
 				return err
+			}
+			// Probe where each token really is; a keychain that does not
+			// answer is asked once, not once per entry.
+			var keychainErr error
+			for i, e := range entries {
+				if keychainErr != nil && e.Token == keystore.InKeychain {
+					entries[i].Token = "unknown"
+					continue
+				}
+				w, err := st.Where(e)
+				if err != nil {
+					keychainErr = err
+					w = "unknown"
+				}
+				entries[i].Token = w
 			}
 			if asJSON {
 				enc := json.NewEncoder(a.stdout)
@@ -449,8 +661,16 @@ func (a *app) listCmd() *cobra.Command {
 				fmt.Fprintln(a.stdout, "No instances yet. Create one with: connectwiz")
 				return nil
 			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tID\tCONNECTOR\tPLATFORM\tCREATED\tTOKEN")
 			for _, e := range entries {
-				fmt.Fprintf(a.stdout, "%-30s %-8s %-18s %-30s %s  %s\n", e.Name, e.ID, e.Connector, keystore.Host(e.BaseURL), e.CreatedAt.Local().Format("2006-01-02 15:04"), e.Token)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.ID, e.Connector, keystore.Host(e.BaseURL), e.CreatedAt.Local().Format("2006-01-02 15:04"), e.Token)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if keychainErr != nil {
+				fmt.Fprintf(a.stderr, "Some tokens could not be checked (unknown): %v\n", keychainErr)
 			}
 			return nil
 		},
@@ -465,7 +685,7 @@ func (a *app) sandboxCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Serve the sandbox platform and OAuth provider on a loopback port",
-		Args:  cobra.NoArgs,
+		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sb, err := sandbox.Start(addr, o)
 			if err != nil {
@@ -500,7 +720,7 @@ Then run connectwiz in another terminal. ctrl+c stops the sandbox.
 		Use:    "consent URL",
 		Short:  "Play the user at the sandbox consent page (a BROWSER for scripts and tests)",
 		Hidden: true,
-		Args:   cobra.ExactArgs(1),
+		Args:   usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			deny, _ := cmd.Flags().GetBool("deny")
 			return sandbox.Consent(cmd.Context(), args[0], !deny)

@@ -20,6 +20,7 @@ type Keeper interface {
 	Clear(p keystore.Pending) error
 	Save(e keystore.Entry, token string, insecure bool) (keystore.Saved, error)
 	Find(name, baseURL string) (keystore.Entry, error)
+	Entries() ([]keystore.Entry, error)
 }
 
 // Opener opens a URL in a browser; Browser implements it.

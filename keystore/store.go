@@ -89,6 +89,17 @@ func (s *Store) Save(e Entry, token string, insecure bool) (Saved, error) {
 	if err := ensureDir(s.Dir); err != nil {
 		return Saved{}, err
 	}
+	prev, _ := s.Find(e.Name, e.BaseURL)
+	saved, err := s.save(e, token, insecure)
+	if err == nil && prev.ID != "" && prev.Account() != e.Account() {
+		// The entry was replaced (--replace): drop the old token, whose
+		// instance stays on the platform.
+		_ = s.dropToken(prev)
+	}
+	return saved, err
+}
+
+func (s *Store) save(e Entry, token string, insecure bool) (Saved, error) {
 	var why string
 	switch {
 	case insecure:
@@ -103,7 +114,7 @@ func (s *Store) Save(e Entry, token string, insecure bool) (Saved, error) {
 			e.Token = InKeychain
 			return Saved{Entry: e}, s.put(e)
 		}
-		why = err.Error()
+		why = "the OS keychain could not take it (" + err.Error() + ")"
 	}
 	if err := s.setFileToken(e.Account(), token); err != nil {
 		return Saved{}, fmt.Errorf("the token could be stored neither in the keychain (%s) nor in a file (%w)", why, err)
@@ -112,7 +123,7 @@ func (s *Store) Save(e Entry, token string, insecure bool) (Saved, error) {
 	e.Token = InFile
 	saved := Saved{
 		Entry:   e,
-		Warning: fmt.Sprintf("the token is stored UNENCRYPTED in %s (readable only by you) because %s", s.path(TokensFile), why),
+		Warning: fmt.Sprintf("the token is stored UNENCRYPTED in %s (mode 0600, readable only by you), because %s", s.path(TokensFile), why),
 	}
 	return saved, s.put(e)
 }
@@ -176,7 +187,7 @@ func (s *Store) Find(name, baseURL string) (Entry, error) {
 	}
 	var found []Entry
 	for _, e := range idx {
-		if e.Name == name && (baseURL == "" || sameBase(e.BaseURL, baseURL)) {
+		if e.Name == name && (baseURL == "" || SameBase(e.BaseURL, baseURL)) {
 			found = append(found, e)
 		}
 	}
@@ -193,7 +204,8 @@ func (s *Store) Find(name, baseURL string) (Entry, error) {
 	return Entry{}, fmt.Errorf("%q exists on several platforms (%s); choose one with --base-url", name, strings.Join(bases, ", "))
 }
 
-func sameBase(a, b string) bool { return strings.TrimRight(a, "/") == strings.TrimRight(b, "/") }
+// SameBase reports whether two platform base URLs are the same.
+func SameBase(a, b string) bool { return strings.TrimRight(a, "/") == strings.TrimRight(b, "/") }
 
 // put adds or replaces e in the index (by name and base URL).
 func (s *Store) put(e Entry) error {
@@ -203,7 +215,7 @@ func (s *Store) put(e Entry) error {
 	}
 	out := idx[:0]
 	for _, x := range idx {
-		if !(x.Name == e.Name && sameBase(x.BaseURL, e.BaseURL)) {
+		if !(x.Name == e.Name && SameBase(x.BaseURL, e.BaseURL)) {
 			out = append(out, x)
 		}
 	}
@@ -219,6 +231,24 @@ func (s *Store) put(e Entry) error {
 
 // Remove deletes e's token (keychain or file) and its index entry.
 func (s *Store) Remove(e Entry) error {
+	if err := s.dropToken(e); err != nil {
+		return err
+	}
+	idx, err := s.Entries()
+	if err != nil {
+		return err
+	}
+	out := idx[:0]
+	for _, x := range idx {
+		if !(x.Name == e.Name && SameBase(x.BaseURL, e.BaseURL)) {
+			out = append(out, x)
+		}
+	}
+	return writeJSON(s.path(IndexFile), out, 0o600)
+}
+
+// dropToken deletes e's token from where the index says it is.
+func (s *Store) dropToken(e Entry) error {
 	switch e.Token {
 	case InKeychain:
 		if s.Keychain != nil {
@@ -227,21 +257,9 @@ func (s *Store) Remove(e Entry) error {
 			}
 		}
 	default:
-		if err := s.deleteFileToken(e.Account()); err != nil {
-			return err
-		}
+		return s.deleteFileToken(e.Account())
 	}
-	idx, err := s.Entries()
-	if err != nil {
-		return err
-	}
-	out := idx[:0]
-	for _, x := range idx {
-		if !(x.Name == e.Name && sameBase(x.BaseURL, e.BaseURL)) {
-			out = append(out, x)
-		}
-	}
-	return writeJSON(s.path(IndexFile), out, 0o600)
+	return nil
 }
 
 func (s *Store) fileTokens() (map[string]string, error) {
@@ -288,6 +306,16 @@ type Pending struct {
 	BaseURL   string    `json:"baseUrl"`
 	Tags      []string  `json:"tags"`
 	StartedAt time.Time `json:"startedAt"`
+	// PID and Machine identify the process that sent the create.
+	PID     int    `json:"pid"`
+	Machine string `json:"machine"`
+}
+
+// InFlight reports whether the process that wrote the record still runs on
+// this machine, i.e. its create may still be answered.
+func (p Pending) InFlight() bool {
+	host, _ := os.Hostname()
+	return p.PID > 0 && p.PID != os.Getpid() && p.Machine == host && processAlive(p.PID)
 }
 
 // Begin records a pending create before it is sent.
@@ -305,6 +333,8 @@ func (s *Store) Begin(p Pending) (Pending, error) {
 	if p.StartedAt.IsZero() {
 		p.StartedAt = time.Now().UTC()
 	}
+	p.PID = os.Getpid()
+	p.Machine, _ = os.Hostname()
 	if err := writeJSON(filepath.Join(dir, p.ID+".json"), p, 0o600); err != nil {
 		return p, fmt.Errorf("recording the pending create: %w", err)
 	}
@@ -336,4 +366,33 @@ func (s *Store) PendingCreates() ([]Pending, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].StartedAt.Before(out[j].StartedAt) })
 	return out, nil
+}
+
+// Missing is what Where says of a token found in neither place.
+const Missing = "missing"
+
+// Where probes where e's token really is: InKeychain, InFile or Missing.
+// A keychain that cannot be asked gives an error.
+func (s *Store) Where(e Entry) (string, error) {
+	if e.Token == InKeychain {
+		if s.Keychain == nil {
+			return "", ErrUnavailable
+		}
+		_, err := s.Keychain.Get(e.Account())
+		switch {
+		case err == nil:
+			return InKeychain, nil
+		case errors.Is(err, ErrNotFound):
+			return Missing, nil
+		}
+		return "", err
+	}
+	toks, err := s.fileTokens()
+	if err != nil {
+		return "", err
+	}
+	if _, ok := toks[e.Account()]; ok {
+		return InFile, nil
+	}
+	return Missing, nil
 }

@@ -1,0 +1,87 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// Recovered says what recovering one pending create found.
+type Recovered struct {
+	Pending keystore.Pending
+	// Found is set when the instance existed and its token is now stored.
+	Found bool
+	Saved keystore.Saved
+}
+
+// String describes the outcome for the user.
+func (r Recovered) String() string {
+	if r.Found {
+		return fmt.Sprintf("recovered %q (id %s): its token is now in the %s", r.Pending.Name, r.Saved.Entry.ID, r.Saved.Entry.Token)
+	}
+	return fmt.Sprintf("no instance %q was created on %s: nothing to recover, the pending record is cleared", r.Pending.Name, keystore.Host(r.Pending.BaseURL))
+}
+
+// Recover settles one pending create: it looks the instance up on the
+// platform (same name and connector, the newest id not already in the local
+// index), stores its token and clears the record; if there is no such
+// instance it clears the record. It never creates anything.
+func Recover(ctx context.Context, c *Client, k Keeper, p keystore.Pending, insecure bool) (Recovered, error) {
+	ctx = context.WithoutCancel(ctx)
+	known := map[string]bool{}
+	entries, err := k.Entries()
+	if err != nil {
+		return Recovered{}, err
+	}
+	for _, e := range entries {
+		if keystore.SameBase(e.BaseURL, p.BaseURL) {
+			known[e.ID] = true
+		}
+	}
+	list, err := c.Instances(ctx)
+	if err != nil {
+		return Recovered{}, fmt.Errorf("looking up the pending create of %q: %w", p.Name, err)
+	}
+	var best *Instance
+	for i := range list {
+		in := &list[i]
+		if in.Name != p.Name || in.Connector.Key != p.Connector || known[string(in.ID)] {
+			continue
+		}
+		if best == nil || newer(*in, *best) {
+			best = in
+		}
+	}
+	if best == nil {
+		return Recovered{Pending: p}, k.Clear(p)
+	}
+	inst := *best
+	if inst.Token.IsZero() {
+		if inst, err = c.Instance(ctx, best.ID); err != nil {
+			return Recovered{}, fmt.Errorf("getting the token of instance %s: %w", best.ID, err)
+		}
+	}
+	if len(inst.Tags) == 0 {
+		inst.Tags = p.Tags
+	}
+	saved, err := Keep(k, c.BaseURL, inst, insecure)
+	if err != nil {
+		return Recovered{}, err
+	}
+	return Recovered{Pending: p, Found: true, Saved: saved}, k.Clear(p)
+}
+
+// newer orders instances by creation time, then by numeric id.
+func newer(a, b Instance) bool {
+	if !a.Created.Equal(b.Created) {
+		return a.Created.After(b.Created)
+	}
+	ai, aerr := strconv.ParseInt(string(a.ID), 10, 64)
+	bi, berr := strconv.ParseInt(string(b.ID), 10, 64)
+	if aerr == nil && berr == nil {
+		return ai > bi
+	}
+	return a.ID > b.ID
+}

@@ -1,0 +1,66 @@
+package flow_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+func TestRecoverPicksNewestUnknown(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{})
+	creds := sandboxCreds(sb)
+	c := newClient(creds)
+	ctx := context.Background()
+	st := &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg")}
+
+	// Three instances named "dup": the first is already known locally.
+	var made []flow.Instance
+	for i := 0; i < 3; i++ {
+		code, cb := authorizeAndApprove(t, c, creds)
+		in, err := c.CreateInstance(ctx, request(creds, code, cb, "dup"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, in)
+	}
+	other := made[0]
+	other.Name = "dup"
+	if _, err := flow.Keep(st, c.BaseURL, other, true); err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.Begin(keystore.Pending{Name: "dup", Connector: flow.DefaultConnector, BaseURL: c.BaseURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := flow.Recover(ctx, c, st, p, true)
+	if err != nil || !r.Found {
+		t.Fatalf("%+v %v", r, err)
+	}
+	if r.Saved.Entry.ID != string(made[2].ID) {
+		t.Fatalf("recovered id %s, want the newest %s", r.Saved.Entry.ID, made[2].ID)
+	}
+	tok, _, err := st.Token("dup", c.BaseURL)
+	if err != nil || tok != made[2].Token.Reveal() {
+		t.Fatalf("token %v", err)
+	}
+	if left, _ := st.PendingCreates(); len(left) != 0 {
+		t.Fatal("record not cleared")
+	}
+	if len(sb.Instances()) != 3 {
+		t.Fatal("recover created something")
+	}
+
+	// Nothing to find: the record is cleared and nothing is stored.
+	p, _ = st.Begin(keystore.Pending{Name: "never-made", Connector: flow.DefaultConnector, BaseURL: c.BaseURL})
+	r, err = flow.Recover(ctx, c, st, p, true)
+	if err != nil || r.Found {
+		t.Fatalf("%+v %v", r, err)
+	}
+	if left, _ := st.PendingCreates(); len(left) != 0 {
+		t.Fatal("record not cleared")
+	}
+}

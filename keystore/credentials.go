@@ -1,0 +1,62 @@
+package keystore
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Credentials are the secrets a user may ask to have remembered: the
+// platform's User and Organization secrets and the OAuth client secret.
+// They are kept only in the keychain, never in a file.
+type Credentials struct {
+	UserSecret   string `json:"userSecret"`
+	OrgSecret    string `json:"orgSecret"`
+	ClientSecret string `json:"clientSecret"`
+}
+
+func credentialsAccount(baseURL string) string { return Host(baseURL) + "/credentials" }
+
+// Remember stores the credentials for a platform in the keychain.
+func (s *Store) Remember(baseURL string, c Credentials) error {
+	if s.Keychain == nil {
+		return errors.New("no keychain: secrets are never remembered in a file")
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	if err := s.Keychain.Set(credentialsAccount(baseURL), string(b)); err != nil {
+		return fmt.Errorf("could not remember the secrets (they are never written to a file): %w", err)
+	}
+	return nil
+}
+
+// Remembered returns the credentials remembered for a platform, or
+// ErrNotFound.
+func (s *Store) Remembered(baseURL string) (Credentials, error) {
+	var c Credentials
+	if s.Keychain == nil {
+		return c, ErrNotFound
+	}
+	v, err := s.Keychain.Get(credentialsAccount(baseURL))
+	if err != nil {
+		return c, err
+	}
+	if err := json.Unmarshal([]byte(v), &c); err != nil {
+		return Credentials{}, fmt.Errorf("the remembered secrets for %s are damaged; they will be asked again", Host(baseURL))
+	}
+	return c, nil
+}
+
+// ForgetCredentials removes the remembered credentials for a platform.
+func (s *Store) ForgetCredentials(baseURL string) error {
+	if s.Keychain == nil {
+		return nil
+	}
+	err := s.Keychain.Delete(credentialsAccount(baseURL))
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
