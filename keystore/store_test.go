@@ -243,3 +243,34 @@ func TestDamagedIndex(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+func TestRememberedCredentials(t *testing.T) {
+	fb := newFake()
+	s := newStore(t, fb)
+	base := "https://platform.example/api"
+	if _, err := s.Remembered(base); !errors.Is(err, keystore.ErrNotFound) {
+		t.Fatalf("nothing remembered yet: %v", err)
+	}
+	want := keystore.Credentials{UserSecret: "u", OrgSecret: "o", ClientSecret: "c"}
+	if err := s.Remember(base, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Remembered(base + "/")
+	if err != nil || got != want {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if files, _ := os.ReadDir(s.Dir); len(files) != 0 {
+		t.Fatalf("remembering wrote files: %v", files)
+	}
+	if err := s.ForgetCredentials(base); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Remembered(base); !errors.Is(err, keystore.ErrNotFound) {
+		t.Fatalf("after forget: %v", err)
+	}
+	// Without a keychain, secrets are never remembered.
+	noKeychain := newStore(t, nil)
+	if err := noKeychain.Remember(base, want); err == nil {
+		t.Fatal("remembered without a keychain")
+	}
+}
