@@ -18,6 +18,9 @@ import (
 	"time"
 )
 
+// ErrListen marks an error about the callback URL or its listener.
+var ErrListen = errors.New("cannot receive the callback")
+
 // DefaultWait bounds the wait for the callback.
 const DefaultWait = 5 * time.Minute
 
@@ -97,7 +100,7 @@ type Listener struct {
 func Listen(callbackURL string, state Secret, log *slog.Logger) (*Listener, error) {
 	addr, path, err := loopbackAddr(callbackURL)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrListen, err)
 	}
 	if len(state.Reveal()) < 22 {
 		return nil, errors.New("the OAuth state is too short (need 128 bits)")
@@ -105,9 +108,9 @@ func Listen(callbackURL string, state Secret, log *slog.Logger) (*Listener, erro
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return nil, fmt.Errorf("the callback port %s is already in use (another connectwiz, or another program?); stop it, or pick another port in the callback URL — it must match the redirect URI registered with the provider", addr)
+			return nil, fmt.Errorf("%w: the callback port %s is already in use (another connectwiz, or another program?); stop it, or pick another port in the callback URL — it must match the redirect URI registered with the provider", ErrListen, addr)
 		}
-		return nil, fmt.Errorf("cannot listen on %s for the callback: %w", addr, err)
+		return nil, fmt.Errorf("%w: cannot listen on %s: %w", ErrListen, addr, err)
 	}
 	u, _ := url.Parse(callbackURL)
 	_, port, _ := net.SplitHostPort(ln.Addr().String())

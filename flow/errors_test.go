@@ -53,3 +53,19 @@ func TestRedactURL(t *testing.T) {
 		t.Errorf("%q lost a non-secret value", got)
 	}
 }
+
+func TestCurlHasNoSecrets(t *testing.T) {
+	r := flow.InstanceRequest{Connector: "onedrivebusiness", Code: "c0de-value", ClientID: "cid", ClientSecret: "cl1ent-secret",
+		CallbackURL: "http://127.0.0.1:8750/callback", Extra: map[string]string{"x.price": "$5 `rm`"}, Tags: []string{"a"}, Name: "n"}
+	out := r.Curl("http://h/api/")
+	for _, leak := range []string{"c0de-value", "cl1ent-secret"} {
+		if strings.Contains(out, leak) {
+			t.Fatalf("curl shows a secret:\n%s", out)
+		}
+	}
+	for _, want := range []string{"${CONNECTWIZ_CODE}", "${CONNECTWIZ_CLIENT_SECRET}", "${CONNECTWIZ_USER_SECRET}", `\$5 \` + "`rm\\`", "'http://h/api/instances'"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("curl lacks %q:\n%s", want, out)
+		}
+	}
+}

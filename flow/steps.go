@@ -36,6 +36,8 @@ type Authorization struct {
 	State       Secret
 	CallbackURL string
 	Listener    *Listener
+	// Done delivers the callback; nil when the redirect must be pasted.
+	Done <-chan CallbackResult
 }
 
 // Close stops the listener, if any.
@@ -45,17 +47,24 @@ func (a *Authorization) Close() {
 	}
 }
 
-// Authorize starts the listener (when the callback URL is loopback) and then
-// asks the platform for the authorize URL, in that order, so the listener is
-// up before any browser is opened.
+// Authorize checks the platform secrets (a refused secret is found before
+// the browser trip, not after), starts the listener when the callback URL is
+// loopback, and then asks the platform for the authorize URL — in that
+// order, so the listener is up before any browser is opened.
 func Authorize(ctx context.Context, c *Client, creds Credentials, log *slog.Logger) (*Authorization, error) {
+	if _, err := c.Instances(ctx); err != nil {
+		if e, ok := AsAPIError(err); !ok || e.Unauthorized() {
+			return nil, err
+		}
+		// Other answers say nothing about the secrets; the create will tell.
+	}
 	a := &Authorization{State: NewState(), CallbackURL: creds.CallbackURL}
 	if LoopbackCallback(creds.CallbackURL) {
 		l, err := Listen(creds.CallbackURL, a.State, log)
 		if err != nil {
 			return nil, err
 		}
-		a.Listener, a.CallbackURL = l, l.URL
+		a.Listener, a.CallbackURL, a.Done = l, l.URL, l.Done()
 	}
 	u, err := c.AuthURL(ctx, AuthURLRequest{
 		Connector:    creds.Connector,

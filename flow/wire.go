@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -194,4 +195,14 @@ type apiErrorBody struct {
 	RequestID       string `json:"requestId"`
 	Message         string `json:"message"`
 	ProviderMessage string `json:"providerMessage"`
+}
+
+func jsonIndent(dst *bytes.Buffer, src []byte) error { return json.Indent(dst, src, "", "  ") }
+
+// jsonEscape is s as it appears inside a JSON string, shell-escaped as Curl
+// escapes the body.
+func jsonEscape(s string) string {
+	b, _ := json.Marshal(s)
+	out := string(b[1 : len(b)-1])
+	return strings.NewReplacer(`\`, `\\`, "$", `\$`, "`", "\\`").Replace(out)
 }
