@@ -17,11 +17,15 @@ import (
 	"text/tabwriter"
 	"time"
 
+	osc52 "github.com/aymanbagabas/go-osc52/v2"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 	"github.com/connectwiz/connectwiz/keystore"
+	"github.com/connectwiz/connectwiz/ui"
 )
 
 // Stamped at release time with -ldflags "-X main.version=… -X main.commit=… -X main.date=…".
@@ -86,7 +90,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, errInterrupted)) {
+	if errors.Is(err, errInterrupted) || ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "connectwiz: interrupted; nothing was created")
 		return exitInterrupted
 	}
@@ -207,7 +211,7 @@ type createOptions struct {
 	tags, config                                    []string
 	timeout                                         time.Duration
 	noInput, noBrowser, jsonOut, sandbox            bool
-	replace, insecure, remember                     bool
+	replace, insecure, remember, accessible         bool
 	code                                            string
 }
 
@@ -239,6 +243,7 @@ func (a *app) createCmd() *cobra.Command {
 	f.BoolVar(&o.replace, "replace", false, "replace a local instance of the same name")
 	f.BoolVar(&o.insecure, "insecure-storage", false, "store the token in a 0600 file instead of the keychain")
 	f.BoolVar(&o.remember, "remember", false, "remember the secrets in the keychain (never in a file) for the next run")
+	f.BoolVar(&o.accessible, "accessible", os.Getenv("ACCESSIBLE") != "", "plain line prompts instead of the full-screen wizard, for screen readers (env ACCESSIBLE)")
 	return cmd
 }
 
@@ -254,14 +259,20 @@ func env(flagVal, name, def string) string {
 }
 
 func (a *app) runCreate(ctx context.Context, o *createOptions) error {
+	st, err := a.store()
+	if err != nil {
+		return err
+	}
+	// Prefill: flags, then environment, then the last answers, then defaults.
+	last, _ := st.LoadAnswers()
 	creds := flow.Credentials{
-		BaseURL:      env(o.baseURL, "CONNECTWIZ_BASE_URL", flow.DefaultBaseURL),
+		BaseURL:      env(o.baseURL, "CONNECTWIZ_BASE_URL", orDefault(last.BaseURL, flow.DefaultBaseURL)),
 		UserSecret:   flow.Secret(os.Getenv("CONNECTWIZ_USER_SECRET")),
 		OrgSecret:    flow.Secret(os.Getenv("CONNECTWIZ_ORG_SECRET")),
-		Connector:    env(o.connector, "CONNECTWIZ_KEY", flow.DefaultConnector),
-		ClientID:     env(o.clientID, "CONNECTWIZ_CLIENT_ID", ""),
+		Connector:    env(o.connector, "CONNECTWIZ_KEY", orDefault(last.Connector, flow.DefaultConnector)),
+		ClientID:     env(o.clientID, "CONNECTWIZ_CLIENT_ID", last.ClientID),
 		ClientSecret: flow.Secret(os.Getenv("CONNECTWIZ_CLIENT_SECRET")),
-		CallbackURL:  env(o.callbackURL, "CONNECTWIZ_CALLBACK_URL", flow.DefaultCallbackURL),
+		CallbackURL:  env(o.callbackURL, "CONNECTWIZ_CALLBACK_URL", orDefault(last.CallbackURL, flow.DefaultCallbackURL)),
 	}
 	if o.sandbox {
 		sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
@@ -275,6 +286,12 @@ func (a *app) runCreate(ctx context.Context, o *createOptions) error {
 	if err != nil {
 		return err
 	}
+	if !o.noInput && o.code == "" && isTerminal(a.stdin) && isTerminal(a.stdout) {
+		if o.accessible {
+			return a.runAccessible(ctx, st, creds, extra, o)
+		}
+		return a.runWizard(ctx, st, creds, extra, o)
+	}
 	code := flow.Secret(o.code)
 	if o.code == "-" {
 		b, err := io.ReadAll(io.LimitReader(a.stdin, 8192))
@@ -282,10 +299,6 @@ func (a *app) runCreate(ctx context.Context, o *createOptions) error {
 			return fmt.Errorf("reading the code from stdin: %w", err)
 		}
 		code = flow.Secret(strings.TrimSpace(string(b)))
-	}
-	st, err := a.store()
-	if err != nil {
-		return err
 	}
 	if !o.sandbox {
 		a.fillRemembered(st, &creds)
@@ -299,8 +312,7 @@ func (a *app) runCreate(ctx context.Context, o *createOptions) error {
 	}
 	c := a.client(creds)
 	a.recoverPending(ctx, st, creds, false)
-	var browser flow.Opener = flow.SystemBrowser()
-	created, err := flow.Headless(ctx, c, st, browser, flow.HeadlessOptions{
+	created, err := flow.Headless(ctx, c, st, flow.SystemBrowser(), flow.HeadlessOptions{
 		Creds:     creds,
 		Name:      name,
 		Tags:      flow.ParseTags(o.tags...),
@@ -314,31 +326,195 @@ func (a *app) runCreate(ctx context.Context, o *createOptions) error {
 		Status:    a.stderr,
 		Log:       a.log,
 	})
-	if created.Instance.ID != "" && created.Saved.Entry.Name == "" && err != nil {
-		return err // created, token not stored: the error says how to recover
-	}
 	if err != nil {
-		if ctx.Err() != nil {
+		if created.Instance.ID == "" && ctx.Err() != nil {
 			return errInterrupted
 		}
 		return err
 	}
+	a.rememberIfAsked(st, creds, o)
+	return a.finish(ctx, created, o.jsonOut)
+}
+
+// runWizard runs the full-screen wizard.
+func (a *app) runWizard(ctx context.Context, st *keystore.Store, creds flow.Credentials, extra map[string]string, o *createOptions) error {
+	a.recoverPending(ctx, st, creds, false)
+	m := ui.New(&wizardService{a: a, st: st, sandbox: o.sandbox}, ui.Options{
+		Creds:       creds,
+		Sandbox:     o.sandbox,
+		Insecure:    o.insecure,
+		Remember:    o.remember,
+		Wait:        o.timeout,
+		Name:        o.name,
+		DefaultName: flow.DefaultName(creds.Connector, time.Now()),
+		Tags:        flow.ParseTags(o.tags...),
+		Extra:       extra,
+	})
+	p := tea.NewProgram(m, tea.WithInput(a.stdin), tea.WithOutput(a.stdout), tea.WithoutSignalHandler())
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		select {
+		case <-ctx.Done():
+			p.Send(ui.SignalMsg{})
+		case <-stop:
+		}
+	}()
+	if _, err := p.Run(); err != nil {
+		return fmt.Errorf("the wizard failed: %w", err)
+	}
+	if c := m.Created(); c != nil {
+		return a.finish(context.Background(), *c, o.jsonOut)
+	}
+	if err := m.Err(); err != nil {
+		return err
+	}
+	return errInterrupted
+}
+
+// wizardService gives the wizard flow and keystore.
+type wizardService struct {
+	a       *app
+	st      *keystore.Store
+	sandbox bool
+}
+
+func (w *wizardService) Remembered(baseURL string) (flow.Credentials, bool) {
+	r, err := w.st.Remembered(baseURL)
+	if err != nil {
+		return flow.Credentials{}, false
+	}
+	return flow.Credentials{UserSecret: flow.Secret(r.UserSecret), OrgSecret: flow.Secret(r.OrgSecret), ClientSecret: flow.Secret(r.ClientSecret)}, true
+}
+
+func (w *wizardService) SaveAnswers(c flow.Credentials) error {
+	if w.sandbox {
+		return nil // the sandbox's URL changes every run
+	}
+	return w.st.SaveAnswers(keystore.Answers{BaseURL: c.BaseURL, Connector: c.Connector, ClientID: c.ClientID, CallbackURL: c.CallbackURL})
+}
+
+func (w *wizardService) Authorize(ctx context.Context, c flow.Credentials) (*flow.Authorization, error) {
+	return flow.Authorize(ctx, w.a.client(c), c, w.a.log)
+}
+
+func (w *wizardService) OpenBrowser(url string) error { return flow.SystemBrowser().Open(url) }
+
+func (w *wizardService) Copy(text string) error {
+	seq := osc52.New(text)
+	if os.Getenv("TMUX") != "" {
+		seq = seq.Tmux()
+	}
+	_, err := seq.WriteTo(os.Stderr)
+	return err
+}
+
+func (w *wizardService) Approve(ctx context.Context, url string) error {
+	if !w.sandbox {
+		return errors.New("only the sandbox's consent can be approved here")
+	}
+	return sandbox.Consent(ctx, url, true)
+}
+
+func (w *wizardService) NameTaken(name, baseURL string) bool {
+	_, err := w.st.Find(name, baseURL)
+	return err == nil
+}
+
+func (w *wizardService) Create(ctx context.Context, c flow.Credentials, req flow.InstanceRequest, insecure bool) (flow.Created, error) {
+	return flow.CreateAndSave(ctx, w.a.client(c), w.st, req, insecure)
+}
+
+func (w *wizardService) Recover(ctx context.Context, c flow.Credentials) (string, error) {
+	pending, err := w.st.PendingCreates()
+	if err != nil {
+		return "", err
+	}
+	var said []string
+	for _, p := range pending {
+		if !keystore.SameBase(p.BaseURL, c.BaseURL) || p.InFlight() {
+			continue
+		}
+		r, err := flow.Recover(ctx, w.a.client(c), w.st, p, false)
+		if err != nil {
+			return strings.Join(said, "; "), err
+		}
+		said = append(said, r.String())
+	}
+	if len(said) == 0 {
+		return "", errors.New("no pending create to recover for this platform")
+	}
+	return strings.Join(said, "; ") + ". See 'connectwiz list'.", nil
+}
+
+func (w *wizardService) Remember(c flow.Credentials) error {
+	return w.st.Remember(c.BaseURL, keystore.Credentials{UserSecret: c.UserSecret.Reveal(), OrgSecret: c.OrgSecret.Reveal(), ClientSecret: c.ClientSecret.Reveal()})
+}
+
+// runAccessible asks the questions as plain line prompts, then runs the
+// headless steps, which print each step as a line.
+func (a *app) runAccessible(ctx context.Context, st *keystore.Store, creds flow.Credentials, extra map[string]string, o *createOptions) error {
+	if !o.sandbox {
+		a.fillRemembered(st, &creds)
+	}
+	ans, err := ui.Accessible(a.stdin, a.stderr, ui.Options{
+		Creds: creds, Sandbox: o.sandbox, Remember: o.remember,
+		Name: o.name, DefaultName: flow.DefaultName(creds.Connector, time.Now()), Tags: flow.ParseTags(o.tags...), Extra: extra,
+	})
+	if err != nil {
+		return err
+	}
+	for k, v := range ans.Extra {
+		extra[k] = v
+	}
+	o.remember = ans.Remember
+	c := a.client(ans.Creds)
+	a.recoverPending(ctx, st, ans.Creds, false)
+	created, err := flow.Headless(ctx, c, st, flow.SystemBrowser(), flow.HeadlessOptions{
+		Creds: ans.Creds, Name: ans.Name, Tags: ans.Tags, Extra: extra, Wait: o.timeout, NoBrowser: o.noBrowser,
+		Replace: o.replace, Insecure: o.insecure, Stdin: a.stdin, Status: a.stderr, Log: a.log,
+	})
+	if err != nil {
+		return err
+	}
+	a.rememberIfAsked(st, ans.Creds, o)
+	return a.finish(ctx, created, o.jsonOut)
+}
+
+// finish reports a created instance.
+func (a *app) finish(ctx context.Context, created flow.Created, asJSON bool) error {
 	if created.Saved.Warning != "" {
 		fmt.Fprintf(a.stderr, "Warning: %s.\n", created.Saved.Warning)
-	}
-	if o.remember && !o.sandbox {
-		if err := st.Remember(creds.BaseURL, keystore.Credentials{
-			UserSecret: creds.UserSecret.Reveal(), OrgSecret: creds.OrgSecret.Reveal(), ClientSecret: creds.ClientSecret.Reveal(),
-		}); err != nil {
-			fmt.Fprintf(a.stderr, "Warning: %v.\n", err)
-		} else {
-			fmt.Fprintf(a.stderr, "The secrets for %s are remembered in the keychain.\n", keystore.Host(creds.BaseURL))
-		}
 	}
 	if ctx.Err() != nil {
 		fmt.Fprintln(a.stderr, "Interrupted, but the instance was created and its token stored first.")
 	}
-	return a.printCreated(created, o.jsonOut)
+	return a.printCreated(created, asJSON)
+}
+
+func (a *app) rememberIfAsked(st *keystore.Store, creds flow.Credentials, o *createOptions) {
+	if !o.remember || o.sandbox {
+		return
+	}
+	if err := st.Remember(creds.BaseURL, keystore.Credentials{
+		UserSecret: creds.UserSecret.Reveal(), OrgSecret: creds.OrgSecret.Reveal(), ClientSecret: creds.ClientSecret.Reveal(),
+	}); err != nil {
+		fmt.Fprintf(a.stderr, "Warning: %v.\n", err)
+		return
+	}
+	fmt.Fprintf(a.stderr, "The secrets for %s are remembered in the keychain.\n", keystore.Host(creds.BaseURL))
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 func (a *app) printCreated(c flow.Created, asJSON bool) error {
@@ -357,17 +533,8 @@ func (a *app) printCreated(c flow.Created, asJSON bool) error {
 		where = "an unencrypted file (see the warning above)"
 	}
 	fmt.Fprintf(a.stdout, "Instance created\n  name:      %s\n  id:        %s\n  connector: %s\n  token:     in %s\nGet the token with: connectwiz token %s\n",
-		e.Name, e.ID, e.Connector, where, shellQuote(e.Name))
+		e.Name, e.ID, e.Connector, where, flow.ShellQuote(e.Name))
 	return nil
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r == '-' || r == '_' || r == '.' || r == '/' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func sandboxCreds(sb *sandbox.Running, callbackURL string) flow.Credentials {

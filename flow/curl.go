@@ -39,3 +39,13 @@ func (r InstanceRequest) Curl(baseURL string) string {
 %s
 EOF`, strings.TrimRight(baseURL, "/"), EnvUserSecret, EnvOrgSecret, text)
 }
+
+// ShellQuote quotes s for a POSIX shell when it needs quoting.
+func ShellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return r != '-' && r != '_' && r != '.' && r != '/' && (r < '0' || r > '9') && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

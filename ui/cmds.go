@@ -1,0 +1,124 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/connectwiz/connectwiz/flow"
+)
+
+// SignalMsg tells the wizard a signal asked it to stop. Like ctrl+c, it
+// quits at once, except while creating, when the save finishes first.
+type SignalMsg struct{}
+
+// Messages: each is the result of one Cmd.
+type (
+	tickMsg       struct{}
+	rememberedMsg struct{ creds flow.Credentials }
+	authorizedMsg struct {
+		auth *flow.Authorization
+		err  error
+	}
+	browserMsg  struct{ err error }
+	copiedMsg   struct{ err error }
+	approvedMsg struct{ err error }
+	callbackMsg struct {
+		gen int
+		res flow.CallbackResult
+	}
+	createdMsg struct {
+		created flow.Created
+		err     error
+		note    string
+	}
+	recoveredMsg struct {
+		what string
+		err  error
+	}
+)
+
+func loadRemembered(svc Service, baseURL string) tea.Cmd {
+	return func() tea.Msg {
+		c, ok := svc.Remembered(baseURL)
+		if !ok {
+			return nil
+		}
+		return rememberedMsg{c}
+	}
+}
+
+func authorize(svc Service, creds flow.Credentials) tea.Cmd {
+	return func() tea.Msg {
+		_ = svc.SaveAnswers(creds) // best effort: only prefills the next run
+		ctx, cancel := context.WithTimeout(context.Background(), 2*flow.DefaultTimeout)
+		defer cancel()
+		a, err := svc.Authorize(ctx, creds)
+		return authorizedMsg{a, err}
+	}
+}
+
+func openBrowser(svc Service, url string) tea.Cmd {
+	return func() tea.Msg { return browserMsg{svc.OpenBrowser(url)} }
+}
+
+func copyURL(svc Service, url string) tea.Cmd {
+	return func() tea.Msg { return copiedMsg{svc.Copy(url)} }
+}
+
+func approve(svc Service, url string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), flow.DefaultTimeout)
+		defer cancel()
+		return approvedMsg{svc.Approve(ctx, url)}
+	}
+}
+
+// waitCallback blocks on the listener's channel until the callback or until
+// the authorization ends.
+func waitCallback(ctx context.Context, done <-chan flow.CallbackResult, gen int) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case r := <-done:
+			return callbackMsg{gen, r}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// create sends the create and stores the token; it runs to the end even if
+// the user quits meanwhile, so an issued token is never dropped.
+func create(svc Service, creds flow.Credentials, req flow.InstanceRequest, insecure, remember bool) tea.Cmd {
+	return func() tea.Msg {
+		c, err := svc.Create(context.Background(), creds, req, insecure)
+		msg := createdMsg{created: c, err: err}
+		if err == nil && remember {
+			if rerr := svc.Remember(creds); rerr != nil {
+				msg.note = "The secrets were not remembered: " + rerr.Error()
+			} else {
+				msg.note = "The secrets are remembered in the keychain for next time."
+			}
+		}
+		return msg
+	}
+}
+
+func recoverNow(svc Service, creds flow.Credentials) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*flow.DefaultTimeout)
+		defer cancel()
+		what, err := svc.Recover(ctx, creds)
+		return recoveredMsg{what, err}
+	}
+}
+
+// timeLeft is the rounded time until the deadline.
+func (m *Model) timeLeft() time.Duration {
+	d := m.deadline.Sub(m.opts.Now())
+	if d < 0 {
+		return 0
+	}
+	return d.Round(time.Second)
+}

@@ -1,0 +1,47 @@
+package ui
+
+import (
+	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// styles are every lipgloss style the wizard draws with, in one place.
+type styles struct {
+	App       lipgloss.Style
+	Title     lipgloss.Style
+	Step      lipgloss.Style
+	Label     lipgloss.Style
+	Value     lipgloss.Style
+	Muted     lipgloss.Style
+	URL       lipgloss.Style
+	Good      lipgloss.Style
+	Warn      lipgloss.Style
+	Bad       lipgloss.Style
+	Box       lipgloss.Style
+	Spinner   lipgloss.Style
+	Help      lipgloss.Style
+	KeyHint   lipgloss.Style
+	formTheme *huh.Theme
+}
+
+func newStyles() styles {
+	accent := lipgloss.AdaptiveColor{Light: "#5A56E0", Dark: "#7571F9"}
+	muted := lipgloss.AdaptiveColor{Light: "#777777", Dark: "#8A8A8A"}
+	return styles{
+		App:       lipgloss.NewStyle().Padding(0, 1),
+		Title:     lipgloss.NewStyle().Bold(true).Foreground(accent),
+		Step:      lipgloss.NewStyle().Foreground(muted),
+		Label:     lipgloss.NewStyle().Foreground(muted).Width(20),
+		Value:     lipgloss.NewStyle(),
+		Muted:     lipgloss.NewStyle().Foreground(muted),
+		URL:       lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#0A7D8C", Dark: "#4FD6E3"}),
+		Good:      lipgloss.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "#02A05A", Dark: "#04D17A"}),
+		Warn:      lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#B36B00", Dark: "#F5B041"}),
+		Bad:       lipgloss.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "#C0392B", Dark: "#FF6B6B"}),
+		Box:       lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(muted).Padding(0, 1),
+		Spinner:   lipgloss.NewStyle().Foreground(accent),
+		Help:      lipgloss.NewStyle().Foreground(muted),
+		KeyHint:   lipgloss.NewStyle().Bold(true),
+		formTheme: huh.ThemeCharm(),
+	}
+}
