@@ -52,7 +52,7 @@ func (b Browser) Open(raw string) error {
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("could not start the browser (%s): %w; open the URL yourself", cmd.Path, err)
+		return fmt.Errorf("could not start the browser (%s): %w", cmd.Path, err)
 	}
 	go func() { _ = cmd.Wait() }()
 	return nil
@@ -75,5 +75,5 @@ func (b Browser) command(raw string) (*exec.Cmd, error) {
 			return exec.Command(p, raw), nil
 		}
 	}
-	return nil, errors.New("no browser found (no $BROWSER, xdg-open, wslview or sensible-browser); open the URL yourself")
+	return nil, errors.New("no browser found (no $BROWSER, xdg-open, wslview or sensible-browser)")
 }

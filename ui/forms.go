@@ -109,8 +109,7 @@ func (m *Model) newForm(groups ...*huh.Group) *huh.Form {
 	return huh.NewForm(groups...).
 		WithTheme(m.st.formTheme).
 		WithShowHelp(false).
-		WithWidth(m.contentWidth()).
-		WithHeight(max(8, m.height-8))
+		WithWidth(m.contentWidth())
 }
 
 func (m *Model) credentialsForm() *huh.Form {

@@ -137,6 +137,7 @@ type Model struct {
 	showCurl                  bool
 
 	createErr error
+	recovered string // what recovering a lost answer found
 	created   *flow.Created
 	finalNote string
 }
@@ -268,5 +269,14 @@ func (m *Model) endAuthorization() {
 	}
 }
 
-// Err is the error the wizard ended on, when it quit after a failed create.
-func (m *Model) Err() error { return m.createErr }
+// Err is the error the wizard ended on, when it quit after a failed create
+// (nil once a lost answer was recovered).
+func (m *Model) Err() error {
+	if m.recovered != "" {
+		return nil
+	}
+	return m.createErr
+}
+
+// Recovered says what recovering a lost answer found, if it was recovered.
+func (m *Model) Recovered() string { return m.recovered }

@@ -21,7 +21,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.help.Width = m.contentWidth()
 		if m.form != nil {
-			m.form = m.form.WithWidth(m.contentWidth()).WithHeight(max(8, m.height-8))
+			f, cmd := m.form.WithWidth(m.contentWidth()).Update(msg)
+			m.form = f.(*huh.Form)
+			return m, cmd
 		}
 		return m, nil
 	case tea.KeyMsg:
@@ -49,11 +51,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.gotCode(msg.res.Code, m.auth.CallbackURL)
 	case browserMsg:
 		if msg.err != nil {
-			m.notice = "Could not open a browser: " + msg.err.Error()
+			m.notice = "Could not open a browser: " + msg.err.Error() + "."
 			if m.opts.Sandbox {
-				m.notice += " — press a to approve here."
+				m.notice += " Press a to approve here."
 			} else {
-				m.notice += " — open the URL yourself, c copies it, p pastes the redirect."
+				m.notice += " c copies the URL; p pastes the redirect."
 			}
 		}
 		return m, nil
@@ -72,10 +74,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onCreated(msg)
 	case recoveredMsg:
 		if msg.err != nil {
-			m.createErr = msg.err
+			m.notice = "Recovery failed: " + msg.err.Error()
 		} else {
-			m.finalNote = msg.what
-			m.createErr = nil
+			m.recovered = msg.what
 		}
 		return m, nil
 	}
@@ -259,6 +260,12 @@ func (m *Model) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	f, cmd := m.form.Update(msg)
 	m.form = f.(*huh.Form)
+	if _, ok := msg.(tea.KeyMsg); ok {
+		// Re-measure: a validation error grows the group's footer, and huh
+		// sizes its viewport only on a WindowSizeMsg.
+		f, _ = m.form.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
+		m.form = f.(*huh.Form)
+	}
 	if m.form.State != huh.StateCompleted {
 		if m.form.State == huh.StateAborted {
 			return m.quit()
@@ -368,6 +375,10 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	case stepCreateError:
 		switch {
+		case m.recovered != "" && key.Matches(k, m.keys.Exit):
+			m.quitting = true
+			return m, tea.Quit
+		case m.recovered != "":
 		case errors.Is(m.createErr, flow.ErrAnswerLost) && key.Matches(k, m.keys.Recover):
 			return m, recoverNow(m.svc, m.creds())
 		case key.Matches(k, m.keys.Retry) && !errors.Is(m.createErr, flow.ErrAnswerLost):

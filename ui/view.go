@@ -33,13 +33,25 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(m.header())
 	b.WriteString("\n\n")
-	b.WriteString(m.body())
+	body := m.body()
 	if m.notice != "" && m.step != stepDone {
-		b.WriteString("\n\n" + m.st.Warn.Render(m.wrap(m.notice)))
+		body += "\n\n" + m.st.Warn.Render(m.wrap(m.notice))
 	}
+	b.WriteString(m.clip(body))
 	b.WriteString("\n\n")
 	b.WriteString(m.help.View(bindingsHelp(m.bindings())))
 	return m.st.App.Render(b.String())
+}
+
+// clip keeps the body within the window, header and help line included.
+func (m *Model) clip(body string) string {
+	avail := m.height - 5
+	lines := strings.Split(body, "\n")
+	if len(lines) <= avail {
+		return body
+	}
+	more := len(lines) - avail + 1
+	return strings.Join(lines[:avail-1], "\n") + "\n" + m.st.Muted.Render(fmt.Sprintf("… %d more lines: enlarge the window to see them", more))
 }
 
 func (m *Model) header() string {
@@ -81,8 +93,11 @@ func (m *Model) spinner() string {
 	return m.st.Spinner.Render(spinnerFrames[m.frame%len(spinnerFrames)])
 }
 
+// row is a label and its value, the value wrapped beside the label.
 func (m *Model) row(label, value string) string {
-	return m.st.Label.Render(label) + " " + m.st.Value.Render(value)
+	lw := m.st.Label.GetWidth() + 1
+	v := ansi.Wrap(value, max(10, m.contentWidth()-lw), " /&")
+	return lipgloss.JoinHorizontal(lipgloss.Top, m.st.Label.Render(label)+" ", m.st.Value.Render(v))
 }
 
 func mask(s string) string {
@@ -135,7 +150,7 @@ func (m *Model) body() string {
 func (m *Model) credentialsView() string {
 	var b strings.Builder
 	if m.credErr != nil {
-		b.WriteString(m.st.Bad.Render("✗ ") + m.st.Bad.Render(m.wrap(m.credErr.Error())) + "\n\n")
+		b.WriteString(m.st.Bad.Render(m.wrap("✗ "+m.credErr.Error())) + "\n\n")
 	}
 	if m.editing {
 		b.WriteString(m.form.View())
@@ -170,9 +185,8 @@ func (m *Model) waitingView() string {
 	if m.auth.Listener != nil {
 		addr = m.auth.Listener.Addr
 	}
-	left := m.timeLeft()
-	return fmt.Sprintf("%s Waiting for the browser to come back on %s  %s", m.spinner(), m.st.KeyHint.Render(addr),
-		m.st.Muted.Render(fmt.Sprintf("(%s left)", left))) + "\n\n" +
+	line := m.wrap(fmt.Sprintf("Waiting for the browser to come back on %s (%s left)", addr, m.timeLeft()))
+	return m.spinner() + " " + line + "\n\n" +
 		m.st.Muted.Render(m.wrap("If the browser did not open, open this URL yourself:")) + "\n" + m.wrapURL(m.auth.URL)
 }
 
@@ -195,6 +209,11 @@ func (m *Model) reviewView() string {
 	req := m.request()
 	c := m.creds()
 	var b strings.Builder
+	if m.showCurl {
+		b.WriteString(m.st.Muted.Render("The same request with curl (secrets from the environment; v for the summary):") + "\n\n")
+		b.WriteString(ansi.Hardwrap(req.Curl(c.BaseURL), m.contentWidth(), true))
+		return b.String()
+	}
 	b.WriteString(m.wrap("This is the request about to be sent:") + "\n\n")
 	b.WriteString(m.row("Platform", c.BaseURL) + "\n")
 	b.WriteString(m.row("Connector", req.Connector) + "\n")
@@ -221,23 +240,22 @@ func (m *Model) reviewView() string {
 	if m.svc.NameTaken(req.Name, c.BaseURL) {
 		b.WriteString("\n\n" + m.st.Warn.Render(m.wrap(fmt.Sprintf("An instance named %q already exists on this machine for this platform: creating replaces its local entry (the old instance stays on the platform). Esc to choose another name.", req.Name))))
 	}
-	if m.showCurl {
-		b.WriteString("\n\n" + m.st.Muted.Render("The same request with curl (secrets from the environment):") + "\n" + req.Curl(c.BaseURL))
-	}
 	return b.String()
 }
 
 func (m *Model) createErrorView() string {
 	var b strings.Builder
+	if m.recovered != "" {
+		b.WriteString(m.st.Good.Render("✓ The answer was lost, but the instance was found.") + "\n\n")
+		b.WriteString(m.wrap(m.recovered))
+		return b.String()
+	}
 	b.WriteString(m.st.Bad.Render("✗ The create did not succeed.") + "\n\n")
 	b.WriteString(m.wrap(m.createErr.Error()))
 	if errors.Is(m.createErr, flow.ErrAnswerLost) {
 		b.WriteString("\n\n" + m.wrap("Press r to look the instance up now; or quit and run 'connectwiz recover' later. The pending record is kept either way, so the token is not lost."))
 	} else {
 		b.WriteString("\n\n" + m.wrap("Press r to send it again, or esc to review the request."))
-	}
-	if m.finalNote != "" {
-		b.WriteString("\n\n" + m.st.Good.Render(m.wrap(m.finalNote)))
 	}
 	return b.String()
 }
@@ -295,6 +313,9 @@ func (m *Model) bindings() []key.Binding {
 	case stepCreating:
 		return []key.Binding{k.Quit}
 	case stepCreateError:
+		if m.recovered != "" {
+			return []key.Binding{k.Exit}
+		}
 		if errors.Is(m.createErr, flow.ErrAnswerLost) {
 			return []key.Binding{k.Recover, k.Quit}
 		}

@@ -1,0 +1,139 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// Known secret values: no view may ever contain them.
+const (
+	userSecret   = "user-s3cret-value"
+	orgSecret    = "org-s3cret-value"
+	clientSecret = "client-s3cret-value"
+	theCode      = "c0de-s3cret-value"
+	theToken     = "t0ken-s3cret-value"
+	theState     = "st4te-s3cret-value-0123456789"
+)
+
+var allSecrets = []string{userSecret, orgSecret, clientSecret, theCode, theToken}
+
+// fakeService plays flow and keystore for the wizard's tests.
+type fakeService struct {
+	mu          sync.Mutex
+	authErrs    []error       // returned by successive Authorize calls
+	holdAuth    chan struct{} // when set, Authorize waits on it
+	holdCreate  chan struct{} // when set, Create waits on it
+	createErrs  []error       // returned by successive Create calls
+	paste       bool          // Authorize returns a paste-only authorization
+	storage     string        // keystore.InKeychain or InFile
+	nameTaken   bool
+	openErr     error
+	remembered  *flow.Credentials
+	done        chan flow.CallbackResult
+	creates     []flow.InstanceRequest
+	authorizes  int
+	closed      int
+	approves    int
+	rememberErr error
+}
+
+func newFake() *fakeService { return &fakeService{storage: keystore.InKeychain} }
+
+func (f *fakeService) Remembered(string) (flow.Credentials, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.remembered == nil {
+		return flow.Credentials{}, false
+	}
+	return *f.remembered, true
+}
+
+func (f *fakeService) SaveAnswers(flow.Credentials) error { return nil }
+
+func (f *fakeService) Authorize(_ context.Context, c flow.Credentials) (*flow.Authorization, error) {
+	if f.holdAuth != nil {
+		<-f.holdAuth
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.authorizes++
+	if len(f.authErrs) > 0 {
+		err := f.authErrs[0]
+		f.authErrs = f.authErrs[1:]
+		if err != nil {
+			return nil, err
+		}
+	}
+	a := &flow.Authorization{
+		URL:         "https://login.provider.test/oauth2/authorize?client_id=" + c.ClientID + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A8750%2Fcallback&response_type=code&state=STATE",
+		State:       theState,
+		CallbackURL: c.CallbackURL,
+	}
+	if !f.paste {
+		f.done = make(chan flow.CallbackResult, 1)
+		a.Done = f.done
+	}
+	return a, nil
+}
+
+// deliver plays the browser coming back to the listener.
+func (f *fakeService) deliver(r flow.CallbackResult) {
+	f.mu.Lock()
+	ch := f.done
+	f.mu.Unlock()
+	ch <- r
+}
+
+func (f *fakeService) OpenBrowser(string) error { return f.openErr }
+
+func (f *fakeService) Copy(string) error { return nil }
+
+func (f *fakeService) Approve(context.Context, string) error {
+	f.mu.Lock()
+	f.approves++
+	f.mu.Unlock()
+	f.deliver(flow.CallbackResult{Code: theCode})
+	return nil
+}
+
+func (f *fakeService) NameTaken(string, string) bool { return f.nameTaken }
+
+func (f *fakeService) Create(_ context.Context, c flow.Credentials, req flow.InstanceRequest, _ bool) (flow.Created, error) {
+	if f.holdCreate != nil {
+		<-f.holdCreate
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.creates = append(f.creates, req)
+	if len(f.createErrs) > 0 {
+		err := f.createErrs[0]
+		f.createErrs = f.createErrs[1:]
+		if err != nil {
+			return flow.Created{}, err
+		}
+	}
+	inst := flow.Instance{ID: "4711", Name: req.Name, Token: theToken, Connector: flow.Connector{Key: req.Connector}, Tags: req.Tags}
+	saved := keystore.Saved{Entry: keystore.Entry{Name: req.Name, ID: "4711", Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags, Token: f.storage}}
+	if f.storage == keystore.InFile {
+		saved.Warning = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because the OS keychain could not take it (keychain set: the keychain is not available)"
+	}
+	return flow.Created{Instance: inst, Saved: saved}, nil
+}
+
+func (f *fakeService) Recover(context.Context, flow.Credentials) (string, error) {
+	return `recovered "drive" (id 4711): its token is now in the keychain. See 'connectwiz list'.`, nil
+}
+
+func (f *fakeService) Remember(flow.Credentials) error { return f.rememberErr }
+
+func (f *fakeService) createCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.creates)
+}
+
+var errUnreachable = errors.New("could not get the authorize URL: cannot reach the platform at https://platform.test/api (dial tcp: connection refused); check the platform URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY)")

@@ -1,0 +1,508 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+func TestMain(m *testing.M) {
+	_ = os.Setenv("TERM", "xterm-256color")
+	lipgloss.SetColorProfile(termenv.Ascii)
+	lipgloss.SetHasDarkBackground(true)
+	os.Exit(m.Run())
+}
+
+// clock is a settable clock.
+type clock struct{ offset atomic.Int64 }
+
+var epoch = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+func (c *clock) Now() time.Time          { return epoch.Add(time.Duration(c.offset.Load())) }
+func (c *clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+
+func fullCreds() flow.Credentials {
+	return flow.Credentials{
+		BaseURL:      "https://platform.test/your_moms/api-v2",
+		UserSecret:   userSecret,
+		OrgSecret:    orgSecret,
+		Connector:    flow.DefaultConnector,
+		ClientID:     "my-client-id",
+		ClientSecret: clientSecret,
+		CallbackURL:  flow.DefaultCallbackURL,
+	}
+}
+
+type harness struct {
+	t     *testing.T
+	tm    *teatest.TestModel
+	svc   *fakeService
+	clock *clock
+}
+
+// start runs the real model with a fake service at 80×24.
+func start(t *testing.T, svc *fakeService, mutate ...func(*Options)) *harness {
+	t.Helper()
+	clk := &clock{}
+	opts := Options{Creds: fullCreds(), Now: clk.Now, Tick: time.Hour, DefaultName: "onedrivebusiness-me-20261128"}
+	for _, f := range mutate {
+		f(&opts)
+	}
+	tm := teatest.NewTestModel(t, New(svc, opts), teatest.WithInitialTermSize(80, 24))
+	t.Cleanup(func() { _ = tm.Quit() })
+	return &harness{t: t, tm: tm, svc: svc, clock: clk}
+}
+
+func (h *harness) waitFor(text string) {
+	h.t.Helper()
+	teatest.WaitFor(h.t, h.tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+}
+
+func (h *harness) key(k tea.KeyType) { h.tm.Send(tea.KeyMsg{Type: k}) }
+func (h *harness) enter()            { h.key(tea.KeyEnter) }
+func (h *harness) esc()              { h.key(tea.KeyEsc) }
+func (h *harness) rune(r rune)       { h.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}) }
+func (h *harness) send(m tea.Msg)    { h.tm.Send(m) }
+func (h *harness) typeText(s string) { h.tm.Type(s) }
+
+// final quits and returns the settled model.
+func (h *harness) final() *Model {
+	h.t.Helper()
+	if err := h.tm.Quit(); err != nil {
+		h.t.Fatal(err)
+	}
+	return h.tm.FinalModel(h.t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+}
+
+// snapshot compares the settled view with its golden file and checks that
+// no secret shows.
+func (h *harness) snapshot() *Model {
+	h.t.Helper()
+	m := h.final()
+	view := ansi.Strip(m.View())
+	for _, s := range allSecrets {
+		if strings.Contains(view, s) {
+			h.t.Fatalf("the %s view shows a secret:\n%s", m.step, view)
+		}
+	}
+	golden.RequireEqual(h.t, []byte(view))
+	return m
+}
+
+// Scenario steps.
+
+func (h *harness) toAuthorize() {
+	h.t.Helper()
+	h.waitFor("Ready with these credentials")
+	h.enter()
+	h.waitFor("Open this URL")
+}
+
+func (h *harness) toWaiting() {
+	h.t.Helper()
+	h.toAuthorize()
+	h.enter()
+	h.waitFor("Waiting for the browser")
+}
+
+func (h *harness) toDetails() {
+	h.t.Helper()
+	h.toWaiting()
+	h.svc.deliver(flow.CallbackResult{Code: theCode})
+	h.waitFor("Unique on this machine")
+}
+
+func (h *harness) toReview() {
+	h.t.Helper()
+	h.toDetails()
+	h.enter()
+	h.waitFor("┃ Tags")
+	h.typeText("prod, team-a, prod")
+	h.enter()
+	h.enter()
+	h.waitFor("request about to be sent")
+}
+
+func (h *harness) toDone() {
+	h.t.Helper()
+	h.toReview()
+	h.enter()
+	h.waitFor("Instance created")
+}
+
+func TestCredentialsSummary(t *testing.T) {
+	h := start(t, newFake())
+	h.waitFor("Ready with these credentials")
+	h.snapshot()
+}
+
+func TestCredentialsForm(t *testing.T) {
+	h := start(t, newFake(), func(o *Options) { o.Creds.UserSecret = "" })
+	h.waitFor("Platform URL")
+	h.snapshot()
+}
+
+func TestCredentialsErrors(t *testing.T) {
+	tests := map[string]error{
+		"unauthorized": &flow.APIError{Op: "list the instances", Status: 401, Message: "Invalid Organization or User secret", RequestID: "r-1"},
+		"not_found":    &flow.APIError{Op: "get the authorize URL", Status: 404, Message: "No your_mom found with key 'onedrivebusines'"},
+		"bad_client":   &flow.APIError{Op: "get the authorize URL", Status: 400, Message: "The OAuth client id or secret is not registered", ProviderMessage: "invalid_client"},
+		"port_busy":    fmt.Errorf("%w: the callback port 127.0.0.1:8750 is already in use (another connectwiz, or another program?)", flow.ErrListen),
+		"unreachable":  errUnreachable,
+	}
+	for name, err := range tests {
+		t.Run(name, func(t *testing.T) {
+			svc := newFake()
+			svc.authErrs = []error{err}
+			h := start(t, svc)
+			h.waitFor("Ready with these credentials")
+			h.enter()
+			h.waitFor("✗")
+			m := h.snapshot()
+			if m.step != stepCredentials || !m.editing {
+				t.Fatalf("an error should return to the credentials form, got %s", m.step)
+			}
+		})
+	}
+}
+
+func TestFetching(t *testing.T) {
+	svc := newFake()
+	svc.holdAuth = make(chan struct{})
+	t.Cleanup(func() { close(svc.holdAuth) })
+	h := start(t, svc)
+	h.waitFor("Ready with these credentials")
+	h.enter()
+	h.waitFor("fetching the authorize URL")
+	h.snapshot()
+}
+
+func TestAuthorize(t *testing.T) {
+	h := start(t, newFake())
+	h.toAuthorize()
+	h.snapshot()
+}
+
+func TestAuthorizeSandbox(t *testing.T) {
+	svc := newFake()
+	h := start(t, svc, func(o *Options) { o.Sandbox = true })
+	h.toAuthorize()
+	h.snapshot()
+}
+
+func TestWaiting(t *testing.T) {
+	svc := newFake()
+	svc.openErr = fmt.Errorf("no browser found (no $BROWSER, xdg-open, wslview or sensible-browser)")
+	h := start(t, svc)
+	h.toAuthorize()
+	h.enter()
+	h.waitFor("Could not open a browser")
+	h.snapshot()
+}
+
+func TestTimedOut(t *testing.T) {
+	h := start(t, newFake())
+	h.toWaiting()
+	h.clock.Advance(6 * time.Minute)
+	h.send(tickMsg{})
+	h.waitFor("No callback arrived")
+	h.snapshot()
+}
+
+func TestPasteWhenCallbackNotLoopback(t *testing.T) {
+	svc := newFake()
+	svc.paste = true
+	h := start(t, svc, func(o *Options) { o.Creds.CallbackURL = "https://app.example.com/oauth/callback" })
+	h.waitFor("Not on this machine")
+	h.enter()
+	h.waitFor("Redirect URL or code")
+	h.snapshot()
+}
+
+func TestPasteFlow(t *testing.T) {
+	svc := newFake()
+	svc.paste = true
+	h := start(t, svc, func(o *Options) { o.Creds.CallbackURL = "https://app.example.com/cb" })
+	h.waitFor("Ready with these credentials")
+	h.enter()
+	h.waitFor("Redirect URL or code")
+	h.typeText("https://app.example.com/cb?code=" + theCode + "&state=wrong")
+	h.enter()
+	h.waitFor("state does not")
+	for range len("https://app.example.com/cb?code=" + theCode + "&state=wrong") {
+		h.key(tea.KeyBackspace)
+	}
+	h.typeText("https://app.example.com/cb?code=" + theCode + "&state=" + theState)
+	h.enter()
+	h.waitFor("Unique on this machine")
+	m := h.final()
+	if m.code.Reveal() != theCode || m.callback != "https://app.example.com/cb" {
+		t.Fatalf("code %q from %q", m.code.Reveal(), m.callback)
+	}
+}
+
+func TestDenied(t *testing.T) {
+	h := start(t, newFake())
+	h.toWaiting()
+	h.svc.deliver(flow.CallbackResult{Err: &flow.AuthError{Code: "access_denied", Description: "The user denied access to the application."}})
+	h.waitFor("Access was denied")
+	h.snapshot()
+}
+
+func TestDeniedRetry(t *testing.T) {
+	h := start(t, newFake())
+	h.toWaiting()
+	h.svc.deliver(flow.CallbackResult{Err: &flow.AuthError{Code: "access_denied"}})
+	h.waitFor("Access was denied")
+	h.rune('r')
+	h.waitFor("Open this URL")
+	if m := h.final(); m.step != stepAuthorize || h.svc.authorizes != 2 {
+		t.Fatalf("retry: step %s after %d authorizes", m.step, h.svc.authorizes)
+	}
+}
+
+func TestDetails(t *testing.T) {
+	h := start(t, newFake())
+	h.toDetails()
+	h.snapshot()
+}
+
+func TestReview(t *testing.T) {
+	h := start(t, newFake(), func(o *Options) { o.Extra = map[string]string{"onedrivebusiness.site.address": "me.sharepoint.com"} })
+	h.toReview()
+	m := h.snapshot()
+	if tags := m.request().Tags; strings.Join(tags, ",") != "prod,team-a" {
+		t.Fatalf("tags %q", tags)
+	}
+}
+
+func TestReviewCurl(t *testing.T) {
+	h := start(t, newFake())
+	h.toReview()
+	h.rune('v')
+	h.waitFor("curl -X POST")
+	h.snapshot()
+}
+
+func TestReviewNameTaken(t *testing.T) {
+	svc := newFake()
+	svc.nameTaken = true
+	h := start(t, svc)
+	h.toReview()
+	h.snapshot()
+}
+
+func TestCreating(t *testing.T) {
+	svc := newFake()
+	svc.holdCreate = make(chan struct{})
+	t.Cleanup(func() { close(svc.holdCreate) })
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("Creating")
+	h.snapshot()
+}
+
+func TestMissingConfig(t *testing.T) {
+	svc := newFake()
+	svc.createErrs = []error{&flow.APIError{Op: "create the instance", Status: 400, Message: "Missing required configuration entries: onedrivebusiness.site.address, onedrivebusiness.api.password",
+		Missing: []string{"onedrivebusiness.site.address", "onedrivebusiness.api.password"}}}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("needs more configuration")
+	h.snapshot()
+}
+
+func TestMissingConfigRetries(t *testing.T) {
+	svc := newFake()
+	svc.createErrs = []error{&flow.APIError{Op: "create the instance", Status: 400, Missing: []string{"onedrivebusiness.site.address"}}}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("needs more configuration")
+	h.typeText("me.sharepoint.com")
+	h.enter()
+	h.waitFor("Instance created")
+	h.final()
+	if n := svc.createCount(); n != 2 || svc.creates[1].Extra["onedrivebusiness.site.address"] != "me.sharepoint.com" {
+		t.Fatalf("%d creates, last %+v", n, svc.creates[n-1].Extra)
+	}
+}
+
+func TestCreateError(t *testing.T) {
+	svc := newFake()
+	svc.createErrs = []error{&flow.APIError{Op: "create the instance", Status: 502, Message: "The provider could not be reached", RequestID: "r-9"}}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("did not succeed")
+	h.snapshot()
+}
+
+func TestCreateErrorRetry(t *testing.T) {
+	svc := newFake()
+	svc.createErrs = []error{&flow.APIError{Op: "create the instance", Status: 502}}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("did not succeed")
+	h.rune('r')
+	h.waitFor("Instance created")
+	h.final()
+}
+
+func TestAnswerLost(t *testing.T) {
+	svc := newFake()
+	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", flow.ErrAnswerLost)}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("did not succeed")
+	h.esc() // no going back: the instance may exist
+	h.rune('r')
+	h.waitFor("recovered")
+	m := h.snapshot()
+	if m.step != stepCreateError {
+		t.Fatalf("step %s", m.step)
+	}
+}
+
+func TestDone(t *testing.T) {
+	h := start(t, newFake())
+	h.toDone()
+	h.snapshot()
+}
+
+func TestDoneFileFallback(t *testing.T) {
+	svc := newFake()
+	svc.storage = keystore.InFile
+	h := start(t, svc)
+	h.toDone()
+	h.snapshot()
+}
+
+func TestTooSmall(t *testing.T) {
+	h := start(t, newFake())
+	h.waitFor("Ready with these credentials")
+	h.send(tea.WindowSizeMsg{Width: 50, Height: 15})
+	h.waitFor("too small")
+	h.snapshot()
+}
+
+// TestSandboxEnterOnly counts the key presses of a prefilled sandbox run.
+func TestSandboxEnterOnly(t *testing.T) {
+	svc := newFake()
+	h := start(t, svc, func(o *Options) { o.Sandbox = true })
+	enters := 0
+	press := func(wait string) {
+		h.enter()
+		enters++
+		h.waitFor(wait)
+	}
+	h.waitFor("Ready with these credentials")
+	press("Open this URL")
+	press("Unique on this machine")
+	h.enter()
+	h.enter()
+	enters += 2
+	press("request about to be sent")
+	press("Instance created")
+	m := h.final()
+	if m.created == nil || enters != 6 || svc.approves != 1 {
+		t.Fatalf("created=%v after %d Enter presses, %d approvals", m.created != nil, enters, svc.approves)
+	}
+}
+
+func TestBackNavigation(t *testing.T) {
+	h := start(t, newFake())
+	h.toReview()
+	h.esc()
+	h.waitFor("Unique on this machine")
+	h.esc()
+	h.waitFor("Platform URL") // back to the credentials form; the code is dropped
+	m := h.final()
+	if m.step != stepCredentials || !m.code.IsZero() {
+		t.Fatalf("step %s, code kept: %v", m.step, !m.code.IsZero())
+	}
+
+	h = start(t, newFake())
+	h.toWaiting()
+	h.esc()
+	h.waitFor("Enter opens your browser")
+	h.esc()
+	h.waitFor("Platform URL")
+	if m := h.final(); m.step != stepCredentials || m.auth != nil {
+		t.Fatalf("step %s, authorization still open: %v", m.step, m.auth != nil)
+	}
+}
+
+// TestCtrlCEveryStep quits at each step and checks nothing is left running.
+func TestCtrlCEveryStep(t *testing.T) {
+	steps := map[string]func(h *harness){
+		"credentials": func(h *harness) { h.waitFor("Ready with these credentials") },
+		"authorize":   func(h *harness) { h.toAuthorize() },
+		"waiting":     func(h *harness) { h.toWaiting() },
+		"details":     func(h *harness) { h.toDetails() },
+		"review":      func(h *harness) { h.toReview() },
+		"done":        func(h *harness) { h.toDone() },
+	}
+	for name, reach := range steps {
+		t.Run(name, func(t *testing.T) {
+			h := start(t, newFake())
+			reach(h)
+			h.key(tea.KeyCtrlC)
+			h.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+			m := h.tm.FinalModel(t).(*Model)
+			if !m.quitting || m.auth != nil {
+				t.Fatalf("quitting=%v, authorization open=%v", m.quitting, m.auth != nil)
+			}
+		})
+	}
+}
+
+func TestCtrlCWhileCreatingKeepsToken(t *testing.T) {
+	svc := newFake()
+	svc.holdCreate = make(chan struct{})
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("Creating")
+	h.key(tea.KeyCtrlC)
+	h.send(SignalMsg{})
+	h.waitFor("before quitting")
+	close(svc.holdCreate)
+	h.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	m := h.tm.FinalModel(t).(*Model)
+	if m.Created() == nil || m.Created().Saved.Entry.Token != keystore.InKeychain {
+		t.Fatal("quitting while creating lost the created instance")
+	}
+}
+
+func TestRememberedSecretsPrefill(t *testing.T) {
+	svc := newFake()
+	svc.remembered = &flow.Credentials{UserSecret: userSecret, OrgSecret: orgSecret, ClientSecret: clientSecret}
+	h := start(t, svc, func(o *Options) {
+		o.Creds.UserSecret, o.Creds.OrgSecret, o.Creds.ClientSecret = "", "", ""
+	})
+	h.waitFor("prefilled from the keychain")
+	m := h.final()
+	if m.editing || !m.remember || m.userSecret != userSecret {
+		t.Fatalf("editing=%v remember=%v", m.editing, m.remember)
+	}
+}
