@@ -18,6 +18,9 @@ import (
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		if msg.Width <= 0 || msg.Height <= 0 {
+			return m, nil // size unknown: keep the last one
+		}
 		m.width, m.height = msg.Width, msg.Height
 		m.help.Width = m.contentWidth()
 		if m.form != nil {
