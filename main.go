@@ -457,12 +457,27 @@ func (a *app) runAccessible(ctx context.Context, st *keystore.Store, creds flow.
 	if !o.sandbox {
 		a.fillRemembered(st, &creds)
 	}
-	ans, err := ui.Accessible(a.stdin, a.stderr, ui.Options{
-		Creds: creds, Sandbox: o.sandbox, Remember: o.remember,
-		Name: o.name, DefaultName: flow.DefaultName(creds.Connector, time.Now()), Tags: flow.ParseTags(o.tags...), Extra: extra,
-	})
-	if err != nil {
-		return err
+	type answered struct {
+		ans ui.Answers
+		err error
+	}
+	ch := make(chan answered, 1)
+	go func() { // the prompts block on stdin: a signal must not wait for them
+		ans, err := ui.Accessible(a.stdin, a.stderr, ui.Options{
+			Creds: creds, Sandbox: o.sandbox, Remember: o.remember,
+			Name: o.name, DefaultName: flow.DefaultName(creds.Connector, time.Now()), Tags: flow.ParseTags(o.tags...), Extra: extra,
+		})
+		ch <- answered{ans, err}
+	}()
+	var ans ui.Answers
+	select {
+	case <-ctx.Done():
+		return errInterrupted
+	case r := <-ch:
+		if r.err != nil {
+			return r.err
+		}
+		ans = r.ans
 	}
 	for k, v := range ans.Extra {
 		extra[k] = v

@@ -257,3 +257,28 @@ func TestWizardCtrlCRestoresTerminal(t *testing.T) {
 		})
 	}
 }
+
+func TestAccessibleModeInRealTerminal(t *testing.T) {
+	sb := startSandboxProc(t)
+	cfg := t.TempDir()
+	env := cwEnv(sb, cfg, "ACCESSIBLE=1", "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback", browserEnv(""))
+	term := startTerminal(t, env)
+	for _, prompt := range []string{"Platform URL [", "Connector [", "OAuth client ID [", "Callback URL [", "Remember the secrets", "Instance name ["} {
+		term.expect(prompt)
+		if prompt == "Remember the secrets" {
+			term.send("n\r")
+			continue
+		}
+		term.send("\r")
+	}
+	term.expect("Tags")
+	term.send("a11y\r")
+	term.expect("Instance created")
+	if code := term.wait(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	list, _ := sb.client().Instances(context.Background())
+	if len(list) != 1 || strings.Join(list[0].Tags, ",") != "a11y" {
+		t.Fatalf("sandbox holds %+v", list)
+	}
+}

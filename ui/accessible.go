@@ -28,7 +28,7 @@ func Accessible(in io.Reader, out io.Writer, opts Options) (Answers, error) {
 		if f.secret && *f.value(m) != "" {
 			continue
 		}
-		fields = append(fields, m.input(f))
+		fields = append(fields, accessibleInput(f.title, f.secret, f.value(m), f.validate))
 	}
 	if !opts.Sandbox {
 		fields = append(fields, huh.NewConfirm().Title("Remember the secrets in the keychain?").Value(&m.remember))
@@ -40,10 +40,30 @@ func Accessible(in io.Reader, out io.Writer, opts Options) (Answers, error) {
 		return Answers{}, fmt.Errorf("credentials: %w", err)
 	}
 	if err := run(huh.NewGroup(
-		huh.NewInput().Title(titleName).Value(&m.name).Validate(required),
-		huh.NewInput().Title(titleTags+" (comma-separated)").Value(&m.tagsText),
+		accessibleInput(titleName, false, &m.name, required),
+		accessibleInput(titleTags+" (comma-separated, optional)", false, &m.tagsText, func(string) error { return nil }),
 	)); err != nil {
 		return Answers{}, fmt.Errorf("details: %w", err)
 	}
 	return Answers{Creds: m.creds(), Name: trim(m.name), Tags: flow.ParseTags(m.tagsText), Extra: parseExtra(m.extraText), Remember: m.remember}, nil
+}
+
+// accessibleInput is a line prompt that shows its current value and keeps
+// it on an empty answer (huh's accessible prompt validates the raw line
+// before applying the default).
+func accessibleInput(title string, secret bool, value *string, validate func(string) error) *huh.Input {
+	current := *value
+	in := huh.NewInput().Value(value).Validate(func(s string) error {
+		if trim(s) == "" {
+			return validate(current)
+		}
+		return validate(s)
+	})
+	if secret {
+		return in.Title(title + ":").EchoMode(huh.EchoModePassword)
+	}
+	if current != "" {
+		title += " [" + current + "]"
+	}
+	return in.Title(title + ":")
 }
