@@ -280,7 +280,7 @@ func (a *app) runCreate(ctx context.Context, o *createOptions) error {
 			return err
 		}
 		defer func() { _ = sb.Close() }()
-		creds = sandboxCreds(sb, o.callbackURL)
+		creds = sb.Credentials(o.callbackURL)
 	}
 	extra, err := parseConfig(o.config)
 	if err != nil {
@@ -550,22 +550,6 @@ func (a *app) printCreated(c flow.Created, asJSON bool) error {
 	fmt.Fprintf(a.stdout, "Instance created\n  name:      %s\n  id:        %s\n  connector: %s\n  token:     in %s\nGet the token with: connectwiz token %s\n",
 		e.Name, e.ID, e.Connector, where, flow.ShellQuote(e.Name))
 	return nil
-}
-
-func sandboxCreds(sb *sandbox.Running, callbackURL string) flow.Credentials {
-	o := sb.Options()
-	if callbackURL == "" {
-		callbackURL = "http://127.0.0.1:0/callback"
-	}
-	return flow.Credentials{
-		BaseURL:      sb.BaseURL,
-		UserSecret:   flow.Secret(o.UserSecret),
-		OrgSecret:    flow.Secret(o.OrgSecret),
-		Connector:    flow.DefaultConnector,
-		ClientID:     o.ClientID,
-		ClientSecret: flow.Secret(o.ClientSecret),
-		CallbackURL:  callbackURL,
-	}
 }
 
 func (a *app) client(creds flow.Credentials) *flow.Client {

@@ -29,19 +29,6 @@ func startSandbox(t *testing.T, o sandbox.Options) *sandbox.Running {
 	return sb
 }
 
-func sandboxCreds(sb *sandbox.Running) flow.Credentials {
-	o := sb.Options()
-	return flow.Credentials{
-		BaseURL:      sb.BaseURL,
-		UserSecret:   flow.Secret(o.UserSecret),
-		OrgSecret:    flow.Secret(o.OrgSecret),
-		Connector:    flow.DefaultConnector,
-		ClientID:     o.ClientID,
-		ClientSecret: flow.Secret(o.ClientSecret),
-		CallbackURL:  "http://127.0.0.1:0/callback",
-	}
-}
-
 func newClient(c flow.Credentials) *flow.Client {
 	cl := flow.NewClient(c.BaseURL, c.UserSecret, c.OrgSecret, "test")
 	cl.MaxRetryWait = 50 * time.Millisecond
@@ -78,7 +65,7 @@ func request(creds flow.Credentials, code flow.Secret, callback, name string) fl
 
 func TestClientFullCycle(t *testing.T) {
 	sb := startSandbox(t, sandbox.Options{})
-	creds := sandboxCreds(sb)
+	creds := sb.Credentials("")
 	c := newClient(creds)
 	ctx := context.Background()
 
@@ -360,7 +347,7 @@ func TestClientTimeoutAndUnreachable(t *testing.T) {
 
 func TestSandboxValidation(t *testing.T) {
 	sb := startSandbox(t, sandbox.Options{RequireConfig: []string{"onedrivebusiness.site.address"}})
-	creds := sandboxCreds(sb)
+	creds := sb.Credentials("")
 	c := newClient(creds)
 	ctx := context.Background()
 
@@ -401,7 +388,7 @@ func TestSandboxValidation(t *testing.T) {
 
 func TestSandboxFaults(t *testing.T) {
 	sb := startSandbox(t, sandbox.Options{FailCreate: 1})
-	creds := sandboxCreds(sb)
+	creds := sb.Credentials("")
 	c := newClient(creds)
 	code, cb := authorizeAndApprove(t, c, creds)
 	_, err := c.CreateInstance(context.Background(), request(creds, code, cb, "x"))
@@ -413,7 +400,7 @@ func TestSandboxFaults(t *testing.T) {
 	}
 
 	sb = startSandbox(t, sandbox.Options{DropCreate: true})
-	creds = sandboxCreds(sb)
+	creds = sb.Credentials("")
 	c = newClient(creds)
 	code, cb = authorizeAndApprove(t, c, creds)
 	_, err = c.CreateInstance(context.Background(), request(creds, code, cb, "dropped"))

@@ -12,7 +12,7 @@ import (
 
 func TestRecoverPicksNewestUnknown(t *testing.T) {
 	sb := startSandbox(t, sandbox.Options{})
-	creds := sandboxCreds(sb)
+	creds := sb.Credentials("")
 	c := newClient(creds)
 	ctx := context.Background()
 	st := &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg")}

@@ -219,6 +219,24 @@ type Running struct {
 	srv     *http.Server
 }
 
+// Credentials are the sandbox's credentials, with the given callback URL
+// (a free loopback port when empty).
+func (r *Running) Credentials(callbackURL string) flow.Credentials {
+	if callbackURL == "" {
+		callbackURL = "http://127.0.0.1:0/callback"
+	}
+	o := r.opts
+	return flow.Credentials{
+		BaseURL:      r.BaseURL,
+		UserSecret:   flow.Secret(o.UserSecret),
+		OrgSecret:    flow.Secret(o.OrgSecret),
+		Connector:    flow.DefaultConnector,
+		ClientID:     o.ClientID,
+		ClientSecret: flow.Secret(o.ClientSecret),
+		CallbackURL:  callbackURL,
+	}
+}
+
 // Close stops the sandbox.
 func (r *Running) Close() error { return r.srv.Close() }
 
