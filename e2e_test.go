@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -352,4 +353,64 @@ func TestEndToEndListTokenForget(t *testing.T) {
 	if r := runCW(t, env, "token"); r.code != 2 {
 		t.Fatalf("token without a name exited %d", r.code)
 	}
+}
+
+// TestDebugLogHasNoSecrets runs a full headless sandbox flow with --debug
+// and checks the log says what happened without any secret in it, nor in
+// stdout or stderr.
+func TestDebugLogHasNoSecrets(t *testing.T) {
+	sb := startSandboxProc(t)
+	cfg := t.TempDir()
+	logPath := filepath.Join(t.TempDir(), "debug.log")
+	env := cwEnv(sb, cfg, browserEnv(""))
+	r := runCW(t, env, "create", "--no-input", "--debug", logPath, "--name", "logged", "--callback-url", "http://127.0.0.1:0/callback")
+	if r.code != 0 {
+		t.Fatalf("create: %d %s", r.code, r.stderr)
+	}
+	// A second run whose secret is refused logs the failure too.
+	bad := runCW(t, cwEnv(sb, cfg, "CONNECTWIZ_ORG_SECRET=refused-org-secret"), "create", "--no-input", "--debug", logPath, "--name", "x", "--callback-url", "http://127.0.0.1:0/callback")
+	if bad.code != 1 {
+		t.Fatalf("refused create exited %d", bad.code)
+	}
+	data, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(data)
+	for _, want := range []string{"method=GET", "method=POST", "/instances", "status=200", "status=401", "callback listening", "callback accepted", "callback listener closed", "duration="} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the debug log lacks %q:\n%s", want, log)
+		}
+	}
+	if !strings.Contains(log, "keychain set") && !strings.Contains(log, "token stored in file") {
+		t.Errorf("the debug log says nothing of where the token went:\n%s", log)
+	}
+	insts, _ := sb.client().Instances(context.Background())
+	secrets := []string{sandbox.DefaultUserSecret, sandbox.DefaultOrgSecret, sandbox.DefaultClientSecret, "refused-org-secret"}
+	for _, in := range insts {
+		secrets = append(secrets, in.Token.Reveal())
+	}
+	// The state and code are random: take them from the log's own shape.
+	for _, leak := range secrets {
+		for where, text := range map[string]string{"log": log, "stdout": r.stdout + bad.stdout, "stderr": stripAuthorizeURL(r.stderr + bad.stderr)} {
+			if strings.Contains(text, leak) {
+				t.Errorf("the %s contains a secret (%d bytes)", where, len(leak))
+			}
+		}
+	}
+	if strings.Contains(log, "code=") && !strings.Contains(log, "code=REDACTED") {
+		t.Errorf("the debug log shows a code:\n%s", log)
+	}
+	if m := regexp.MustCompile(`state=[A-Za-z0-9_-]{20,}`).FindString(log); m != "" {
+		t.Errorf("the debug log shows a state: %s", m)
+	}
+	if st, err := os.Stat(logPath); err == nil && st.Mode().Perm() != 0o600 {
+		t.Errorf("debug log mode %v", st.Mode().Perm())
+	}
+}
+
+// stripAuthorizeURL drops the authorize URL headless mode prints for the
+// user to open: it carries the state by design, and nothing else secret.
+func stripAuthorizeURL(s string) string {
+	return regexp.MustCompile(`http://\S*/oauth/authorize\S*`).ReplaceAllString(s, "<authorize URL>")
 }

@@ -151,7 +151,7 @@ in the OS keychain. Without arguments it runs 'connectwiz create'.`,
 		Args:          usageArgs(cobra.NoArgs),
 		RunE:          create.RunE,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return a.openLog()
+			return a.openLog(cmd)
 		},
 	}
 	root.SetVersionTemplate("connectwiz {{.Version}}\n")
@@ -164,7 +164,7 @@ in the OS keychain. Without arguments it runs 'connectwiz create'.`,
 	return root
 }
 
-func (a *app) openLog() error {
+func (a *app) openLog(cmd *cobra.Command) error {
 	if a.debugPath == "" || a.log != nil {
 		if a.log == nil {
 			a.log = slog.New(slog.DiscardHandler)
@@ -177,7 +177,7 @@ func (a *app) openLog() error {
 	}
 	a.logFile = f
 	a.log = slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a.log.Info("start", "version", versionString(), "args", strings.Join(os.Args[1:], " "))
+	a.log.Info("start", "version", versionString(), "command", cmd.CommandPath()) // flags may carry a code: not logged
 	return nil
 }
 

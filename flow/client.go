@@ -294,6 +294,10 @@ func (c *Client) logCall(method string, u *url.URL, status int, d time.Duration,
 	}
 	attrs := []any{"method", method, "url", RedactURL(u.String()), "status", status, "duration", d.Round(time.Microsecond).String()}
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its URL carries secret query values
+		}
 		attrs = append(attrs, "error", err.Error())
 	}
 	c.Log.Info("http", attrs...)
