@@ -8,7 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"net"
 	"regexp"
+	"sync"
+	"syscall"
 	"strings"
 	"testing"
 	"time"
@@ -413,4 +416,114 @@ func TestDebugLogHasNoSecrets(t *testing.T) {
 // user to open: it carries the state by design, and nothing else secret.
 func stripAuthorizeURL(s string) string {
 	return regexp.MustCompile(`http://\S*/oauth/authorize\S*`).ReplaceAllString(s, "<authorize URL>")
+}
+
+// startCW starts connectwiz without waiting, collecting its output.
+func startCW(t *testing.T, env []string, args ...string) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = env
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	return cmd, out
+}
+
+// syncBuffer is a bytes.Buffer safe for a process and a test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func waitOutput(t *testing.T, out *syncBuffer, text string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(out.String(), text) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%q never printed:\n%s", text, out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func exitCode(t *testing.T, cmd *exec.Cmd) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		return 0
+	case <-time.After(20 * time.Second):
+		t.Fatal("the process did not exit")
+		return -1
+	}
+}
+
+func TestSignalsWhileWaiting(t *testing.T) {
+	sb := startSandboxProc(t)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd, out := startCW(t, cwEnv(sb, t.TempDir()), "create", "--no-input", "--no-browser", "--name", "sig", "--callback-url", "http://127.0.0.1:0/callback")
+			waitOutput(t, out, "Waiting for the browser to come back to ")
+			addr := regexp.MustCompile(`come back to http://(127\.0\.0\.1:\d+)/callback`).FindStringSubmatch(out.String())[1]
+			_ = cmd.Process.Signal(sig)
+			if code := exitCode(t, cmd); code != 130 {
+				t.Fatalf("exit %d:\n%s", code, out.String())
+			}
+			if !strings.Contains(out.String(), "interrupted") {
+				t.Fatalf("no message:\n%s", out.String())
+			}
+			if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+				_ = c.Close()
+				t.Fatal("the callback listener is still open")
+			}
+		})
+	}
+}
+
+func TestSignalWhileCreatingKeepsToken(t *testing.T) {
+	sb := startSandboxProc(t, "--create-delay", "1500ms")
+	cfg := t.TempDir()
+	env := cwEnv(sb, cfg, browserEnv(""))
+	cmd, out := startCW(t, env, "create", "--no-input", "--name", "deferred", "--callback-url", "http://127.0.0.1:0/callback")
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if files, _ := filepath.Glob(filepath.Join(cfg, "pending", "*.json")); len(files) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the create never started:\n%s", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	if code := exitCode(t, cmd); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	if !strings.Contains(out.String(), "token stored first") {
+		t.Fatalf("no message:\n%s", out.String())
+	}
+	insts, _ := sb.client().Instances(context.Background())
+	tok := runCW(t, env, "token", "deferred")
+	if len(insts) != 1 || strings.TrimSpace(tok.stdout) != insts[0].Token.Reveal() {
+		t.Fatalf("token lost: %d instances, token exit %d", len(insts), tok.code)
+	}
 }

@@ -83,6 +83,7 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 		code := random(18, base64URL)
 		s.mu.Lock()
 		s.codes[code] = grant{clientID: f.Get("client_id"), redirectURI: f.Get("redirect_uri"), expires: time.Now().Add(CodeLifetime)}
+		s.issued = append(s.issued, code)
 		s.mu.Unlock()
 		q.Set("code", code)
 	case "deny":

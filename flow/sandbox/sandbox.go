@@ -100,6 +100,7 @@ type Server struct {
 	nextID    int64
 	failLeft  int
 	reqSeq    int64
+	issued    []string // every code ever issued, for leak scans
 }
 
 // New returns a sandbox with the given options.
@@ -142,6 +143,13 @@ func (s *Server) Instances() []Instance {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// IssuedCodes returns every authorization code the sandbox has issued.
+func (s *Server) IssuedCodes() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.issued...)
 }
 
 func (s *Server) requestID() string {
