@@ -889,10 +889,18 @@ Then run connectwiz in another terminal. ctrl+c stops the sandbox.
 		Args:   usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			deny, _ := cmd.Flags().GetBool("deny")
+			if print, _ := cmd.Flags().GetBool("print-redirect"); print {
+				u, err := sandbox.ConsentRedirect(cmd.Context(), args[0], !deny)
+				if err == nil {
+					fmt.Fprintln(a.stdout, u)
+				}
+				return err
+			}
 			return sandbox.Consent(cmd.Context(), args[0], !deny)
 		},
 	}
 	consent.Flags().Bool("deny", false, "press Deny instead of Approve")
+	consent.Flags().Bool("print-redirect", false, "do not follow the redirect: print the URL it leads to")
 	cmd.AddCommand(consent)
 	return cmd
 }

@@ -106,26 +106,41 @@ var hiddenRe = regexp.MustCompile(`<input type="hidden" name="([a-z_]+)" value="
 // would: it loads oauthURL, submits Approve (or Deny), and follows the
 // redirect to the callback URL. It returns once the callback has answered.
 func Consent(ctx context.Context, oauthURL string, approve bool) error {
+	_, err := consent(ctx, oauthURL, approve, true)
+	return err
+}
+
+// ConsentRedirect is Consent without following the final redirect: it
+// returns the URL the browser would be sent to (carrying the code), as a
+// person copying it from the address bar would.
+func ConsentRedirect(ctx context.Context, oauthURL string, approve bool) (string, error) {
+	return consent(ctx, oauthURL, approve, false)
+}
+
+func consent(ctx context.Context, oauthURL string, approve, follow bool) (string, error) {
 	hc := &http.Client{Timeout: 30 * time.Second}
+	if !follow {
+		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, oauthURL, nil)
 	if err != nil {
-		return fmt.Errorf("bad authorize URL: %w", err)
+		return "", fmt.Errorf("bad authorize URL: %w", err)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("loading the consent page: %w", err)
+		return "", fmt.Errorf("loading the consent page: %w", err)
 	}
 	page, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("the consent page answered %s", resp.Status)
+		return "", fmt.Errorf("the consent page answered %s", resp.Status)
 	}
 	form := url.Values{}
 	for _, m := range hiddenRe.FindAllStringSubmatch(string(page), -1) {
 		form.Set(m[1], html.UnescapeString(m[2]))
 	}
 	if form.Get("redirect_uri") == "" {
-		return errors.New("the consent page has no form to submit")
+		return "", errors.New("the consent page has no form to submit")
 	}
 	form.Set("decision", "deny")
 	if approve {
@@ -135,17 +150,23 @@ func Consent(ctx context.Context, oauthURL string, approve bool) error {
 	action.Path, action.RawQuery = "/oauth/consent", ""
 	req, err = http.NewRequestWithContext(ctx, http.MethodPost, action.String(), strings.NewReader(form.Encode()))
 	if err != nil {
-		return err
+		return "", err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err = hc.Do(req) // follows the 303 to the callback URL
 	if err != nil {
-		return fmt.Errorf("submitting the consent form or following its redirect: %w", err)
+		return "", fmt.Errorf("submitting the consent form or following its redirect: %w", err)
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("the callback answered %s", resp.Status)
+	if !follow {
+		if resp.StatusCode != http.StatusSeeOther {
+			return "", fmt.Errorf("the consent form answered %s, not a redirect", resp.Status)
+		}
+		return resp.Header.Get("Location"), nil
 	}
-	return nil
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("the callback answered %s", resp.Status)
+	}
+	return resp.Request.URL.String(), nil
 }
