@@ -59,7 +59,8 @@ type Options struct {
 	Extra       map[string]string
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
-	// Tick is the animation interval (spinner, time left); default 250ms.
+	// Tick is the animation interval (spinner, time left); default 1s, which
+	// keeps an idle wait under 0.5 % of a core (see BENCHMARKS.md).
 	Tick time.Duration
 }
 
@@ -148,7 +149,7 @@ func New(svc Service, opts Options) *Model {
 		opts.Now = time.Now
 	}
 	if opts.Tick <= 0 {
-		opts.Tick = 250 * time.Millisecond
+		opts.Tick = time.Second
 	}
 	if opts.Wait <= 0 {
 		opts.Wait = flow.DefaultWait
@@ -264,7 +265,7 @@ func (m *Model) endAuthorization() {
 		m.authCancel = nil
 	}
 	if m.auth != nil {
-		m.auth.Close()
+		go m.auth.Close() // a graceful shutdown must not stall the next frame
 		m.auth = nil
 	}
 }

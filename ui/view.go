@@ -13,7 +13,8 @@ import (
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
-var spinnerFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+// spinnerFrames read well at one frame a second: a clock hand going round.
+var spinnerFrames = []string{"◴", "◷", "◶", "◵"}
 
 // contentWidth is the width the body is laid out in.
 func (m *Model) contentWidth() int {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,25 +13,29 @@ import (
 	"time"
 )
 
-var consentPage = template.Must(template.New("consent").Parse(`<!doctype html>
+// consentPage is the provider's consent form; every value is escaped.
+func consentPage(clientID, redirectURI, state string) string {
+	e := html.EscapeString
+	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sandbox provider — authorize</title></head>
 <body>
 <h1>Sandbox provider</h1>
-<p>The application <strong>{{.ClientID}}</strong> asks to access your sandbox files.</p>
+<p>The application <strong>` + e(clientID) + `</strong> asks to access your sandbox files.</p>
 <form method="post" action="/oauth/consent">
-<input type="hidden" name="client_id" value="{{.ClientID}}">
-<input type="hidden" name="redirect_uri" value="{{.RedirectURI}}">
-<input type="hidden" name="state" value="{{.State}}">
+<input type="hidden" name="client_id" value="` + e(clientID) + `">
+<input type="hidden" name="redirect_uri" value="` + e(redirectURI) + `">
+<input type="hidden" name="state" value="` + e(state) + `">
 <button type="submit" name="decision" value="approve">Approve</button>
 <button type="submit" name="decision" value="deny">Deny</button>
 </form>
 </body></html>
-`))
+`
+}
 
 func (s *Server) page(w http.ResponseWriter, status int, msg string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = fmt.Fprintf(w, "<!doctype html><title>Sandbox provider</title><p>%s</p>\n", template.HTMLEscapeString(msg))
+	_, _ = fmt.Fprintf(w, "<!doctype html><title>Sandbox provider</title><p>%s</p>\n", html.EscapeString(msg))
 }
 
 // checkClient validates the client and redirect URI of an authorization.
@@ -58,11 +61,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = consentPage.Execute(w, map[string]string{
-		"ClientID":    q.Get("client_id"),
-		"RedirectURI": q.Get("redirect_uri"),
-		"State":       q.Get("state"),
-	})
+	_, _ = io.WriteString(w, consentPage(q.Get("client_id"), q.Get("redirect_uri"), q.Get("state")))
 }
 
 func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
