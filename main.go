@@ -352,7 +352,10 @@ func (a *app) runWizard(ctx context.Context, st *keystore.Store, creds flow.Cred
 		Extra:       extra,
 	})
 	p := tea.NewProgram(m, tea.WithInput(a.stdin), tea.WithOutput(a.stdout), tea.WithoutSignalHandler(),
-		tea.WithFPS(20)) // 60 redraw checks a second cost ~0.5 % of a core while idle
+		// The renderer's redraw checks cost most of an idle wait (60 a
+		// second: ~1.1 % of a core here), while the first frame waits for the
+		// first check: 30 keeps both close to their budgets (BENCHMARKS.md).
+		tea.WithFPS(30))
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {
