@@ -352,10 +352,11 @@ func (a *app) runWizard(ctx context.Context, st *keystore.Store, creds flow.Cred
 		Extra:       extra,
 	})
 	p := tea.NewProgram(m, tea.WithInput(a.stdin), tea.WithOutput(a.stdout), tea.WithoutSignalHandler(),
-		// The renderer's redraw checks cost most of an idle wait (60 a
-		// second: ~1.1 % of a core here), while the first frame waits for the
-		// first check: 30 keeps both close to their budgets (BENCHMARKS.md).
-		tea.WithFPS(30))
+		// The renderer checks for a new frame 60 times a second. That is most
+		// of what an idle wait costs (~1 % of a core on the benchmark VM), but
+		// fewer checks delay the first frame by up to one period; see
+		// BENCHMARKS.md for the trade-off measured.
+		tea.WithFPS(60))
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {

@@ -442,6 +442,21 @@ func render(rs []result, reps int, idle time.Duration) string {
    listener receives the callback over HTTP, the wizard's waiting Cmd turns it into a message,
    the model updates and renders the details screen.
 
+## Budgets not met, and why
+
+- **CPU while idle.** Bubble Tea v1's renderer checks for a new frame on a fixed ticker, 60
+  times a second by default. On the benchmark VM each wakeup costs about 0.015 % of a core:
+  ~0.9 % in all, while connectwiz's own animation (spinner and countdown at 1 Hz) adds less
+  than 0.1 %. Fewer checks delay the first frame by up to one period. Measured here, medians of
+  5–7 runs: 30 checks/s gave 0.58–0.79 % idle but a first screen at 1.22–1.56× the floor;
+  20/s gave 0.53 % but 1.73×. connectwiz keeps 60/s: the first frame is what people wait for.
+  The floor's own idle input costs more than connectwiz's waiting screen.
+- **Binary size.** The floor has no networking. net/http (client and server, TLS, x509, HTTP/2)
+  alone takes the floor from 4.65 MB to 7.80 MB (1.68×); cobra, encoding/json and log/slog
+  bring it to 8.32 MB (1.79×) before any connectwiz code. Making text/template unreachable
+  (no custom cobra template, no html/template in the sandbox) took connectwiz from 12.47 MB to
+  9.80 MB; the rest is the wizard, the flow, the keystore and the sandbox.
+
 ## Reproduce
 
 ` + "```sh\ngo run ./bench                       # prints the table\ngo run ./bench -write BENCHMARKS.md  # and rewrites this file\ngo test -run '^$' -bench . ./ui      # the Go benchmark alone\n```" + `
