@@ -36,12 +36,11 @@ func main() {
 }
 
 type result struct {
-	name, unit    string
-	ours, base    float64
-	baseName      string
-	budget        float64 // max ratio ours/base, or max absolute when base is 0
-	absolute      bool
-	lowerIsBetter bool
+	name, unit string
+	ours, base float64
+	baseName   string
+	budget     float64 // max ratio ours/base, or max absolute when base is 0
+	absolute   bool
 }
 
 func (r result) verdict() string {

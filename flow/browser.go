@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -62,17 +63,17 @@ func (b Browser) command(raw string) (*exec.Cmd, error) {
 	if b.Env != "" {
 		// $BROWSER is a command line; the URL is its last argument.
 		args := strings.Fields(b.Env)
-		return exec.Command(args[0], append(args[1:], raw)...), nil //nolint:gosec // the user's own $BROWSER
+		return exec.CommandContext(context.Background(), args[0], append(args[1:], raw)...), nil //nolint:gosec // the user's own $BROWSER
 	}
 	switch runtime.GOOS {
 	case "darwin":
-		return exec.Command("open", raw), nil
+		return exec.CommandContext(context.Background(), "open", raw), nil
 	case "windows":
-		return exec.Command("rundll32", "url.dll,FileProtocolHandler", raw), nil
+		return exec.CommandContext(context.Background(), "rundll32", "url.dll,FileProtocolHandler", raw), nil
 	}
 	for _, name := range []string{"xdg-open", "wslview", "sensible-browser"} {
 		if p, err := exec.LookPath(name); err == nil {
-			return exec.Command(p, raw), nil
+			return exec.CommandContext(context.Background(), p, raw), nil
 		}
 	}
 	return nil, errors.New("no browser found (no $BROWSER, xdg-open, wslview or sensible-browser)")

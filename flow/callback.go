@@ -105,7 +105,7 @@ func Listen(callbackURL string, state Secret, log *slog.Logger) (*Listener, erro
 	if len(state.Reveal()) < 22 {
 		return nil, errors.New("the OAuth state is too short (need 128 bits)")
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
 			return nil, fmt.Errorf("%w: the callback port %s is already in use (another connectwiz, or another program?); stop it, or pick another port in the callback URL — it must match the redirect URI registered with the provider", ErrListen, addr)

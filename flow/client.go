@@ -165,7 +165,7 @@ func (c *Client) do(ctx context.Context, op, method, path string, body []byte, a
 
 func backoff(i int) time.Duration {
 	d := 200 * time.Millisecond << i
-	return d + rand.N(d/2)
+	return d + rand.N(d/2) //nolint:gosec // jitter, not a secret
 }
 
 func (c *Client) once(ctx context.Context, op, method, path string, body []byte, auth bool, out any) (retry bool, wait time.Duration, err error) {

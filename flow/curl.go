@@ -7,6 +7,8 @@ import (
 )
 
 // Environment variables the curl rendering refers to instead of secrets.
+//
+//nolint:gosec // names of environment variables, not credentials
 const (
 	EnvUserSecret   = "CONNECTWIZ_USER_SECRET"
 	EnvOrgSecret    = "CONNECTWIZ_ORG_SECRET"

@@ -55,8 +55,10 @@ func TestRedactURL(t *testing.T) {
 }
 
 func TestCurlHasNoSecrets(t *testing.T) {
-	r := flow.InstanceRequest{Connector: "onedrivebusiness", Code: "c0de-value", ClientID: "cid", ClientSecret: "cl1ent-secret",
-		CallbackURL: "http://127.0.0.1:8750/callback", Extra: map[string]string{"x.price": "$5 `rm`"}, Tags: []string{"a"}, Name: "n"}
+	r := flow.InstanceRequest{
+		Connector: "onedrivebusiness", Code: "c0de-value", ClientID: "cid", ClientSecret: "cl1ent-secret",
+		CallbackURL: "http://127.0.0.1:8750/callback", Extra: map[string]string{"x.price": "$5 `rm`"}, Tags: []string{"a"}, Name: "n",
+	}
 	out := r.Curl("http://h/api/")
 	for _, leak := range []string{"c0de-value", "cl1ent-secret"} {
 		if strings.Contains(out, leak) {

@@ -20,7 +20,7 @@ const (
 // Configuration keys the platform requires for an OAuth connector.
 const (
 	ConfigClientID     = "oauth.api.key"
-	ConfigClientSecret = "oauth.api.secret"
+	ConfigClientSecret = "oauth.api.secret" //nolint:gosec // a configuration key, not a credential
 	ConfigCallbackURL  = "oauth.callback.url"
 )
 

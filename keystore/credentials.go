@@ -22,7 +22,7 @@ func (s *Store) Remember(baseURL string, c Credentials) error {
 	if s.Keychain == nil {
 		return errors.New("no keychain: secrets are never remembered in a file")
 	}
-	b, err := json.Marshal(c)
+	b, err := json.Marshal(c) //nolint:gosec // stored in the keychain only, never a file
 	if err != nil {
 		return err
 	}

@@ -215,7 +215,7 @@ func (s *Store) put(e Entry) error {
 	}
 	out := idx[:0]
 	for _, x := range idx {
-		if !(x.Name == e.Name && SameBase(x.BaseURL, e.BaseURL)) {
+		if x.Name != e.Name || !SameBase(x.BaseURL, e.BaseURL) {
 			out = append(out, x)
 		}
 	}
@@ -240,7 +240,7 @@ func (s *Store) Remove(e Entry) error {
 	}
 	out := idx[:0]
 	for _, x := range idx {
-		if !(x.Name == e.Name && SameBase(x.BaseURL, e.BaseURL)) {
+		if x.Name != e.Name || !SameBase(x.BaseURL, e.BaseURL) {
 			out = append(out, x)
 		}
 	}

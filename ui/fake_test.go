@@ -36,7 +36,6 @@ type fakeService struct {
 	done        chan flow.CallbackResult
 	creates     []flow.InstanceRequest
 	authorizes  int
-	closed      int
 	approves    int
 	rememberErr error
 }

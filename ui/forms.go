@@ -19,7 +19,7 @@ const (
 	titleOrgSecret    = "Organization secret"
 	titleConnector    = "Connector"
 	titleClientID     = "OAuth client ID"
-	titleClientSecret = "OAuth client secret"
+	titleClientSecret = "OAuth client secret" //nolint:gosec // a field title
 	titleCallbackURL  = "Callback URL"
 	titleName         = "Instance name"
 	titleTags         = "Tags"

@@ -85,8 +85,10 @@ const (
 
 // String implements fmt.Stringer.
 func (s step) String() string {
-	return [...]string{"credentials", "fetching", "authorize", "waiting", "timed out", "paste", "denied",
-		"details", "review", "creating", "missing configuration", "create error", "done"}[s]
+	return [...]string{
+		"credentials", "fetching", "authorize", "waiting", "timed out", "paste", "denied",
+		"details", "review", "creating", "missing configuration", "create error", "done",
+	}[s]
 }
 
 // Minimum terminal size.

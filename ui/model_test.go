@@ -320,8 +320,10 @@ func TestCreating(t *testing.T) {
 
 func TestMissingConfig(t *testing.T) {
 	svc := newFake()
-	svc.createErrs = []error{&flow.APIError{Op: "create the instance", Status: 400, Message: "Missing required configuration entries: onedrivebusiness.site.address, onedrivebusiness.api.password",
-		Missing: []string{"onedrivebusiness.site.address", "onedrivebusiness.api.password"}}}
+	svc.createErrs = []error{&flow.APIError{
+		Op: "create the instance", Status: 400, Message: "Missing required configuration entries: onedrivebusiness.site.address, onedrivebusiness.api.password",
+		Missing: []string{"onedrivebusiness.site.address", "onedrivebusiness.api.password"},
+	}}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()

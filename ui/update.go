@@ -99,6 +99,7 @@ func (m *Model) stepHasForm() bool {
 		return m.editing
 	case stepPaste, stepDetails, stepMissingConfig:
 		return true
+	default: // the other steps do nothing here
 	}
 	return false
 }
@@ -304,6 +305,7 @@ func (m *Model) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case stepMissingConfig:
 		m.form = nil
 		return m, m.startCreate()
+	default: // the other steps do nothing here
 	}
 	return m, cmd
 }
@@ -339,6 +341,7 @@ func (m *Model) back() (tea.Model, tea.Cmd) {
 		}
 		m.form = nil
 		return m, m.goTo(stepReview)
+	default: // the other steps do nothing here
 	}
 	return m, nil
 }
@@ -392,6 +395,7 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.quitting = true
 			return m, tea.Quit
 		}
+	default: // the other steps do nothing here
 	}
 	return m, nil
 }

@@ -79,6 +79,7 @@ func (m *Model) stepNumber() int {
 		return 4
 	case stepCreating, stepMissingConfig, stepCreateError:
 		return 5
+	default: // the other steps do nothing here
 	}
 	return 6
 }
@@ -144,6 +145,7 @@ func (m *Model) body() string {
 			"\n\n" + m.form.View()
 	case stepCreateError:
 		return m.createErrorView()
+	default: // the other steps do nothing here
 	}
 	return m.doneView()
 }
@@ -321,6 +323,7 @@ func (m *Model) bindings() []key.Binding {
 			return []key.Binding{k.Recover, k.Quit}
 		}
 		return []key.Binding{k.Retry, k.Back, k.Quit}
+	default: // the other steps do nothing here
 	}
 	return []key.Binding{k.Exit}
 }

@@ -139,7 +139,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 
 // wire renders an instance in the seed's response shape. Call with s.mu held.
 func (s *Server) wire(in *Instance) map[string]any {
-	conf := map[string]any{
+	conf := map[string]any{ //nolint:gosec // fake provider tokens, shaped as the seed's
 		"base.url":                        "https://{siteAddress}/_api/v2.0/me",
 		"oauth.token.url":                 "https://login.microsoftonline.com/common/oauth2/token?api-version=2.0",
 		"pagination.max":                  "100",

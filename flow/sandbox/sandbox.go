@@ -4,6 +4,7 @@
 package sandbox
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -26,8 +27,8 @@ const APIPath = "/" + flow.WireConnectors + "/api-v2"
 // The sandbox's default credentials. They are public: the sandbox guards
 // nothing.
 const (
-	DefaultUserSecret   = "sandbox-user-secret"
-	DefaultOrgSecret    = "sandbox-org-secret"
+	DefaultUserSecret   = "sandbox-user-secret" //nolint:gosec // public sandbox credentials
+	DefaultOrgSecret    = "sandbox-org-secret"  //nolint:gosec // public sandbox credentials
 	DefaultClientID     = "sandbox-client-id"
 	DefaultClientSecret = "sandbox-client-secret"
 	DefaultAddr         = "127.0.0.1:8751"
@@ -205,11 +206,9 @@ func (s *Server) authURL(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"oauthUrl": au.String(), flow.WireConnector: key})
 }
 
-func (s *Server) listenURL(r *http.Request) string { return "http://" + r.Host + APIPath }
-
 // Start serves a sandbox on addr (port 0 picks one) until Close.
 func Start(addr string, opts Options) (*Running, error) {
-	ln, err := net.Listen("tcp", addr)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("cannot start the sandbox on %s: %w", addr, err)
 	}
