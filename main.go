@@ -432,23 +432,16 @@ func (w *wizardService) Create(ctx context.Context, c flow.Credentials, req flow
 }
 
 func (w *wizardService) Recover(ctx context.Context, c flow.Credentials) (string, error) {
-	pending, err := w.st.PendingCreates()
+	found, err := flow.RecoverPlatform(ctx, w.a.client(c), w.st, false)
 	if err != nil {
 		return "", err
 	}
-	var said []string
-	for _, p := range pending {
-		if !keystore.SameBase(p.BaseURL, c.BaseURL) || p.InFlight() {
-			continue
-		}
-		r, err := flow.Recover(ctx, w.a.client(c), w.st, p, false)
-		if err != nil {
-			return strings.Join(said, "; "), err
-		}
-		said = append(said, r.String())
-	}
-	if len(said) == 0 {
+	if len(found) == 0 {
 		return "", errors.New("no pending create to recover for this platform")
+	}
+	said := make([]string, len(found))
+	for i, r := range found {
+		said[i] = r.String()
 	}
 	return strings.Join(said, "; ") + ". See 'connectwiz list'.", nil
 }
@@ -622,49 +615,55 @@ func (a *app) fillRemembered(st *keystore.Store, c *flow.Credentials) {
 	fill(&c.ClientSecret, r.ClientSecret)
 }
 
-// recoverPending settles the pending creates of creds' platform (all of
-// them with all set, using remembered secrets for other platforms). It
-// reports what it did on stderr and returns how many records it could not
-// settle.
-func (a *app) recoverPending(ctx context.Context, st *keystore.Store, creds flow.Credentials, all bool) (unsettled []keystore.Pending) {
+// recoverPending settles the pending creates of creds' platform — of every
+// platform with all set, using remembered secrets for the others — and
+// reports on stderr. It returns the records left unsettled.
+func (a *app) recoverPending(ctx context.Context, st *keystore.Store, creds flow.Credentials, all bool) []keystore.Pending {
 	pending, err := st.PendingCreates()
 	if err != nil {
 		fmt.Fprintf(a.stderr, "Warning: %v\n", err)
 		return nil
 	}
+	done := map[string]bool{}
 	for _, p := range pending {
-		if p.InFlight() {
-			continue // its create is still running in another process
+		base := strings.TrimRight(p.BaseURL, "/")
+		if done[base] || p.InFlight() {
+			continue
 		}
+		done[base] = true
 		pc := creds
-		if !keystore.SameBase(p.BaseURL, creds.BaseURL) {
+		if !keystore.SameBase(base, creds.BaseURL) {
 			if !all {
-				unsettled = append(unsettled, p)
 				continue
 			}
-			pc = flow.Credentials{BaseURL: p.BaseURL}
+			pc = flow.Credentials{BaseURL: base}
 			a.fillRemembered(st, &pc)
 		}
 		if pc.UserSecret.IsZero() || pc.OrgSecret.IsZero() {
-			fmt.Fprintf(a.stderr, "Cannot check the pending create of %q on %s: set CONNECTWIZ_USER_SECRET and CONNECTWIZ_ORG_SECRET for that platform and run 'connectwiz recover'.\n", p.Name, keystore.Host(p.BaseURL))
-			unsettled = append(unsettled, p)
+			fmt.Fprintf(a.stderr, "Cannot check the pending creates on %s: set CONNECTWIZ_USER_SECRET and CONNECTWIZ_ORG_SECRET for that platform and run 'connectwiz recover'.\n", keystore.Host(base))
 			continue
 		}
-		c := a.client(pc)
-		c.BaseURL = strings.TrimRight(p.BaseURL, "/")
-		r, err := flow.Recover(ctx, c, st, p, false)
+		pc.BaseURL = base
+		found, err := flow.RecoverPlatform(ctx, a.client(pc), st, false)
+		for _, r := range found {
+			fmt.Fprintf(a.stderr, "Pending create: %s.\n", r)
+			if r.Saved.Warning != "" {
+				fmt.Fprintf(a.stderr, "Warning: %s.\n", r.Saved.Warning)
+			}
+		}
 		if err != nil {
-			fmt.Fprintf(a.stderr, "Could not settle the pending create of %q: %v\n", p.Name, err)
-			unsettled = append(unsettled, p)
-			continue
+			fmt.Fprintf(a.stderr, "%v\n", err)
 		}
-		fmt.Fprintf(a.stderr, "Pending create: %s.\n", r)
-		if r.Saved.Warning != "" {
-			fmt.Fprintf(a.stderr, "Warning: %s.\n", r.Saved.Warning)
+	}
+	left, _ := st.PendingCreates()
+	var unsettled []keystore.Pending
+	for _, p := range left {
+		if !p.InFlight() {
+			unsettled = append(unsettled, p)
 		}
 	}
 	if !all && len(unsettled) > 0 {
-		fmt.Fprintf(a.stderr, "%d pending create(s) for other platforms: run 'connectwiz recover'.\n", len(unsettled))
+		fmt.Fprintf(a.stderr, "%d pending create(s) not settled: run 'connectwiz recover'.\n", len(unsettled))
 	}
 	return unsettled
 }

@@ -73,6 +73,28 @@ func Recover(ctx context.Context, c *Client, k Keeper, p keystore.Pending, insec
 	return Recovered{Pending: p, Found: true, Saved: saved}, k.Clear(p)
 }
 
+// RecoverPlatform settles the pending creates of c's platform that no
+// running process owns, oldest first. It stops at the first record it
+// cannot settle and returns what it settled before.
+func RecoverPlatform(ctx context.Context, c *Client, k Keeper, insecure bool) ([]Recovered, error) {
+	pending, err := k.PendingCreates()
+	if err != nil {
+		return nil, err
+	}
+	var out []Recovered
+	for _, p := range pending {
+		if !keystore.SameBase(p.BaseURL, c.BaseURL) || p.InFlight() {
+			continue
+		}
+		r, err := Recover(ctx, c, k, p, insecure)
+		if err != nil {
+			return out, fmt.Errorf("could not settle the pending create of %q: %w", p.Name, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
 // newer orders instances by creation time, then by numeric id.
 func newer(a, b Instance) bool {
 	if !a.Created.Equal(b.Created) {

@@ -21,6 +21,7 @@ type Keeper interface {
 	Save(e keystore.Entry, token string, insecure bool) (keystore.Saved, error)
 	Find(name, baseURL string) (keystore.Entry, error)
 	Entries() ([]keystore.Entry, error)
+	PendingCreates() ([]keystore.Pending, error)
 }
 
 // Opener opens a URL in a browser; Browser implements it.
