@@ -527,3 +527,44 @@ func TestSignalWhileCreatingKeepsToken(t *testing.T) {
 		t.Fatalf("token lost: %d instances, token exit %d", len(insts), tok.code)
 	}
 }
+
+func TestVersionAndCompletions(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "connectwiz")
+	build := exec.Command("go", "build", "-ldflags", "-X main.version=9.8.7 -X main.commit=abc1234 -X main.date=2026-11-28T00:00:00Z", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil || strings.TrimSpace(string(out)) != "connectwiz version 9.8.7 (commit abc1234, built 2026-11-28T00:00:00Z)" {
+		t.Fatalf("--version: %q %v", out, err)
+	}
+	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
+		out, err := exec.Command(binary, "completion", sh).Output()
+		if err != nil || !strings.Contains(string(out), "connectwiz") || len(out) < 500 {
+			t.Errorf("completion %s: %d bytes, %v", sh, len(out), err)
+		}
+	}
+}
+
+// TestKeychainUnavailableFallsBackAndSays runs a headless create with no
+// reachable Secret Service: the token goes to the 0600 file and the user is told.
+func TestKeychainUnavailableFallsBackAndSays(t *testing.T) {
+	sb := startSandboxProc(t)
+	cfg := t.TempDir()
+	env := cwEnv(sb, cfg, browserEnv(""), "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(t.TempDir(), "no-bus"))
+	r := runCW(t, env, "create", "--no-input", "--name", "no-keychain", "--callback-url", "http://127.0.0.1:0/callback")
+	if r.code != 0 || !strings.Contains(r.stderr, "UNENCRYPTED") || !strings.Contains(r.stderr, filepath.Join(cfg, "tokens.json")) {
+		t.Fatalf("%d\n%s", r.code, r.stderr)
+	}
+	st, err := os.Stat(filepath.Join(cfg, "tokens.json"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("token file: %v %v", st, err)
+	}
+	insts, _ := sb.client().Instances(context.Background())
+	if tok := runCW(t, env, "token", "no-keychain"); len(insts) != 1 || strings.TrimSpace(tok.stdout) != insts[0].Token.Reveal() {
+		t.Fatalf("token from the file: %d %s", tok.code, tok.stderr)
+	}
+	if l := runCW(t, env, "list"); !strings.Contains(l.stdout, "file") {
+		t.Fatalf("list: %s", l.stdout)
+	}
+}

@@ -229,14 +229,21 @@ func lastAuthorizeURL(screen string) string {
 
 func TestWizardCtrlCRestoresTerminal(t *testing.T) {
 	sb := startSandboxProc(t)
+	// Each script alternates: text to wait for, keys to send.
 	steps := map[string][]string{
 		"credentials": {"Ready with these credentials"},
-		"authorize":   {"Ready with these credentials", "\r", "Open this URL"},
 		"form":        {"Ready with these credentials", "e", "Platform URL"},
+		"authorize":   {"Ready with these credentials", "\r", "Open this URL"},
+		"paste":       {"Ready with these credentials", "\r", "Open this URL", "p", "Redirect URL or code"},
+		"details":     {"Ready with these credentials", "\r", "Open this URL", "\r", "Instance name"},
+		"review": {
+			"Ready with these credentials", "\r", "Open this URL", "\r", "Instance name", "\r", "┃ Tags", "\r",
+			"┃ Extra configuration", "\r", "request about to be sent",
+		},
 	}
 	for name, script := range steps {
 		t.Run(name, func(t *testing.T) {
-			term := startTerminal(t, cwEnv(sb, t.TempDir(), "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback"))
+			term := startTerminal(t, cwEnv(sb, t.TempDir(), "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback"), "--sandbox")
 			before := term.termios()
 			for i, s := range script {
 				if i%2 == 0 {

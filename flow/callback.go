@@ -285,12 +285,14 @@ func resultFrom(q url.Values) (CallbackResult, string) {
 	return CallbackResult{}, "no valid code or error"
 }
 
+// validCode accepts what an authorization code is made of (RFC 6749
+// VSCHAR), less the space: printable ASCII only.
 func validCode(c string) bool {
 	if c == "" || len(c) > 4096 {
 		return false
 	}
-	for _, r := range c {
-		if r <= ' ' || r == 0x7f {
+	for i := 0; i < len(c); i++ {
+		if c[i] < 0x21 || c[i] > 0x7e {
 			return false
 		}
 	}

@@ -218,7 +218,7 @@ func TestClientErrors(t *testing.T) {
 			}
 		}},
 		{"oversized body", func(w http.ResponseWriter, _ *http.Request) {
-			_, _ = w.Write([]byte(`{"a":"` + strings.Repeat("x", 2<<20) + `"}`))
+			_, _ = w.Write([]byte(`{"a":"` + strings.Repeat("x", 10<<20) + `"}`))
 		}, "get", func(t *testing.T, err error) {
 			if err == nil || !strings.Contains(err.Error(), "larger than") {
 				t.Fatalf("%v", err)

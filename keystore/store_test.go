@@ -57,7 +57,10 @@ func TestSaveFallsBack(t *testing.T) {
 		"unavailable": func(f *fakeBackend) { f.fail = errors.New("org.freedesktop.DBus.Error.ServiceUnknown") },
 		"hangs":       func(f *fakeBackend) { f.block = make(chan struct{}) },
 		"too big":     func(f *fakeBackend) { f.maxLen = 3 },
-		"truncates":   func(f *fakeBackend) { f.truncate = 3 },
+		"locked": func(f *fakeBackend) {
+			f.fail = errors.New("org.freedesktop.Secret.Error.IsLocked: the collection is locked")
+		},
+		"truncates": func(f *fakeBackend) { f.truncate = 3 },
 	}
 	for name, bend := range tests {
 		t.Run(name, func(t *testing.T) {
