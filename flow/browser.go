@@ -7,8 +7,10 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 )
 
 // CheckBrowserURL refuses anything but an absolute http(s) URL: a URL that
@@ -55,9 +57,22 @@ func (b Browser) Open(raw string) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("could not start the browser (%s): %w", cmd.Path, err)
 	}
-	go func() { _ = cmd.Wait() }()
+	// Openers such as xdg-open return at once; one that fails at once (no
+	// browser behind it) is reported, one still running is left to run.
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("the browser command %s failed (%v)", filepath.Base(cmd.Path), err)
+		}
+	case <-time.After(browserGrace):
+	}
 	return nil
 }
+
+// browserGrace is how long Open waits for an opener that fails at once.
+const browserGrace = 400 * time.Millisecond
 
 func (b Browser) command(raw string) (*exec.Cmd, error) {
 	if b.Env != "" {

@@ -105,6 +105,12 @@ func (c *Client) CreateInstance(ctx context.Context, r InstanceRequest) (Instanc
 	return w.instance(), nil
 }
 
+// CheckSecrets asks the platform whether it takes the User and
+// Organization secrets (a GET /instances whose answer is dropped).
+func (c *Client) CheckSecrets(ctx context.Context) error {
+	return c.do(ctx, "check the User and Organization secrets", http.MethodGet, "/instances", nil, true, nil)
+}
+
 // Instances lists the instances the credentials can see.
 func (c *Client) Instances(ctx context.Context) ([]Instance, error) {
 	var ws []wireInstance

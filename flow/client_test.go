@@ -369,7 +369,7 @@ func TestSandboxValidation(t *testing.T) {
 	if !ok || strings.Join(e.Missing, ",") != "onedrivebusiness.site.address" {
 		t.Fatalf("missing config: %v", err)
 	}
-	// A refused create burns the code, as a real provider does; authorize again.
+	// Authorize afresh, as a user would after any refusal.
 	code, cb = authorizeAndApprove(t, c, creds)
 	req = request(creds, code, cb, "needs-site")
 	req.Extra = map[string]string{"onedrivebusiness.site.address": "me.sharepoint.com"}

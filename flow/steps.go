@@ -53,7 +53,7 @@ func (a *Authorization) Close() {
 // loopback, and then asks the platform for the authorize URL — in that
 // order, so the listener is up before any browser is opened.
 func Authorize(ctx context.Context, c *Client, creds Credentials, log *slog.Logger) (*Authorization, error) {
-	if _, err := c.Instances(ctx); err != nil {
+	if err := c.CheckSecrets(ctx); err != nil {
 		if e, ok := AsAPIError(err); !ok || e.Unauthorized() {
 			return nil, err
 		}

@@ -157,6 +157,7 @@ func (m *Model) pasteForm() *huh.Form {
 	}
 	return m.newForm(huh.NewGroup(
 		huh.NewInput().Title("Redirect URL or code").Value(&m.pasteInput).
+			EchoMode(huh.EchoModePassword). // it carries the code: never on screen
 			Description("Paste the whole URL the browser was sent to after approving (or just the code).").
 			Validate(func(s string) error {
 				_, err := flow.ParsePasted(s, state)

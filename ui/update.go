@@ -410,6 +410,7 @@ func (m *Model) onAuthorizeKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Copy):
 		return m, copyURL(m.svc, m.auth.URL)
 	case key.Matches(k, m.keys.Paste):
+		m.notice = ""
 		m.form = m.pasteForm()
 		return m, tea.Batch(m.goTo(stepPaste), m.form.Init())
 	case m.step == stepTimedOut:
