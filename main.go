@@ -102,8 +102,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitError
 }
 
-func versionString() string {
-	v, c, d := version, commit, date
+// buildInfo is the version, commit and date: stamped at release time, else
+// what `go install` recorded, else placeholders.
+func buildInfo() (v, c, d string) {
+	v, c, d = version, commit, date
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		if v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 			v = bi.Main.Version
@@ -117,23 +119,17 @@ func versionString() string {
 			}
 		}
 	}
-	if v == "" {
-		v = "dev"
-	}
-	if c == "" {
-		c = "unknown"
-	}
-	if d == "" {
-		d = "unknown"
-	}
+	return orDefault(v, "dev"), orDefault(c, "unknown"), orDefault(d, "unknown")
+}
+
+func versionString() string {
+	v, c, d := buildInfo()
 	return fmt.Sprintf("%s (commit %s, built %s)", v, c, d)
 }
 
 func shortVersion() string {
-	if version != "" {
-		return version
-	}
-	return "dev"
+	v, _, _ := buildInfo()
+	return v
 }
 
 func (a *app) rootCmd() *cobra.Command {
