@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -566,5 +567,69 @@ func TestKeychainUnavailableFallsBackAndSays(t *testing.T) {
 	}
 	if l := runCW(t, env, "list"); !strings.Contains(l.stdout, "file") {
 		t.Fatalf("list: %s", l.stdout)
+	}
+}
+
+// TestHeadlessPasteWhenCallbackIsRemote is the SSH case: the callback URL
+// is not on this machine, so the redirect the browser ends on is pasted.
+func TestHeadlessPasteWhenCallbackIsRemote(t *testing.T) {
+	sb := startSandboxProc(t)
+	cfg := t.TempDir()
+	env := cwEnv(sb, cfg)
+	cmd := exec.Command(binary, "create", "--no-input", "--no-browser", "--name", "pasted", "--callback-url", "https://app.example.com/oauth/callback")
+	cmd.Env = env
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	waitOutput(t, out, "paste the URL the browser was sent to")
+	authURL := regexp.MustCompile(`http://\S+/oauth/authorize\S+`).FindString(out.String())
+	redirect, err := sandbox.ConsentRedirect(context.Background(), authURL, true)
+	if err != nil || !strings.HasPrefix(redirect, "https://app.example.com/oauth/callback?") {
+		t.Fatalf("redirect %q: %v", redirect, err)
+	}
+	_, _ = io.WriteString(stdin, "  "+redirect+"\n")
+	if code := exitCode(t, cmd); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	insts, _ := sb.client().Instances(context.Background())
+	if len(insts) != 1 || insts[0].Name != "pasted" {
+		t.Fatalf("sandbox holds %+v", insts)
+	}
+	code := regexp.MustCompile(`code=([^&]+)`).FindStringSubmatch(redirect)[1]
+	if strings.Contains(out.String(), code) {
+		t.Fatal("the code was echoed")
+	}
+}
+
+func TestHeadlessCodeFromStdin(t *testing.T) {
+	sb := startSandboxProc(t)
+	cfg := t.TempDir()
+	env := cwEnv(sb, cfg)
+	// Authorize by hand, as with the two curl calls: the platform's URL, the
+	// consent, the code copied from the address bar.
+	c := sb.client()
+	a, err := c.AuthURL(context.Background(), flow.AuthURLRequest{Connector: flow.DefaultConnector, ClientID: sandbox.DefaultClientID,
+		ClientSecret: sandbox.DefaultClientSecret, CallbackURL: "http://127.0.0.1:9/cb", State: flow.NewState()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	redirect, err := sandbox.ConsentRedirect(context.Background(), a, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := regexp.MustCompile(`code=([^&]+)`).FindStringSubmatch(redirect)[1]
+	cmd := exec.Command(binary, "create", "--no-input", "--code", "-", "--name", "by-code", "--callback-url", "http://127.0.0.1:9/cb")
+	cmd.Env = env
+	cmd.Stdin = strings.NewReader(code + "\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Instance created") {
+		t.Fatalf("%v\n%s", err, out)
 	}
 }
