@@ -615,8 +615,10 @@ func TestHeadlessCodeFromStdin(t *testing.T) {
 	// Authorize by hand, as with the two curl calls: the platform's URL, the
 	// consent, the code copied from the address bar.
 	c := sb.client()
-	a, err := c.AuthURL(context.Background(), flow.AuthURLRequest{Connector: flow.DefaultConnector, ClientID: sandbox.DefaultClientID,
-		ClientSecret: sandbox.DefaultClientSecret, CallbackURL: "http://127.0.0.1:9/cb", State: flow.NewState()})
+	a, err := c.AuthURL(context.Background(), flow.AuthURLRequest{
+		Connector: flow.DefaultConnector, ClientID: sandbox.DefaultClientID,
+		ClientSecret: sandbox.DefaultClientSecret, CallbackURL: "http://127.0.0.1:9/cb", State: flow.NewState(),
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
