@@ -209,21 +209,11 @@ func SameBase(a, b string) bool { return strings.TrimRight(a, "/") == strings.Tr
 
 // put adds or replaces e in the index (by name and base URL).
 func (s *Store) put(e Entry) error {
-	idx, err := s.Entries()
-	if err != nil {
-		return err
-	}
-	out := idx[:0]
-	for _, x := range idx {
-		if x.Name != e.Name || !SameBase(x.BaseURL, e.BaseURL) {
-			out = append(out, x)
-		}
-	}
 	if e.Tags == nil {
 		e.Tags = []string{}
 	}
-	out = append(out, e)
-	if err := writeJSON(s.path(IndexFile), out, 0o600); err != nil {
+	err := s.updateIndex(func(idx []Entry) []Entry { return append(without(idx, e), e) })
+	if err != nil {
 		return fmt.Errorf("the token is stored (%s) but the index could not be updated: %w", e.Token, err)
 	}
 	return nil
@@ -234,17 +224,30 @@ func (s *Store) Remove(e Entry) error {
 	if err := s.dropToken(e); err != nil {
 		return err
 	}
-	idx, err := s.Entries()
-	if err != nil {
-		return err
-	}
-	out := idx[:0]
+	return s.updateIndex(func(idx []Entry) []Entry { return without(idx, e) })
+}
+
+// without is idx less the entry of e's name and platform.
+func without(idx []Entry, e Entry) []Entry {
+	out := make([]Entry, 0, len(idx))
 	for _, x := range idx {
 		if x.Name != e.Name || !SameBase(x.BaseURL, e.BaseURL) {
 			out = append(out, x)
 		}
 	}
-	return writeJSON(s.path(IndexFile), out, 0o600)
+	return out
+}
+
+// updateIndex rewrites the index under the store's lock, so that two
+// connectwiz processes saving at once do not drop each other's entry.
+func (s *Store) updateIndex(change func([]Entry) []Entry) error {
+	return s.locked(func() error {
+		idx, err := s.Entries()
+		if err != nil {
+			return err
+		}
+		return writeJSON(s.path(IndexFile), change(idx), 0o600)
+	})
 }
 
 // dropToken deletes e's token from where the index says it is.
@@ -277,24 +280,23 @@ func (s *Store) fileTokens() (map[string]string, error) {
 }
 
 func (s *Store) setFileToken(account, token string) error {
-	toks, err := s.fileTokens()
-	if err != nil {
-		return err
-	}
-	toks[account] = token
-	return writeJSON(s.path(TokensFile), toks, 0o600)
+	return s.updateFileTokens(func(toks map[string]string) { toks[account] = token })
 }
 
 func (s *Store) deleteFileToken(account string) error {
-	toks, err := s.fileTokens()
-	if err != nil {
-		return err
-	}
-	if _, ok := toks[account]; !ok {
-		return nil
-	}
-	delete(toks, account)
-	return writeJSON(s.path(TokensFile), toks, 0o600)
+	return s.updateFileTokens(func(toks map[string]string) { delete(toks, account) })
+}
+
+// updateFileTokens rewrites the token file under the store's lock.
+func (s *Store) updateFileTokens(change func(map[string]string)) error {
+	return s.locked(func() error {
+		toks, err := s.fileTokens()
+		if err != nil {
+			return err
+		}
+		change(toks)
+		return writeJSON(s.path(TokensFile), toks, 0o600)
+	})
 }
 
 // Pending is a create that was sent and whose token is not stored yet. It

@@ -2,11 +2,13 @@ package keystore_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -275,5 +277,41 @@ func TestRememberedCredentials(t *testing.T) {
 	noKeychain := newStore(t, nil)
 	if err := noKeychain.Remember(base, want); err == nil {
 		t.Fatal("remembered without a keychain")
+	}
+}
+
+// TestConcurrentSavesKeepEveryEntry saves from many goroutines at once, as
+// several connectwiz processes would: no entry or token may be lost.
+func TestConcurrentSavesKeepEveryEntry(t *testing.T) {
+	s := newStore(t, nil)
+	const n = 24
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.Save(entry(fmt.Sprint("n", i), fmt.Sprint(i)), fmt.Sprint("tok-", i), true)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := s.Entries()
+	if err != nil || len(entries) != n {
+		t.Fatalf("%d entries of %d (%v)", len(entries), n, err)
+	}
+	for i := 0; i < n; i++ {
+		if tok, _, err := s.Token(fmt.Sprint("n", i), ""); err != nil || tok != fmt.Sprint("tok-", i) {
+			t.Fatalf("token %d: %q %v", i, tok, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(s.Dir, ".lock")); !os.IsNotExist(err) {
+		t.Fatal("the lock file was left behind")
 	}
 }
