@@ -33,6 +33,10 @@ type (
 		err     error
 		note    string
 	}
+	nameTakenMsg struct {
+		name  string
+		taken bool
+	}
 	recoveredMsg struct {
 		what string
 		err  error
@@ -103,6 +107,10 @@ func create(svc Service, creds flow.Credentials, req flow.InstanceRequest, insec
 		}
 		return msg
 	}
+}
+
+func checkName(svc Service, name, baseURL string) tea.Cmd {
+	return func() tea.Msg { return nameTakenMsg{name, svc.NameTaken(name, baseURL)} }
 }
 
 func recoverNow(svc Service, creds flow.Credentials) tea.Cmd {

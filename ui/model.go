@@ -138,6 +138,7 @@ type Model struct {
 	missing                   map[string]*string
 	missingOrder              []string
 	showCurl                  bool
+	nameTaken                 bool // the name exists locally (checked on entering review)
 
 	createErr error
 	recovered string // what recovering a lost answer found

@@ -127,7 +127,8 @@ func (h *harness) toDetails() {
 	h.waitFor("Unique on this machine")
 }
 
-func (h *harness) toReview() {
+// fillDetails reaches the details and submits them, with tags.
+func (h *harness) fillDetails() {
 	h.t.Helper()
 	h.toDetails()
 	h.enter()
@@ -135,6 +136,11 @@ func (h *harness) toReview() {
 	h.typeText("prod, team-a, prod")
 	h.enter()
 	h.enter()
+}
+
+func (h *harness) toReview() {
+	h.t.Helper()
+	h.fillDetails()
 	h.waitFor("request about to be sent")
 }
 
@@ -303,7 +309,8 @@ func TestReviewNameTaken(t *testing.T) {
 	svc := newFake()
 	svc.nameTaken = true
 	h := start(t, svc)
-	h.toReview()
+	h.fillDetails()
+	h.waitFor("Esc to choose another name") // the name check's answer is on screen
 	h.snapshot()
 }
 

@@ -75,6 +75,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case createdMsg:
 		return m.onCreated(msg)
+	case nameTakenMsg:
+		m.nameTaken = msg.taken && msg.name == trim(m.name)
+		return m, nil
 	case recoveredMsg:
 		if msg.err != nil {
 			m.notice = "Recovery failed: " + msg.err.Error()
@@ -300,8 +303,8 @@ func (m *Model) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.gotCode(p.Code, m.auth.CallbackURL)
 	case stepDetails:
 		m.form = nil
-		m.showCurl = false
-		return m, m.goTo(stepReview)
+		m.showCurl, m.nameTaken = false, false
+		return m, tea.Batch(m.goTo(stepReview), checkName(m.svc, trim(m.name), m.creds().BaseURL))
 	case stepMissingConfig:
 		m.form = nil
 		return m, m.startCreate()

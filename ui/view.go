@@ -240,7 +240,7 @@ func (m *Model) reviewView() string {
 		b.WriteString("  " + m.st.Muted.Render(k) + " = " + v + "\n")
 	}
 	b.WriteString(m.row("Code", flow.Mask+" (from the provider)"))
-	if m.svc.NameTaken(req.Name, c.BaseURL) {
+	if m.nameTaken {
 		b.WriteString("\n\n" + m.st.Warn.Render(m.wrap(fmt.Sprintf("An instance named %q already exists on this machine for this platform: creating replaces its local entry (the old instance stays on the platform). Esc to choose another name.", req.Name))))
 	}
 	return b.String()
