@@ -56,28 +56,17 @@ func TestSecretLeakScan(t *testing.T) {
 	}
 
 	term := startTerminal(t, env, "--debug", filepath.Join(logDir, "wizard.log"), "--name", "leak-wizard")
-	term.expect("Ready with these credentials")
-	term.send("\r")
-	term.expect("Open this URL")
-	term.send("\r") // opens the "browser", which approves
-	term.expect("Instance name")
-	term.send("\r")
-	term.expect("┃ Tags")
-	term.send("\r")
-	term.expect("┃ Extra configuration")
-	term.send("\r")
-	term.expect("request about to be sent")
-	term.send("v")
-	term.expect("curl -X POST")
-	term.send("\r")
-	term.expect("Instance created")
-	term.send("\r")
+	term.play(
+		"Ready with these credentials", "\r",
+		"Open this URL", "\r", // opens the "browser", which approves
+		"Instance name", "\r", "┃ Tags", "\r", "┃ Extra configuration", "\r",
+		"request about to be sent", "v", "curl -X POST", "\r",
+		"Instance created", "\r",
+	)
 	if code := term.wait(); code != 0 {
 		t.Fatalf("wizard exit %d", code)
 	}
-	term.mu.Lock()
-	produced["wizard terminal"] = stripAuthorizeURL(term.out.String())
-	term.mu.Unlock()
+	produced["wizard terminal"] = stripAuthorizeURL(term.output())
 
 	for _, dir := range []string{cfg, logDir} {
 		_ = filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {

@@ -162,10 +162,8 @@ in the OS keychain. Without arguments it runs 'connectwiz create'.`,
 }
 
 func (a *app) openLog(cmd *cobra.Command) error {
-	if a.debugPath == "" || a.log != nil {
-		if a.log == nil {
-			a.log = slog.New(slog.DiscardHandler)
-		}
+	if a.debugPath == "" {
+		a.log = slog.New(slog.DiscardHandler)
 		return nil
 	}
 	f, err := os.OpenFile(a.debugPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
@@ -303,33 +301,26 @@ func (a *app) runCreate(ctx context.Context, o *createOptions) error {
 	if err := missingInput(creds); err != nil {
 		return err
 	}
-	name := o.name
-	if name == "" {
-		name = flow.DefaultName(creds.Connector, time.Now())
-	}
-	c := a.client(creds)
-	a.recoverPending(ctx, st, creds, false)
-	created, err := flow.Headless(ctx, c, st, flow.SystemBrowser(), flow.HeadlessOptions{
-		Creds:     creds,
-		Name:      name,
-		Tags:      flow.ParseTags(o.tags...),
-		Extra:     extra,
-		Wait:      o.timeout,
-		NoBrowser: o.noBrowser,
-		Code:      code,
-		Replace:   o.replace,
-		Insecure:  o.insecure,
-		Stdin:     a.stdin,
-		Status:    a.stderr,
-		Log:       a.log,
-	})
+	return a.runHeadless(ctx, st, flow.HeadlessOptions{
+		Creds: creds, Name: orDefault(o.name, flow.DefaultName(creds.Connector, time.Now())),
+		Tags: flow.ParseTags(o.tags...), Extra: extra, Code: code,
+	}, o)
+}
+
+// runHeadless runs the create's steps without a TUI, printing each step as a
+// line: for --no-input and for the accessible prompts' answers.
+func (a *app) runHeadless(ctx context.Context, st *keystore.Store, h flow.HeadlessOptions, o *createOptions) error {
+	h.Wait, h.NoBrowser, h.Replace, h.Insecure = o.timeout, o.noBrowser, o.replace, o.insecure
+	h.Stdin, h.Status, h.Log = a.stdin, a.stderr, a.log
+	a.recoverPending(ctx, st, h.Creds, false)
+	created, err := flow.Headless(ctx, a.client(h.Creds), st, flow.SystemBrowser(), h)
 	if err != nil {
 		if created.Instance.ID == "" && ctx.Err() != nil {
 			return errInterrupted
 		}
 		return err
 	}
-	a.rememberIfAsked(st, creds, o)
+	a.rememberIfAsked(st, h.Creds, o)
 	return a.finish(ctx, created, o.jsonOut)
 }
 
@@ -382,11 +373,7 @@ type wizardService struct {
 }
 
 func (w *wizardService) Remembered(baseURL string) (flow.Credentials, bool) {
-	r, err := w.st.Remembered(baseURL)
-	if err != nil {
-		return flow.Credentials{}, false
-	}
-	return flow.Credentials{UserSecret: flow.Secret(r.UserSecret), OrgSecret: flow.Secret(r.OrgSecret), ClientSecret: flow.Secret(r.ClientSecret)}, true
+	return remembered(w.st, baseURL)
 }
 
 func (w *wizardService) SaveAnswers(c flow.Credentials) error {
@@ -442,9 +429,7 @@ func (w *wizardService) Recover(ctx context.Context, c flow.Credentials) (string
 	return strings.Join(said, "; ") + ". See 'connectwiz list'.", nil
 }
 
-func (w *wizardService) Remember(c flow.Credentials) error {
-	return w.st.Remember(c.BaseURL, keystore.Credentials{UserSecret: c.UserSecret.Reveal(), OrgSecret: c.OrgSecret.Reveal(), ClientSecret: c.ClientSecret.Reveal()})
-}
+func (w *wizardService) Remember(c flow.Credentials) error { return remember(w.st, c) }
 
 // runAccessible asks the questions as plain line prompts, then runs the
 // headless steps, which print each step as a line.
@@ -478,17 +463,7 @@ func (a *app) runAccessible(ctx context.Context, st *keystore.Store, creds flow.
 		extra[k] = v
 	}
 	o.remember = ans.Remember
-	c := a.client(ans.Creds)
-	a.recoverPending(ctx, st, ans.Creds, false)
-	created, err := flow.Headless(ctx, c, st, flow.SystemBrowser(), flow.HeadlessOptions{
-		Creds: ans.Creds, Name: ans.Name, Tags: ans.Tags, Extra: extra, Wait: o.timeout, NoBrowser: o.noBrowser,
-		Replace: o.replace, Insecure: o.insecure, Stdin: a.stdin, Status: a.stderr, Log: a.log,
-	})
-	if err != nil {
-		return err
-	}
-	a.rememberIfAsked(st, ans.Creds, o)
-	return a.finish(ctx, created, o.jsonOut)
+	return a.runHeadless(ctx, st, flow.HeadlessOptions{Creds: ans.Creds, Name: ans.Name, Tags: ans.Tags, Extra: extra}, o)
 }
 
 // finish reports a created instance.
@@ -506,9 +481,7 @@ func (a *app) rememberIfAsked(st *keystore.Store, creds flow.Credentials, o *cre
 	if !o.remember || o.sandbox {
 		return
 	}
-	if err := st.Remember(creds.BaseURL, keystore.Credentials{
-		UserSecret: creds.UserSecret.Reveal(), OrgSecret: creds.OrgSecret.Reveal(), ClientSecret: creds.ClientSecret.Reveal(),
-	}); err != nil {
+	if err := remember(st, creds); err != nil {
 		fmt.Fprintf(a.stderr, "Warning: %v.\n", err)
 		return
 	}
@@ -594,21 +567,25 @@ func parseConfig(kvs []string) (map[string]string, error) {
 // asked to have them remembered. The keychain is asked only when a secret
 // is missing.
 func (a *app) fillRemembered(st *keystore.Store, c *flow.Credentials) {
-	if !c.UserSecret.IsZero() && !c.OrgSecret.IsZero() && !c.ClientSecret.IsZero() {
-		return
-	}
-	r, err := st.Remembered(c.BaseURL)
-	if err != nil {
-		return
-	}
-	fill := func(s *flow.Secret, v string) {
-		if s.IsZero() {
-			*s = flow.Secret(v)
+	if c.UserSecret.IsZero() || c.OrgSecret.IsZero() || c.ClientSecret.IsZero() {
+		if r, ok := remembered(st, c.BaseURL); ok {
+			c.FillSecrets(r)
 		}
 	}
-	fill(&c.UserSecret, r.UserSecret)
-	fill(&c.OrgSecret, r.OrgSecret)
-	fill(&c.ClientSecret, r.ClientSecret)
+}
+
+// remembered returns the secrets remembered in the keychain for a platform.
+func remembered(st *keystore.Store, baseURL string) (flow.Credentials, bool) {
+	r, err := st.Remembered(baseURL)
+	if err != nil {
+		return flow.Credentials{}, false
+	}
+	return flow.Credentials{UserSecret: flow.Secret(r.UserSecret), OrgSecret: flow.Secret(r.OrgSecret), ClientSecret: flow.Secret(r.ClientSecret)}, true
+}
+
+// remember keeps a platform's secrets in the keychain.
+func remember(st *keystore.Store, c flow.Credentials) error {
+	return st.Remember(c.BaseURL, keystore.Credentials{UserSecret: c.UserSecret.Reveal(), OrgSecret: c.OrgSecret.Reveal(), ClientSecret: c.ClientSecret.Reveal()})
 }
 
 // recoverPending settles the pending creates of creds' platform — of every

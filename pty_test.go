@@ -130,6 +130,40 @@ func (term *terminal) wait() int {
 	}
 }
 
+// play runs a script that alternates text to wait for and keys to send.
+func (term *terminal) play(script ...string) {
+	term.t.Helper()
+	for i, s := range script {
+		if i%2 == 0 {
+			term.expect(s)
+		} else {
+			term.send(s)
+		}
+	}
+}
+
+// output is everything the terminal received so far.
+func (term *terminal) output() string {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	return term.out.String()
+}
+
+// assertModesRestored checks echo and canonical mode are as before.
+func (term *terminal) assertModesRestored(before *unix.Termios) {
+	term.t.Helper()
+	after := term.termios()
+	if before.Lflag&(unix.ECHO|unix.ICANON) != after.Lflag&(unix.ECHO|unix.ICANON) {
+		term.t.Errorf("terminal modes not restored: lflag %#x → %#x", before.Lflag, after.Lflag)
+	}
+}
+
+// detailsAndCreate is the script from the details screen to the created
+// instance, with these tags.
+func detailsAndCreate(tags string) []string {
+	return []string{"Instance name", "\r", "┃ Tags", tags + "\r", "┃ Extra configuration", "\r", "request about to be sent", "\r", "Instance created", "\r"}
+}
+
 // termios reads the terminal's current modes.
 func (term *terminal) termios() *unix.Termios {
 	term.t.Helper()
@@ -146,25 +180,16 @@ func TestWizardInRealTerminal(t *testing.T) {
 	env := cwEnv(sb, cfg, "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback")
 	term := startTerminal(t, env, "--name", "pty-drive")
 	before := term.termios()
-	term.expect("Ready with these credentials")
-	term.expect("User secret")
-	term.send("\r")
-	term.expect("Open this URL")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	term.send("\x1b") // back, then forward again, to exercise navigation
-	term.expect("Platform URL")
-	term.send("\x1b")
 	term.expect("Ready with these credentials")
-	term.send("\r")
-	term.expect("Open this URL")
-	term.send("p")
-	term.expect("Redirect URL or code")
-	term.send("\x1b")
-	term.expect("Open this URL")
-	term.mu.Lock()
-	screen := ansi.Strip(term.out.String())
-	term.mu.Unlock()
+	term.play(
+		"User secret", "\r", "Open this URL",
+		"\x1b", "Platform URL", "\x1b", // back, then forward again, to exercise navigation
+		"Ready with these credentials", "\r", "Open this URL",
+		"p", "Redirect URL or code", "\x1b", "Open this URL",
+	)
+	screen := ansi.Strip(term.output())
 	authURL := lastAuthorizeURL(screen)
 	if authURL == "" {
 		t.Fatalf("no authorize URL on screen:\n%s", lastLines(screen, 30))
@@ -173,23 +198,11 @@ func TestWizardInRealTerminal(t *testing.T) {
 	if err := sandbox.Consent(ctx, authURL, true); err != nil {
 		t.Fatalf("consent: %v", err)
 	}
-	term.expect("Instance name")
-	term.send("\r") // name (prefilled by --name)
-	term.expect("┃ Tags")
-	term.send("pty, e2e\r")
-	term.expect("┃ Extra configuration")
-	term.send("\r")
-	term.expect("request about to be sent")
-	term.send("\r")
-	term.expect("Instance created")
-	term.send("\r")
+	term.play(detailsAndCreate("pty, e2e")...) // the name is prefilled by --name
 	if code := term.wait(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	after := term.termios()
-	if before.Lflag&(unix.ECHO|unix.ICANON) != after.Lflag&(unix.ECHO|unix.ICANON) {
-		t.Errorf("terminal modes not restored: lflag %#x → %#x", before.Lflag, after.Lflag)
-	}
+	term.assertModesRestored(before)
 	list, err := sb.client().Instances(ctx)
 	if err != nil || len(list) != 1 || list[0].Name != "pty-drive" || strings.Join(list[0].Tags, ",") != "pty,e2e" {
 		t.Fatalf("sandbox holds %+v (%v)", list, err)
@@ -198,9 +211,7 @@ func TestWizardInRealTerminal(t *testing.T) {
 	if strings.TrimSpace(tok.stdout) != list[0].Token.Reveal() {
 		t.Fatalf("token after the wizard: %d %s", tok.code, tok.stderr)
 	}
-	term.mu.Lock()
-	all := term.out.String()
-	term.mu.Unlock()
+	all := term.output()
 	for _, secret := range []string{sandbox.DefaultUserSecret, sandbox.DefaultOrgSecret, sandbox.DefaultClientSecret, list[0].Token.Reveal()} {
 		if strings.Contains(all, secret) {
 			t.Fatalf("the terminal showed a secret (%d bytes)", len(secret))
@@ -245,21 +256,12 @@ func TestWizardCtrlCRestoresTerminal(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			term := startTerminal(t, cwEnv(sb, t.TempDir(), "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback"), "--sandbox")
 			before := term.termios()
-			for i, s := range script {
-				if i%2 == 0 {
-					term.expect(s)
-				} else {
-					term.send(s)
-				}
-			}
+			term.play(script...)
 			term.send("\x03")
 			if code := term.wait(); code != 130 {
 				t.Fatalf("ctrl+c exited %d, want 130", code)
 			}
-			after := term.termios()
-			if before.Lflag&(unix.ECHO|unix.ICANON) != after.Lflag&(unix.ECHO|unix.ICANON) {
-				t.Errorf("terminal modes not restored: lflag %#x → %#x", before.Lflag, after.Lflag)
-			}
+			term.assertModesRestored(before)
 			term.expect("interrupted")
 		})
 	}
@@ -270,17 +272,10 @@ func TestAccessibleModeInRealTerminal(t *testing.T) {
 	cfg := t.TempDir()
 	env := cwEnv(sb, cfg, "ACCESSIBLE=1", "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback", browserEnv(""))
 	term := startTerminal(t, env)
-	for _, prompt := range []string{"Platform URL [", "Connector [", "OAuth client ID [", "Callback URL [", "Remember the secrets", "Instance name ["} {
-		term.expect(prompt)
-		if prompt == "Remember the secrets" {
-			term.send("n\r")
-			continue
-		}
-		term.send("\r")
-	}
-	term.expect("Tags")
-	term.send("a11y\r")
-	term.expect("Instance created")
+	term.play(
+		"Platform URL [", "\r", "Connector [", "\r", "OAuth client ID [", "\r", "Callback URL [", "\r",
+		"Remember the secrets", "n\r", "Instance name [", "\r", "Tags", "a11y\r", "Instance created",
+	)
 	if code := term.wait(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}

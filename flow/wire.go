@@ -44,6 +44,20 @@ type Credentials struct {
 	CallbackURL  string
 }
 
+// FillSecrets sets the secrets c lacks from other and reports whether it
+// set any.
+func (c *Credentials) FillSecrets(other Credentials) bool {
+	filled := false
+	for _, p := range []struct{ dst, src *Secret }{
+		{&c.UserSecret, &other.UserSecret}, {&c.OrgSecret, &other.OrgSecret}, {&c.ClientSecret, &other.ClientSecret},
+	} {
+		if p.dst.IsZero() && !p.src.IsZero() {
+			*p.dst, filled = *p.src, true
+		}
+	}
+	return filled
+}
+
 // InstanceRequest is the instance about to be created.
 type InstanceRequest struct {
 	Connector    string

@@ -89,8 +89,11 @@ func (s *Store) Save(e Entry, token string, insecure bool) (Saved, error) {
 	if err := ensureDir(s.Dir); err != nil {
 		return Saved{}, err
 	}
-	prev, _ := s.Find(e.Name, e.BaseURL)
-	saved, err := s.save(e, token, insecure)
+	saved, err := s.stash(e, token, insecure)
+	if err != nil {
+		return saved, err
+	}
+	prev, err := s.put(saved.Entry)
 	if err == nil && prev.ID != "" && prev.Account() != e.Account() {
 		// The entry was replaced (--replace): drop the old token, whose
 		// instance stays on the platform.
@@ -99,7 +102,8 @@ func (s *Store) Save(e Entry, token string, insecure bool) (Saved, error) {
 	return saved, err
 }
 
-func (s *Store) save(e Entry, token string, insecure bool) (Saved, error) {
+// stash stores the token where it can go and says where.
+func (s *Store) stash(e Entry, token string, insecure bool) (Saved, error) {
 	var why string
 	switch {
 	case insecure:
@@ -112,7 +116,7 @@ func (s *Store) save(e Entry, token string, insecure bool) (Saved, error) {
 		s.log().Info("keychain set", "account", e.Account(), "ok", err == nil, "duration", time.Since(start).Round(time.Millisecond).String())
 		if err == nil {
 			e.Token = InKeychain
-			return Saved{Entry: e}, s.put(e)
+			return Saved{Entry: e}, nil
 		}
 		why = "the OS keychain could not take it (" + err.Error() + ")"
 	}
@@ -121,11 +125,10 @@ func (s *Store) save(e Entry, token string, insecure bool) (Saved, error) {
 	}
 	s.log().Info("token stored in file", "account", e.Account(), "reason", why)
 	e.Token = InFile
-	saved := Saved{
+	return Saved{
 		Entry:   e,
 		Warning: fmt.Sprintf("the token is stored UNENCRYPTED in %s (mode 0600, readable only by you), because %s", s.path(TokensFile), why),
-	}
-	return saved, s.put(e)
+	}, nil
 }
 
 // Token returns the token of the instance named name (on baseURL, when not
@@ -207,16 +210,24 @@ func (s *Store) Find(name, baseURL string) (Entry, error) {
 // SameBase reports whether two platform base URLs are the same.
 func SameBase(a, b string) bool { return strings.TrimRight(a, "/") == strings.TrimRight(b, "/") }
 
-// put adds or replaces e in the index (by name and base URL).
-func (s *Store) put(e Entry) error {
+// put adds or replaces e in the index (by name and base URL) and returns
+// the entry it replaced, if any.
+func (s *Store) put(e Entry) (prev Entry, err error) {
 	if e.Tags == nil {
 		e.Tags = []string{}
 	}
-	err := s.updateIndex(func(idx []Entry) []Entry { return append(without(idx, e), e) })
+	err = s.updateIndex(func(idx []Entry) []Entry {
+		for _, x := range idx {
+			if x.Name == e.Name && SameBase(x.BaseURL, e.BaseURL) {
+				prev = x
+			}
+		}
+		return append(without(idx, e), e)
+	})
 	if err != nil {
-		return fmt.Errorf("the token is stored (%s) but the index could not be updated: %w", e.Token, err)
+		return Entry{}, fmt.Errorf("the token is stored (%s) but the index could not be updated: %w", e.Token, err)
 	}
-	return nil
+	return prev, nil
 }
 
 // Remove deletes e's token (keychain or file) and its index entry.

@@ -315,3 +315,20 @@ func TestConcurrentSavesKeepEveryEntry(t *testing.T) {
 		t.Fatal("the lock file was left behind")
 	}
 }
+
+func TestReplaceDropsTheOldToken(t *testing.T) {
+	fb := newFake()
+	s := newStore(t, fb)
+	if _, err := s.Save(entry("same", "1"), "old-token", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Save(entry("same", "2"), "new-token", false); err != nil {
+		t.Fatal(err)
+	}
+	if fb.has("old-token") || !fb.has("new-token") {
+		t.Fatal("replacing an entry should drop its old token and keep the new one")
+	}
+	if entries, _ := s.Entries(); len(entries) != 1 || entries[0].ID != "2" {
+		t.Fatalf("%+v", entries)
+	}
+}

@@ -205,5 +205,3 @@ func extraLines(m map[string]string) string {
 	}
 	return strings.Join(lines, "\n")
 }
-
-func joinLines(s []string, sep string) string { return strings.Join(s, sep) }

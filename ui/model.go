@@ -5,6 +5,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -175,7 +176,7 @@ func New(svc Service, opts Options) *Model {
 		callbackURL:  orDefault(c.CallbackURL, flow.DefaultCallbackURL),
 		remember:     opts.Remember,
 		name:         orDefault(opts.Name, opts.DefaultName),
-		tagsText:     joinLines(opts.Tags, ", "),
+		tagsText:     strings.Join(opts.Tags, ", "),
 		extraText:    extraLines(opts.Extra),
 	}
 	m.editing = !m.credentialsComplete()
@@ -199,9 +200,6 @@ func (m *Model) Init() tea.Cmd {
 
 // Created returns the created instance, once there is one.
 func (m *Model) Created() *flow.Created { return m.created }
-
-// Step names the current step (for tests and the debug log).
-func (m *Model) Step() string { return m.step.String() }
 
 func (m *Model) creds() flow.Credentials {
 	return flow.Credentials{
@@ -281,6 +279,3 @@ func (m *Model) Err() error {
 	}
 	return m.createErr
 }
-
-// Recovered says what recovering a lost answer found, if it was recovered.
-func (m *Model) Recovered() string { return m.recovered }

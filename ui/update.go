@@ -135,19 +135,11 @@ func (m *Model) onRemembered(c flow.Credentials) (tea.Model, tea.Cmd) {
 	if m.step != stepCredentials {
 		return m, nil
 	}
-	filled := false
-	for _, p := range []struct {
-		dst *string
-		v   flow.Secret
-	}{{&m.userSecret, c.UserSecret}, {&m.orgSecret, c.OrgSecret}, {&m.clientSecret, c.ClientSecret}} {
-		if *p.dst == "" && !p.v.IsZero() {
-			*p.dst = p.v.Reveal()
-			filled = true
-		}
-	}
-	if !filled {
+	cur := flow.Credentials{UserSecret: flow.Secret(m.userSecret), OrgSecret: flow.Secret(m.orgSecret), ClientSecret: flow.Secret(m.clientSecret)}
+	if !cur.FillSecrets(c) {
 		return m, nil
 	}
+	m.userSecret, m.orgSecret, m.clientSecret = cur.UserSecret.Reveal(), cur.OrgSecret.Reveal(), cur.ClientSecret.Reveal()
 	m.remember = true
 	m.notice = "Secrets prefilled from the keychain."
 	m.editing = !m.credentialsComplete()
