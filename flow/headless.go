@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"time"
 
 	"github.com/connectwiz/connectwiz/keystore"
@@ -25,21 +24,26 @@ type HeadlessOptions struct {
 	Code     Secret
 	Replace  bool
 	Insecure bool
+	Remember bool
 	// Stdin supplies a pasted redirect when the callback URL is not loopback.
 	Stdin io.Reader
 	// Status receives what the user is told along the way (stderr).
 	Status io.Writer
-	Log    *slog.Logger
 }
 
 // ErrNameTaken is returned when the instance name already exists locally.
 var ErrNameTaken = errors.New("name already taken")
 
+// ErrNoPasteInput is returned when a redirect must be pasted and there is
+// no input to paste it into.
+var ErrNoPasteInput = errors.New("the callback URL is not on this machine and there is no input to paste the redirect into")
+
 // Headless runs the whole create without a terminal UI: authorize (browser
 // and loopback callback, or a pasted redirect), create, store the token.
-func Headless(ctx context.Context, c *Client, k Keeper, b Opener, o HeadlessOptions) (Created, error) {
-	if _, err := k.Find(o.Name, c.BaseURL); err == nil && !o.Replace {
-		return Created{}, fmt.Errorf("%w: an instance named %q already exists for %s; choose another --name, or pass --replace", ErrNameTaken, o.Name, c.BaseURL)
+// It prints each step on o.Status.
+func (s *Session) Headless(ctx context.Context, o HeadlessOptions) (Created, error) {
+	if _, err := s.Store.Find(o.Name, o.Creds.BaseURL); err == nil && !o.Replace {
+		return Created{}, fmt.Errorf("%w: an instance named %q already exists for %s", ErrNameTaken, o.Name, o.Creds.BaseURL)
 	} else if err != nil && !errors.Is(err, keystore.ErrUnknown) {
 		return Created{}, err
 	}
@@ -47,32 +51,37 @@ func Headless(ctx context.Context, c *Client, k Keeper, b Opener, o HeadlessOpti
 	callback := o.Creds.CallbackURL
 	if code.IsZero() {
 		var err error
-		code, callback, err = authorizeHeadless(ctx, c, b, o)
+		code, callback, err = s.authorizeHeadless(ctx, o)
 		if err != nil {
 			return Created{}, err
 		}
 	}
-	return CreateAndSave(ctx, c, k, InstanceRequest{
-		Connector:    o.Creds.Connector,
-		Code:         code,
-		ClientID:     o.Creds.ClientID,
-		ClientSecret: o.Creds.ClientSecret,
-		CallbackURL:  callback,
-		Extra:        o.Extra,
-		Tags:         o.Tags,
-		Name:         o.Name,
-	}, o.Insecure)
+	return s.Create(ctx, CreateRequest{
+		Creds: o.Creds,
+		Instance: InstanceRequest{
+			Connector:    o.Creds.Connector,
+			Code:         code,
+			ClientID:     o.Creds.ClientID,
+			ClientSecret: o.Creds.ClientSecret,
+			CallbackURL:  callback,
+			Extra:        o.Extra,
+			Tags:         o.Tags,
+			Name:         o.Name,
+		},
+		Insecure: o.Insecure,
+		Remember: o.Remember,
+	})
 }
 
-func authorizeHeadless(ctx context.Context, c *Client, b Opener, o HeadlessOptions) (Secret, string, error) {
-	a, err := Authorize(ctx, c, o.Creds, o.Log)
+func (s *Session) authorizeHeadless(ctx context.Context, o HeadlessOptions) (Secret, string, error) {
+	a, err := s.Authorize(ctx, o.Creds)
 	if err != nil {
 		return "", "", err
 	}
 	defer a.Close()
 	fmt.Fprintf(o.Status, "Open this URL in a browser to authorize connectwiz:\n\n  %s\n\n", a.URL)
-	if !o.NoBrowser && b != nil {
-		if err := b.Open(a.URL); err != nil {
+	if !o.NoBrowser && s.Browser != nil {
+		if err := s.OpenBrowser(a.URL); err != nil {
 			fmt.Fprintf(o.Status, "Could not open a browser (%v).\nOpen the URL above yourself.\n", err)
 		}
 	}
@@ -88,14 +97,14 @@ func authorizeHeadless(ctx context.Context, c *Client, b Opener, o HeadlessOptio
 	fmt.Fprintf(o.Status, "Waiting for the browser to come back to %s (up to %s; ctrl+c to stop)…\n", a.CallbackURL, wait)
 	code, err := a.Listener.Wait(ctx, wait)
 	if errors.Is(err, ErrTimeout) {
-		return "", "", fmt.Errorf("%w after %s; run again (a longer --timeout?), or authorize and pass the code with --code", ErrTimeout, wait)
+		return "", "", fmt.Errorf("%w after %s", ErrTimeout, wait)
 	}
 	return code, a.CallbackURL, err
 }
 
 func readPasted(ctx context.Context, in io.Reader, state Secret) (Secret, error) {
 	if in == nil {
-		return "", errors.New("the callback URL is not loopback and there is no input to paste the redirect into; pass the code with --code")
+		return "", ErrNoPasteInput
 	}
 	lines := make(chan string, 1)
 	errc := make(chan error, 1)

@@ -19,7 +19,7 @@ type Recovered struct {
 // String describes the outcome for the user.
 func (r Recovered) String() string {
 	if r.Found {
-		return fmt.Sprintf("recovered %q (id %s): its token is now in the %s", r.Pending.Name, r.Saved.Entry.ID, r.Saved.Entry.Token)
+		return fmt.Sprintf("recovered %q (id %s): its token is now in the %s", r.Pending.Name, r.Saved.Entry.ID, r.Saved.Entry.Storage)
 	}
 	return fmt.Sprintf("no instance %q was created on %s: nothing to recover, the pending record is cleared", r.Pending.Name, keystore.Host(r.Pending.BaseURL))
 }
@@ -28,10 +28,10 @@ func (r Recovered) String() string {
 // platform (same name and connector, the newest id not already in the local
 // index), stores its token and clears the record; if there is no such
 // instance it clears the record. It never creates anything.
-func Recover(ctx context.Context, c *Client, k Keeper, p keystore.Pending, insecure bool) (Recovered, error) {
+func Recover(ctx context.Context, c *Client, st *keystore.Store, p keystore.Pending, insecure bool) (Recovered, error) {
 	ctx = context.WithoutCancel(ctx)
 	known := map[string]bool{}
-	entries, err := k.Entries()
+	entries, err := st.Entries()
 	if err != nil {
 		return Recovered{}, err
 	}
@@ -55,7 +55,7 @@ func Recover(ctx context.Context, c *Client, k Keeper, p keystore.Pending, insec
 		}
 	}
 	if best == nil {
-		return Recovered{Pending: p}, k.Clear(p)
+		return Recovered{Pending: p}, st.Clear(p)
 	}
 	inst := *best
 	if inst.Token.IsZero() {
@@ -66,18 +66,18 @@ func Recover(ctx context.Context, c *Client, k Keeper, p keystore.Pending, insec
 	if len(inst.Tags) == 0 {
 		inst.Tags = p.Tags
 	}
-	saved, err := Keep(k, c.BaseURL, inst, insecure)
+	saved, err := Keep(st, c.BaseURL, inst, insecure)
 	if err != nil {
 		return Recovered{}, err
 	}
-	return Recovered{Pending: p, Found: true, Saved: saved}, k.Clear(p)
+	return Recovered{Pending: p, Found: true, Saved: saved}, st.Clear(p)
 }
 
 // RecoverPlatform settles the pending creates of c's platform that no
 // running process owns, oldest first. It stops at the first record it
 // cannot settle and returns what it settled before.
-func RecoverPlatform(ctx context.Context, c *Client, k Keeper, insecure bool) ([]Recovered, error) {
-	pending, err := k.PendingCreates()
+func RecoverPlatform(ctx context.Context, c *Client, st *keystore.Store, insecure bool) ([]Recovered, error) {
+	pending, err := st.PendingCreates()
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func RecoverPlatform(ctx context.Context, c *Client, k Keeper, insecure bool) ([
 		if !keystore.SameBase(p.BaseURL, c.BaseURL) || p.InFlight() {
 			continue
 		}
-		r, err := Recover(ctx, c, k, p, insecure)
+		r, err := Recover(ctx, c, st, p, insecure)
 		if err != nil {
 			return out, fmt.Errorf("could not settle the pending create of %q: %w", p.Name, err)
 		}

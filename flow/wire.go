@@ -31,33 +31,6 @@ const (
 	DefaultCallbackURL = "http://127.0.0.1:8750/callback"
 )
 
-// Credentials are what the platform and the OAuth provider need to know who
-// is asking: the platform's User and Organization secrets and the OAuth
-// client registered with the provider.
-type Credentials struct {
-	BaseURL      string
-	UserSecret   Secret
-	OrgSecret    Secret
-	Connector    string
-	ClientID     string
-	ClientSecret Secret
-	CallbackURL  string
-}
-
-// FillSecrets sets the secrets c lacks from other and reports whether it
-// set any.
-func (c *Credentials) FillSecrets(other Credentials) bool {
-	filled := false
-	for _, p := range []struct{ dst, src *Secret }{
-		{&c.UserSecret, &other.UserSecret}, {&c.OrgSecret, &other.OrgSecret}, {&c.ClientSecret, &other.ClientSecret},
-	} {
-		if p.dst.IsZero() && !p.src.IsZero() {
-			*p.dst, filled = *p.src, true
-		}
-	}
-	return filled
-}
-
 // InstanceRequest is the instance about to be created.
 type InstanceRequest struct {
 	Connector    string

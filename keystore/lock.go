@@ -1,47 +1,39 @@
 package keystore
 
 import (
-	"errors"
+	"context"
 	"fmt"
-	"io/fs"
-	"os"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
-// Lock timing: how long to wait for the store's lock, and when a lock left
-// by a crashed process is taken over.
+// Lock timing: how long to wait for another connectwiz holding the store's
+// lock, and how often to try.
 const (
 	lockWait  = 10 * time.Second
-	lockStale = 30 * time.Second
+	lockRetry = 2 * time.Millisecond
 	lockFile  = ".lock"
 )
 
-// locked runs fn holding the store's lock: a file created exclusively in
-// the config dir, which works across processes on every OS.
+// locked runs fn holding the store's lock: a kernel lock (flock(2), or
+// LockFileEx on Windows) on a file in the config dir. The kernel releases
+// it when its holder exits, however it exits, so a killed process never
+// leaves the store locked and no takeover rule is needed.
 func (s *Store) locked(fn func() error) error {
 	if err := ensureDir(s.Dir); err != nil {
 		return err
 	}
-	path := s.path(lockFile)
-	deadline := time.Now().Add(lockWait)
-	for {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err == nil {
-			_ = f.Close()
-			break
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("locking %s: %w", s.Dir, err)
-		}
-		if st, serr := os.Stat(path); serr == nil && time.Since(st.ModTime()) > lockStale {
-			_ = os.Remove(path) // left by a process that died holding it
-			continue
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%s stays locked by another connectwiz; if none is running, remove %s", s.Dir, path)
-		}
-		time.Sleep(5 * time.Millisecond)
+	l := flock.New(s.path(lockFile), flock.SetPermissions(0o600))
+	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
+	defer cancel()
+	ok, err := l.TryLockContext(ctx, lockRetry)
+	if err != nil && ctx.Err() == nil {
+		return fmt.Errorf("locking %s: %w", s.Dir, err)
 	}
-	defer func() { _ = os.Remove(path) }()
+	if !ok {
+		return fmt.Errorf("%s stayed locked by another running connectwiz for %s; wait for it to finish and try again", s.Dir, lockWait)
+	}
+	defer func() { _ = l.Unlock() }()
 	return fn()
 }

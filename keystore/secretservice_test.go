@@ -63,8 +63,8 @@ func TestSecretServiceStoreRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if saved.Entry.Token != keystore.InKeychain {
-		t.Fatalf("went to %s: %s", saved.Entry.Token, saved.Warning)
+	if saved.Entry.Storage != keystore.InKeychain {
+		t.Fatalf("went to %s: %s", saved.Entry.Storage, saved.Warning)
 	}
 	tok, _, err := s.Token(e.Name, "")
 	if err != nil || tok != "real-token==" {
@@ -93,6 +93,6 @@ func TestSecretServiceTooBigFallsBack(t *testing.T) {
 	if err != nil || tok != string(big) {
 		t.Fatalf("big token lost (%d bytes back): %v", len(tok), err)
 	}
-	t.Logf("a 4 MiB token went to the %s", saved.Entry.Token)
+	t.Logf("a 4 MiB token went to the %s", saved.Entry.Storage)
 	_ = s.Remove(saved.Entry)
 }

@@ -14,11 +14,33 @@ import (
 	"time"
 )
 
-// Where a token is kept.
+// Location is where a token is kept. The index records Keychain or File;
+// a probe (Store.Where) can also find it Missing, or not know (Unknown).
+type Location string
+
+// The places a token can be.
 const (
-	InKeychain = "keychain"
-	InFile     = "file"
+	InKeychain Location = "keychain"
+	InFile     Location = "file"
+	Missing    Location = "missing"
+	Unknown    Location = "unknown"
 )
+
+// String implements fmt.Stringer.
+func (l Location) String() string { return string(l) }
+
+// Describe says where the token is, in words for the user.
+func (l Location) Describe() string {
+	switch l {
+	case InKeychain:
+		return "the OS keychain"
+	case InFile:
+		return "an unencrypted file"
+	case Missing:
+		return "neither the keychain nor the file (missing)"
+	}
+	return "an unknown place (the keychain did not answer)"
+}
 
 // File names in the config dir.
 const (
@@ -35,8 +57,9 @@ type Entry struct {
 	BaseURL   string    `json:"baseUrl"`
 	Tags      []string  `json:"tags"`
 	CreatedAt time.Time `json:"createdAt"`
-	// Token says where the token is: InKeychain or InFile.
-	Token string `json:"token"`
+	// Storage says where the token is (InKeychain or InFile); the index
+	// never holds the token itself.
+	Storage Location `json:"token"`
 }
 
 // Account is the keychain account of the entry's token: <host>/<id>.
@@ -115,7 +138,7 @@ func (s *Store) stash(e Entry, token string, insecure bool) (Saved, error) {
 		err := s.Keychain.Set(e.Account(), token)
 		s.log().Info("keychain set", "account", e.Account(), "ok", err == nil, "duration", time.Since(start).Round(time.Millisecond).String())
 		if err == nil {
-			e.Token = InKeychain
+			e.Storage = InKeychain
 			return Saved{Entry: e}, nil
 		}
 		why = "the OS keychain could not take it (" + err.Error() + ")"
@@ -124,7 +147,7 @@ func (s *Store) stash(e Entry, token string, insecure bool) (Saved, error) {
 		return Saved{}, fmt.Errorf("the token could be stored neither in the keychain (%s) nor in a file (%w)", why, err)
 	}
 	s.log().Info("token stored in file", "account", e.Account(), "reason", why)
-	e.Token = InFile
+	e.Storage = InFile
 	return Saved{
 		Entry:   e,
 		Warning: fmt.Sprintf("the token is stored UNENCRYPTED in %s (mode 0600, readable only by you), because %s", s.path(TokensFile), why),
@@ -138,7 +161,7 @@ func (s *Store) Token(name, baseURL string) (string, Entry, error) {
 	if err != nil {
 		return "", Entry{}, err
 	}
-	switch e.Token {
+	switch e.Storage {
 	case InKeychain:
 		if s.Keychain == nil {
 			return "", e, fmt.Errorf("the token of %q is in the keychain, which is not available here", name)
@@ -207,8 +230,12 @@ func (s *Store) Find(name, baseURL string) (Entry, error) {
 	return Entry{}, fmt.Errorf("%q exists on several platforms (%s); choose one with --base-url", name, strings.Join(bases, ", "))
 }
 
+// Base is a platform base URL as the index compares it (flow normalises
+// every URL it is given; entries written by older versions may end in /).
+func Base(baseURL string) string { return strings.TrimRight(baseURL, "/") }
+
 // SameBase reports whether two platform base URLs are the same.
-func SameBase(a, b string) bool { return strings.TrimRight(a, "/") == strings.TrimRight(b, "/") }
+func SameBase(a, b string) bool { return Base(a) == Base(b) }
 
 // put adds or replaces e in the index (by name and base URL) and returns
 // the entry it replaced, if any.
@@ -225,7 +252,7 @@ func (s *Store) put(e Entry) (prev Entry, err error) {
 		return append(without(idx, e), e)
 	})
 	if err != nil {
-		return Entry{}, fmt.Errorf("the token is stored (%s) but the index could not be updated: %w", e.Token, err)
+		return Entry{}, fmt.Errorf("the token is stored (%s) but the index could not be updated: %w", e.Storage, err)
 	}
 	return prev, nil
 }
@@ -263,7 +290,7 @@ func (s *Store) updateIndex(change func([]Entry) []Entry) error {
 
 // dropToken deletes e's token from where the index says it is.
 func (s *Store) dropToken(e Entry) error {
-	switch e.Token {
+	switch e.Storage {
 	case InKeychain:
 		if s.Keychain != nil {
 			if err := s.Keychain.Delete(e.Account()); err != nil && !errors.Is(err, ErrNotFound) {
@@ -381,13 +408,10 @@ func (s *Store) PendingCreates() ([]Pending, error) {
 	return out, nil
 }
 
-// Missing is what Where says of a token found in neither place.
-const Missing = "missing"
-
 // Where probes where e's token really is: InKeychain, InFile or Missing.
 // A keychain that cannot be asked gives an error.
-func (s *Store) Where(e Entry) (string, error) {
-	if e.Token == InKeychain {
+func (s *Store) Where(e Entry) (Location, error) {
+	if e.Storage == InKeychain {
 		if s.Keychain == nil {
 			return "", ErrUnavailable
 		}

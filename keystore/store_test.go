@@ -1,6 +1,7 @@
 package keystore_test
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gofrs/flock"
 
 	"github.com/connectwiz/connectwiz/keystore"
 )
@@ -35,7 +38,7 @@ func TestSaveToKeychain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if saved.Entry.Token != keystore.InKeychain || saved.Warning != "" {
+	if saved.Entry.Storage != keystore.InKeychain || saved.Warning != "" {
 		t.Fatalf("%+v", saved)
 	}
 	if !fb.has("tok-1") {
@@ -80,7 +83,7 @@ func TestSaveFallsBack(t *testing.T) {
 			if time.Since(start) > 5*time.Second {
 				t.Fatalf("fallback took %s", time.Since(start))
 			}
-			if saved.Entry.Token != keystore.InFile || !strings.Contains(saved.Warning, "UNENCRYPTED") || !strings.Contains(saved.Warning, s.Dir) {
+			if saved.Entry.Storage != keystore.InFile || !strings.Contains(saved.Warning, "UNENCRYPTED") || !strings.Contains(saved.Warning, s.Dir) {
 				t.Fatalf("%+v", saved)
 			}
 			if fb.block == nil && fb.has("a-lo") && name == "truncates" {
@@ -114,7 +117,7 @@ func TestNoDBusFallsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if saved.Entry.Token != keystore.InFile || saved.Warning == "" {
+	if saved.Entry.Storage != keystore.InFile || saved.Warning == "" {
 		t.Fatalf("%+v", saved)
 	}
 }
@@ -123,7 +126,7 @@ func TestInsecureStorageChoosesFile(t *testing.T) {
 	fb := newFake()
 	s := newStore(t, fb)
 	saved, err := s.Save(entry("one", "7"), "tok", true)
-	if err != nil || saved.Entry.Token != keystore.InFile || !strings.Contains(saved.Warning, "--insecure-storage") {
+	if err != nil || saved.Entry.Storage != keystore.InFile || !strings.Contains(saved.Warning, "--insecure-storage") {
 		t.Fatalf("%+v %v", saved, err)
 	}
 	if fb.sets != 0 {
@@ -172,7 +175,7 @@ func TestAtomicWriteLeavesNoTemp(t *testing.T) {
 	}
 	files, _ := os.ReadDir(s.Dir)
 	for _, f := range files {
-		if strings.HasPrefix(f.Name(), ".") {
+		if strings.HasPrefix(f.Name(), ".") && f.Name() != ".lock" { // the lock file stays; its kernel lock does not
 			t.Fatalf("temp file left: %s", f.Name())
 		}
 	}
@@ -256,7 +259,7 @@ func TestRememberedCredentials(t *testing.T) {
 	if _, err := s.Remembered(base); !errors.Is(err, keystore.ErrNotFound) {
 		t.Fatalf("nothing remembered yet: %v", err)
 	}
-	want := keystore.Credentials{UserSecret: "u", OrgSecret: "o", ClientSecret: "c"}
+	want := keystore.Secrets{UserSecret: "u", OrgSecret: "o", ClientSecret: "c"}
 	if err := s.Remember(base, want); err != nil {
 		t.Fatal(err)
 	}
@@ -311,8 +314,53 @@ func TestConcurrentSavesKeepEveryEntry(t *testing.T) {
 			t.Fatalf("token %d: %q %v", i, tok, err)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(s.Dir, ".lock")); !os.IsNotExist(err) {
-		t.Fatal("the lock file was left behind")
+	// The lock is released: a fresh lock is taken at once.
+	l := flock.New(filepath.Join(s.Dir, ".lock"))
+	if ok, err := l.TryLock(); !ok || err != nil {
+		t.Fatalf("the store's lock is still held after the saves (%v)", err)
+	}
+	_ = l.Unlock()
+}
+
+// A lock left by a killed process never delays the next command: the
+// kernel releases it with the process.
+func TestLockOfKilledProcessIsFree(t *testing.T) {
+	s := newStore(t, newFake())
+	if _, err := s.Save(entry("first", "1"), "tok-1", false); err != nil {
+		t.Fatal(err)
+	}
+	holder := exec.Command(os.Args[0], "-test.run=^$")
+	holder.Env = append(os.Environ(), "CONNECTWIZ_TEST_HOLD_LOCK="+filepath.Join(s.Dir, ".lock"))
+	out, err := holder.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "locked\n" {
+		t.Fatalf("the lock holder did not start: %q %v", line, err)
+	}
+	// While it holds the lock, a save waits.
+	blocked := make(chan error, 1)
+	go func() { _, err := s.Save(entry("second", "2"), "tok-2", false); blocked <- err }()
+	select {
+	case err := <-blocked:
+		t.Fatalf("the save did not wait for the lock holder (%v)", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	_ = holder.Process.Kill()
+	_ = holder.Wait()
+	start := time.Now()
+	if err := <-blocked; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Save(entry("third", "3"), "tok-3", false); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("the saves after the kill took %s", d)
 	}
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -55,7 +56,6 @@ func loadRemembered(svc Service, baseURL string) tea.Cmd {
 
 func authorize(svc Service, creds flow.Credentials) tea.Cmd {
 	return func() tea.Msg {
-		_ = svc.SaveAnswers(creds) // best effort: only prefills the next run
 		ctx, cancel := context.WithTimeout(context.Background(), 2*flow.DefaultTimeout)
 		defer cancel()
 		a, err := svc.Authorize(ctx, creds)
@@ -94,16 +94,15 @@ func waitCallback(ctx context.Context, done <-chan flow.CallbackResult, gen int)
 
 // create sends the create and stores the token; it runs to the end even if
 // the user quits meanwhile, so an issued token is never dropped.
-func create(svc Service, creds flow.Credentials, req flow.InstanceRequest, insecure, remember bool) tea.Cmd {
+func create(svc Service, r flow.CreateRequest) tea.Cmd {
 	return func() tea.Msg {
-		c, err := svc.Create(context.Background(), creds, req, insecure)
+		c, err := svc.Create(context.Background(), r)
 		msg := createdMsg{created: c, err: err}
-		if err == nil && remember {
-			if rerr := svc.Remember(creds); rerr != nil {
-				msg.note = "The secrets were not remembered: " + rerr.Error()
-			} else {
-				msg.note = "The secrets are remembered in the keychain for next time."
-			}
+		switch {
+		case c.RememberErr != nil:
+			msg.note = "The secrets were not remembered: " + c.RememberErr.Error()
+		case c.Remembered:
+			msg.note = "The secrets are remembered in the keychain for next time."
 		}
 		return msg
 	}
@@ -117,8 +116,12 @@ func recoverNow(svc Service, creds flow.Credentials) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*flow.DefaultTimeout)
 		defer cancel()
-		what, err := svc.Recover(ctx, creds)
-		return recoveredMsg{what, err}
+		found, err := svc.Recover(ctx, creds)
+		said := make([]string, len(found))
+		for i, r := range found {
+			said[i] = r.String()
+		}
+		return recoveredMsg{strings.Join(said, "; ") + ". See 'connectwiz list'.", err}
 	}
 }
 

@@ -29,7 +29,7 @@ type fakeService struct {
 	holdCreate  chan struct{} // when set, Create waits on it
 	createErrs  []error       // returned by successive Create calls
 	paste       bool          // Authorize returns a paste-only authorization
-	storage     string        // keystore.InKeychain or InFile
+	storage     keystore.Location
 	nameTaken   bool
 	openErr     error
 	remembered  *flow.Credentials
@@ -50,8 +50,6 @@ func (f *fakeService) Remembered(string) (flow.Credentials, bool) {
 	}
 	return *f.remembered, true
 }
-
-func (f *fakeService) SaveAnswers(flow.Credentials) error { return nil }
 
 func (f *fakeService) Authorize(_ context.Context, c flow.Credentials) (*flow.Authorization, error) {
 	if f.holdAuth != nil {
@@ -101,7 +99,8 @@ func (f *fakeService) Approve(context.Context, string) error {
 
 func (f *fakeService) NameTaken(string, string) bool { return f.nameTaken }
 
-func (f *fakeService) Create(_ context.Context, c flow.Credentials, req flow.InstanceRequest, _ bool) (flow.Created, error) {
+func (f *fakeService) Create(_ context.Context, r flow.CreateRequest) (flow.Created, error) {
+	c, req := r.Creds, r.Instance
 	if f.holdCreate != nil {
 		<-f.holdCreate
 	}
@@ -116,18 +115,24 @@ func (f *fakeService) Create(_ context.Context, c flow.Credentials, req flow.Ins
 		}
 	}
 	inst := flow.Instance{ID: "4711", Name: req.Name, Token: theToken, Connector: flow.Connector{Key: req.Connector}, Tags: req.Tags}
-	saved := keystore.Saved{Entry: keystore.Entry{Name: req.Name, ID: "4711", Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags, Token: f.storage}}
+	saved := keystore.Saved{Entry: keystore.Entry{Name: req.Name, ID: "4711", Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags, Storage: f.storage}}
 	if f.storage == keystore.InFile {
 		saved.Warning = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because the OS keychain could not take it (keychain set: the keychain is not available)"
 	}
-	return flow.Created{Instance: inst, Saved: saved}, nil
+	created := flow.Created{Instance: inst, Saved: saved}
+	if r.Remember {
+		created.Remembered, created.RememberErr = f.rememberErr == nil, f.rememberErr
+	}
+	return created, nil
 }
 
-func (f *fakeService) Recover(context.Context, flow.Credentials) (string, error) {
-	return `recovered "drive" (id 4711): its token is now in the keychain. See 'connectwiz list'.`, nil
+func (f *fakeService) Recover(context.Context, flow.Credentials) ([]flow.Recovered, error) {
+	return []flow.Recovered{{
+		Pending: keystore.Pending{Name: "drive"},
+		Found:   true,
+		Saved:   keystore.Saved{Entry: keystore.Entry{Name: "drive", ID: "4711", Storage: keystore.InKeychain}},
+	}}, nil
 }
-
-func (f *fakeService) Remember(flow.Credentials) error { return f.rememberErr }
 
 func (f *fakeService) createCount() int {
 	f.mu.Lock()

@@ -15,15 +15,15 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 )
 
-// Service is what the wizard asks of flow and keystore. main wires the real
-// one; tests a fake.
+// Service is what the wizard asks of the rest of connectwiz; each step's
+// Cmd calls one of its methods. *flow.Session implements it; tests use a
+// fake.
 type Service interface {
 	// Remembered returns secrets the user asked to have remembered for a
 	// platform (keychain), if any.
 	Remembered(baseURL string) (flow.Credentials, bool)
-	// SaveAnswers keeps the non-secret answers for the next run.
-	SaveAnswers(creds flow.Credentials) error
-	// Authorize checks the secrets, starts the listener and gets the URL.
+	// Authorize saves the answers, checks the secrets, starts the listener
+	// and gets the URL.
 	Authorize(ctx context.Context, creds flow.Credentials) (*flow.Authorization, error)
 	// OpenBrowser opens an http(s) URL.
 	OpenBrowser(url string) error
@@ -33,12 +33,11 @@ type Service interface {
 	Approve(ctx context.Context, url string) error
 	// NameTaken reports whether an instance of this name exists locally.
 	NameTaken(name, baseURL string) bool
-	// Create creates the instance and stores its token.
-	Create(ctx context.Context, creds flow.Credentials, req flow.InstanceRequest, insecure bool) (flow.Created, error)
+	// Create creates the instance, stores its token and, when asked,
+	// remembers the secrets.
+	Create(ctx context.Context, r flow.CreateRequest) (flow.Created, error)
 	// Recover settles the pending create of a lost answer.
-	Recover(ctx context.Context, creds flow.Credentials) (string, error)
-	// Remember keeps the secrets in the keychain.
-	Remember(creds flow.Credentials) error
+	Recover(ctx context.Context, creds flow.Credentials) ([]flow.Recovered, error)
 }
 
 // Options configure a wizard run.

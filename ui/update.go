@@ -212,7 +212,7 @@ func (m *Model) gotCode(code flow.Secret, callbackURL string) (tea.Model, tea.Cm
 
 func (m *Model) startCreate() tea.Cmd {
 	m.createErr = nil
-	return tea.Batch(m.goTo(stepCreating), create(m.svc, m.creds(), m.request(), m.opts.Insecure, m.remember))
+	return tea.Batch(m.goTo(stepCreating), create(m.svc, flow.CreateRequest{Creds: m.creds(), Instance: m.request(), Insecure: m.opts.Insecure, Remember: m.remember}))
 }
 
 func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {

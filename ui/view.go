@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/connectwiz/connectwiz/flow"
-	"github.com/connectwiz/connectwiz/keystore"
 )
 
 // spinnerFrames read well at one frame a second: a clock hand going round.
@@ -114,7 +113,7 @@ func (m *Model) body() string {
 	case stepCredentials:
 		return m.credentialsView()
 	case stepFetching:
-		return m.spinner() + " Checking the secrets and fetching the authorize URL from " + keystore.Host(m.creds().BaseURL) + "…"
+		return m.spinner() + " Checking the secrets and fetching the authorize URL from " + m.creds().Host() + "…"
 	case stepAuthorize:
 		return m.authorizeView()
 	case stepWaiting:
@@ -135,7 +134,7 @@ func (m *Model) body() string {
 	case stepReview:
 		return m.reviewView()
 	case stepCreating:
-		s := m.spinner() + " Creating " + m.st.KeyHint.Render(trim(m.name)) + " on " + keystore.Host(m.creds().BaseURL) + "…"
+		s := m.spinner() + " Creating " + m.st.KeyHint.Render(trim(m.name)) + " on " + m.creds().Host() + "…"
 		if m.quitAfterSave {
 			s += "\n\n" + m.st.Warn.Render(m.wrap("Finishing the create and saving the token before quitting, so it is not lost…"))
 		}
@@ -271,9 +270,9 @@ func (m *Model) doneView() string {
 	b.WriteString(m.row("Name", e.Name) + "\n")
 	b.WriteString(m.row("ID", e.ID) + "\n")
 	b.WriteString(m.row("Connector", e.Connector) + "\n")
-	where := "the OS keychain (service connectwiz, account " + e.Account() + ")"
-	if e.Token == keystore.InFile {
-		where = "an unencrypted file"
+	where := e.Storage.Describe()
+	if c.Saved.Warning == "" {
+		where += " (service connectwiz, account " + e.Account() + ")"
 	}
 	b.WriteString(m.row("Token", "in "+where) + "\n")
 	if c.Saved.Warning != "" {

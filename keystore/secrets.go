@@ -6,10 +6,10 @@ import (
 	"fmt"
 )
 
-// Credentials are the secrets a user may ask to have remembered: the
+// Secrets are the secrets a user may ask to have remembered: the
 // platform's User and Organization secrets and the OAuth client secret.
 // They are kept only in the keychain, never in a file.
-type Credentials struct {
+type Secrets struct {
 	UserSecret   string `json:"userSecret"`
 	OrgSecret    string `json:"orgSecret"`
 	ClientSecret string `json:"clientSecret"`
@@ -18,7 +18,7 @@ type Credentials struct {
 func credentialsAccount(baseURL string) string { return Host(baseURL) + "/credentials" }
 
 // Remember stores the credentials for a platform in the keychain.
-func (s *Store) Remember(baseURL string, c Credentials) error {
+func (s *Store) Remember(baseURL string, c Secrets) error {
 	if s.Keychain == nil {
 		return errors.New("no keychain: secrets are never remembered in a file")
 	}
@@ -34,8 +34,8 @@ func (s *Store) Remember(baseURL string, c Credentials) error {
 
 // Remembered returns the credentials remembered for a platform, or
 // ErrNotFound.
-func (s *Store) Remembered(baseURL string) (Credentials, error) {
-	var c Credentials
+func (s *Store) Remembered(baseURL string) (Secrets, error) {
+	var c Secrets
 	if s.Keychain == nil {
 		return c, ErrNotFound
 	}
@@ -44,7 +44,7 @@ func (s *Store) Remembered(baseURL string) (Credentials, error) {
 		return c, err
 	}
 	if err := json.Unmarshal([]byte(v), &c); err != nil {
-		return Credentials{}, fmt.Errorf("the remembered secrets for %s are damaged; they will be asked again", Host(baseURL))
+		return Secrets{}, fmt.Errorf("the remembered secrets for %s are damaged; they will be asked again", Host(baseURL))
 	}
 	return c, nil
 }

@@ -1,0 +1,64 @@
+package flow
+
+import (
+	"context"
+	"log/slog"
+)
+
+// Opener opens a URL in a browser; Browser implements it.
+type Opener interface {
+	Open(url string) error
+}
+
+// Authorization is an authorize step in progress: the URL to open, and the
+// listener waiting for the browser to come back (nil when the callback URL
+// is not loopback and the redirect must be pasted).
+type Authorization struct {
+	URL         string
+	State       Secret
+	CallbackURL string
+	Listener    *Listener
+	// Done delivers the callback; nil when the redirect must be pasted.
+	Done <-chan CallbackResult
+}
+
+// Close stops the listener, if any.
+func (a *Authorization) Close() {
+	if a != nil && a.Listener != nil {
+		a.Listener.Close()
+	}
+}
+
+// Authorize checks the platform secrets (a refused secret is found before
+// the browser trip, not after), starts the listener when the callback URL is
+// loopback, and then asks the platform for the authorize URL — in that
+// order, so the listener is up before any browser is opened.
+func Authorize(ctx context.Context, c *Client, creds Credentials, log *slog.Logger) (*Authorization, error) {
+	if err := c.CheckSecrets(ctx); err != nil {
+		if e, ok := AsAPIError(err); !ok || e.Unauthorized() {
+			return nil, err
+		}
+		// Other answers say nothing about the secrets; the create will tell.
+	}
+	a := &Authorization{State: NewState(), CallbackURL: creds.CallbackURL}
+	if LoopbackCallback(creds.CallbackURL) {
+		l, err := Listen(creds.CallbackURL, a.State, log)
+		if err != nil {
+			return nil, err
+		}
+		a.Listener, a.CallbackURL, a.Done = l, l.URL, l.Done()
+	}
+	u, err := c.AuthURL(ctx, AuthURLRequest{
+		Connector:    creds.Connector,
+		ClientID:     creds.ClientID,
+		ClientSecret: creds.ClientSecret,
+		CallbackURL:  a.CallbackURL,
+		State:        a.State,
+	})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.URL = u
+	return a, nil
+}

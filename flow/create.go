@@ -1,0 +1,158 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os/user"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// CreateRequest is one create as a front-end asks for it: the instance,
+// the credentials it is sent with, and what to do with the secrets and the
+// token afterwards.
+type CreateRequest struct {
+	Creds    Credentials
+	Instance InstanceRequest
+	// Insecure stores the token in the 0600 file instead of the keychain.
+	Insecure bool
+	// Remember keeps the secrets in the keychain once the create succeeded
+	// (never for the sandbox, whose secrets are public).
+	Remember bool
+}
+
+// Created is the outcome of a create: the instance, where its token is,
+// and what became of a request to remember the secrets.
+type Created struct {
+	Instance Instance
+	Saved    keystore.Saved
+	// Remembered is set when the secrets were remembered in the keychain;
+	// RememberErr when that was asked and failed (the create still stands).
+	Remembered  bool
+	RememberErr error
+}
+
+// ErrAnswerLost means the create was sent but its answer never came: the
+// instance may exist, and its pending record is kept for a later recover.
+var ErrAnswerLost = errors.New("the platform's answer to the create was lost; the instance may exist")
+
+// ErrNotKept means the instance was created but its token could not be
+// stored; the pending record is kept so that a recover can store it later.
+var ErrNotKept = errors.New("the instance was created, but its token could not be stored")
+
+// createAndSave records a pending create, sends it, stores the token and
+// the index entry, then clears the record. It runs to the end even when ctx
+// is cancelled (the client timeout bounds it), so an issued token is never
+// dropped.
+func createAndSave(ctx context.Context, c *Client, st *keystore.Store, req InstanceRequest, insecure bool) (Created, error) {
+	ctx = context.WithoutCancel(ctx)
+	p, err := st.Begin(keystore.Pending{Name: req.Name, Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags})
+	if err != nil {
+		return Created{}, fmt.Errorf("not creating the instance: %w", err)
+	}
+	inst, err := c.CreateInstance(ctx, req)
+	if err != nil {
+		if answerLost(err) {
+			return Created{}, fmt.Errorf("%w (%v)", ErrAnswerLost, err)
+		}
+		_ = st.Clear(p) // the platform said no: nothing was created
+		return Created{}, err
+	}
+	saved, err := Keep(st, c.BaseURL, inst, insecure)
+	if err != nil {
+		return Created{Instance: inst}, err
+	}
+	if err := st.Clear(p); err != nil {
+		return Created{Instance: inst, Saved: saved}, err
+	}
+	return Created{Instance: inst, Saved: saved}, nil
+}
+
+// Keep stores a created instance's token and index entry.
+func Keep(st *keystore.Store, baseURL string, inst Instance, insecure bool) (keystore.Saved, error) {
+	created := inst.Created
+	if created.IsZero() {
+		created = time.Now().UTC()
+	}
+	saved, err := st.Save(keystore.Entry{
+		Name:      inst.Name,
+		ID:        string(inst.ID),
+		Connector: inst.Connector.Key,
+		BaseURL:   baseURL,
+		Tags:      inst.Tags,
+		CreatedAt: created,
+	}, inst.Token.Reveal(), insecure)
+	if err != nil {
+		return saved, fmt.Errorf("%w: instance %s (%q): %w; its pending record is kept", ErrNotKept, inst.ID, inst.Name, err)
+	}
+	return saved, nil
+}
+
+// answerLost reports whether a create error leaves it unknown whether the
+// instance exists: the request may have arrived but its answer did not.
+func answerLost(err error) bool {
+	if _, ok := AsAPIError(err); ok {
+		return false
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return false // never reached the platform
+	}
+	var dns *net.DNSError
+	return !errors.As(err, &dns)
+}
+
+// DefaultName is the instance name offered by default:
+// <connector>-<user>-<yyyymmdd>.
+func DefaultName(connector string, now time.Time) string {
+	who := "me"
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		who = u.Username
+		if i := strings.LastIndexAny(who, `\/`); i >= 0 {
+			who = who[i+1:]
+		}
+	}
+	return fmt.Sprintf("%s-%s-%s", connector, strings.ToLower(who), now.Format("20060102"))
+}
+
+// ParseTags splits comma- or line-separated tags, trimmed and de-duplicated.
+func ParseTags(in ...string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, s := range in {
+		for _, t := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+			t = strings.TrimSpace(t)
+			if t != "" && !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// ParseConfig reads extra configuration entries: each input holds one or
+// more KEY=VALUE lines (a --config flag, or the wizard's text box); blank
+// lines are skipped, key and value are trimmed, a later key wins.
+func ParseConfig(in ...string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, s := range in {
+		for _, line := range strings.Split(s, "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" {
+				continue
+			}
+			k, v, ok := strings.Cut(line, "=")
+			k = strings.TrimSpace(k)
+			if !ok || k == "" {
+				return nil, fmt.Errorf("%q is not KEY=VALUE", line)
+			}
+			out[k] = strings.TrimSpace(v)
+		}
+	}
+	return out, nil
+}

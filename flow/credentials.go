@@ -1,0 +1,104 @@
+package flow
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// Credentials are what the platform and the OAuth provider need to know who
+// is asking: the platform's User and Organization secrets and the OAuth
+// client registered with the provider.
+type Credentials struct {
+	BaseURL      string
+	UserSecret   Secret
+	OrgSecret    Secret
+	Connector    string
+	ClientID     string
+	ClientSecret Secret
+	CallbackURL  string
+}
+
+// FillSecrets sets the secrets c lacks from other and reports whether it
+// set any.
+func (c *Credentials) FillSecrets(other Credentials) bool {
+	filled := false
+	for _, p := range []struct{ dst, src *Secret }{
+		{&c.UserSecret, &other.UserSecret}, {&c.OrgSecret, &other.OrgSecret}, {&c.ClientSecret, &other.ClientSecret},
+	} {
+		if p.dst.IsZero() && !p.src.IsZero() {
+			*p.dst, filled = *p.src, true
+		}
+	}
+	return filled
+}
+
+// LacksSecret reports whether one of the three secrets is missing.
+func (c Credentials) LacksSecret() bool {
+	return c.UserSecret.IsZero() || c.OrgSecret.IsZero() || c.ClientSecret.IsZero()
+}
+
+// Field names one credential; Missing lists the fields a create needs and
+// c lacks, for the front-ends to ask or to name.
+type Field int
+
+// The credential fields.
+const (
+	FieldBaseURL Field = iota
+	FieldUserSecret
+	FieldOrgSecret
+	FieldConnector
+	FieldClientID
+	FieldClientSecret
+	FieldCallbackURL
+)
+
+// Missing lists the fields a create needs that c lacks.
+func (c Credentials) Missing() []Field {
+	var out []Field
+	for _, f := range []struct {
+		field Field
+		empty bool
+	}{
+		{FieldUserSecret, c.UserSecret.IsZero()},
+		{FieldOrgSecret, c.OrgSecret.IsZero()},
+		{FieldClientID, c.ClientID == ""},
+		{FieldClientSecret, c.ClientSecret.IsZero()},
+	} {
+		if f.empty {
+			out = append(out, f.field)
+		}
+	}
+	return out
+}
+
+// NormalizeBaseURL is the one place a platform URL is normalised: white
+// space and trailing slashes trimmed, an absolute http(s) URL with a host
+// and without user information (which would end up in the index and in
+// error messages).
+func NormalizeBaseURL(raw string) (string, error) {
+	s := strings.TrimRight(strings.TrimSpace(raw), "/")
+	if s == "" {
+		return "", errors.New("the platform URL is empty")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("the platform URL is not a URL: %s", Sanitize(err.Error(), 200))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return "", errors.New("the platform URL must be an http(s) URL, e.g. https://host/path")
+	}
+	if u.User != nil {
+		return "", errors.New("the platform URL must not carry a user name or password (user:pass@host): the platform's secrets are asked for separately")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", errors.New("the platform URL must not have a query or fragment")
+	}
+	return s, nil
+}
+
+// Host is the platform's host (and port), for messages.
+func (c Credentials) Host() string { return keystore.Host(c.BaseURL) }

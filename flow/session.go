@@ -1,0 +1,275 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	osc52 "github.com/aymanbagabas/go-osc52/v2"
+
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// Session is one connectwiz run: the one service that the wizard, the
+// accessible prompts and the headless mode call, each step one method. It
+// owns the rules that hold whichever front-end asks — saved answers, the
+// sandbox's public secrets never remembered, pending records, recovery —
+// so that no front-end or command repeats them.
+type Session struct {
+	// Store keeps tokens, the index, pending records, answers and
+	// remembered secrets.
+	Store *keystore.Store
+	// Browser opens the authorize URL.
+	Browser Opener
+	// Terminal receives the OSC 52 clipboard sequence; Tmux wraps it for
+	// tmux.
+	Terminal io.Writer
+	Tmux     bool
+	// Sandbox says the platform is the embedded sandbox: its secrets are
+	// public, so they are never remembered, and its URL changes every run,
+	// so the answers are not saved.
+	Sandbox bool
+	// ApproveConsent plays the user at the sandbox's consent page; nil
+	// outside the sandbox.
+	ApproveConsent func(ctx context.Context, url string) error
+	// Version goes into the User-Agent.
+	Version string
+	// Log records what happens (never a secret); nil is quiet.
+	Log *slog.Logger
+}
+
+func (s *Session) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
+}
+
+// Client returns a platform client for creds.
+func (s *Session) Client(creds Credentials) *Client {
+	c := NewClient(creds.BaseURL, creds.UserSecret, creds.OrgSecret, s.Version)
+	c.Log = s.Log
+	return c
+}
+
+// SavedAnswers returns the non-secret answers of the last run (empty in
+// the sandbox or when there are none).
+func (s *Session) SavedAnswers() Credentials {
+	if s.Sandbox {
+		return Credentials{}
+	}
+	a, err := s.Store.LoadAnswers()
+	if err != nil {
+		s.log().Warn("saved answers unreadable", "err", err)
+		return Credentials{}
+	}
+	return Credentials{BaseURL: a.BaseURL, Connector: a.Connector, ClientID: a.ClientID, CallbackURL: a.CallbackURL}
+}
+
+// saveAnswers keeps the non-secret answers for the next run; best effort.
+func (s *Session) saveAnswers(c Credentials) {
+	if s.Sandbox {
+		return // the sandbox's URL changes every run
+	}
+	err := s.Store.SaveAnswers(keystore.Answers{BaseURL: c.BaseURL, Connector: c.Connector, ClientID: c.ClientID, CallbackURL: c.CallbackURL})
+	if err != nil {
+		s.log().Warn("answers not saved", "err", err)
+	}
+}
+
+// Remembered returns the secrets the user asked to have remembered for a
+// platform, if any (never in the sandbox).
+func (s *Session) Remembered(baseURL string) (Credentials, bool) {
+	if s.Sandbox {
+		return Credentials{}, false
+	}
+	r, err := s.Store.Remembered(baseURL)
+	if err != nil {
+		s.log().Info("no remembered secrets", "platform", keystore.Host(baseURL), "why", err)
+		return Credentials{}, false
+	}
+	return Credentials{UserSecret: Secret(r.UserSecret), OrgSecret: Secret(r.OrgSecret), ClientSecret: Secret(r.ClientSecret)}, true
+}
+
+// FillRemembered completes the secrets c lacks from the keychain. The
+// keychain is asked only when a secret is missing.
+func (s *Session) FillRemembered(c *Credentials) {
+	if c.LacksSecret() {
+		if r, ok := s.Remembered(c.BaseURL); ok {
+			c.FillSecrets(r)
+		}
+	}
+}
+
+// ErrSandboxSecrets is why the sandbox's secrets are never remembered.
+var ErrSandboxSecrets = errors.New("the sandbox's secrets are public and are never remembered")
+
+// remember keeps a platform's secrets in the keychain.
+func (s *Session) remember(c Credentials) error {
+	if s.Sandbox {
+		return ErrSandboxSecrets
+	}
+	return s.Store.Remember(c.BaseURL, keystore.Secrets{UserSecret: c.UserSecret.Reveal(), OrgSecret: c.OrgSecret.Reveal(), ClientSecret: c.ClientSecret.Reveal()})
+}
+
+// Authorize saves the answers for next time, checks the secrets, starts
+// the listener and gets the authorize URL (see Authorize).
+func (s *Session) Authorize(ctx context.Context, creds Credentials) (*Authorization, error) {
+	s.saveAnswers(creds)
+	return Authorize(ctx, s.Client(creds), creds, s.Log)
+}
+
+// OpenBrowser opens an http(s) URL in the browser.
+func (s *Session) OpenBrowser(url string) error {
+	if s.Browser == nil {
+		return errors.New("no browser is configured")
+	}
+	return s.Browser.Open(url)
+}
+
+// Copy puts text on the terminal's clipboard (OSC 52).
+func (s *Session) Copy(text string) error {
+	if s.Terminal == nil {
+		return errors.New("no terminal to copy through")
+	}
+	seq := osc52.New(text)
+	if s.Tmux {
+		seq = seq.Tmux()
+	}
+	_, err := seq.WriteTo(s.Terminal)
+	return err
+}
+
+// Approve plays the user at the sandbox's consent page.
+func (s *Session) Approve(ctx context.Context, url string) error {
+	if s.ApproveConsent == nil {
+		return errors.New("only the sandbox's consent can be approved here")
+	}
+	return s.ApproveConsent(ctx, url)
+}
+
+// NameTaken reports whether an instance of this name exists locally for
+// the platform.
+func (s *Session) NameTaken(name, baseURL string) bool {
+	_, err := s.Store.Find(name, baseURL)
+	return err == nil
+}
+
+// Create records a pending create, sends it, stores the token and the
+// index entry, clears the record and, when asked, remembers the secrets.
+// It runs to the end even when ctx is cancelled, so an issued token is
+// never dropped.
+func (s *Session) Create(ctx context.Context, r CreateRequest) (Created, error) {
+	created, err := createAndSave(ctx, s.Client(r.Creds), s.Store, r.Instance, r.Insecure)
+	if err != nil || !r.Remember {
+		return created, err
+	}
+	if rerr := s.remember(r.Creds); rerr != nil {
+		created.RememberErr = rerr
+	} else {
+		created.Remembered = true
+	}
+	return created, nil
+}
+
+// ErrNothingPending is returned by Recover when the platform has no
+// pending create to settle.
+var ErrNothingPending = errors.New("no pending create to recover for this platform")
+
+// Recover settles the pending creates of creds' platform (after a lost
+// answer); it never creates anything.
+func (s *Session) Recover(ctx context.Context, creds Credentials) ([]Recovered, error) {
+	found, err := RecoverPlatform(ctx, s.Client(creds), s.Store, false)
+	if err != nil {
+		return found, err
+	}
+	if len(found) == 0 {
+		return nil, ErrNothingPending
+	}
+	return found, nil
+}
+
+// PendingReport says what settling the pending creates found.
+type PendingReport struct {
+	// Settled are the records settled: token stored, or nothing created.
+	Settled []Recovered
+	// Problems are the platforms whose records could not be settled.
+	Problems []PendingProblem
+	// Left are the records still pending (not owned by a running process).
+	Left []keystore.Pending
+}
+
+// PendingProblem is why the pending creates of one platform were not
+// settled.
+type PendingProblem struct {
+	BaseURL string
+	// NoSecrets is set when the platform's User and Organization secrets
+	// are not known here; Err otherwise.
+	NoSecrets bool
+	// OtherPlatform is set with NoSecrets when secrets were given, but for
+	// another platform.
+	OtherPlatform bool
+	Err           error
+}
+
+// RecoverPending settles the pending creates of creds' platform — or of
+// every platform when all is set, with remembered secrets for the others —
+// that no running process owns.
+func (s *Session) RecoverPending(ctx context.Context, creds Credentials, all bool) (PendingReport, error) {
+	var rep PendingReport
+	pending, err := s.Store.PendingCreates()
+	if err != nil {
+		return rep, err
+	}
+	done := map[string]bool{}
+	for _, p := range pending {
+		base := keystore.Base(p.BaseURL)
+		if done[base] || p.InFlight() {
+			continue
+		}
+		done[base] = true
+		pc := creds
+		if !keystore.SameBase(base, creds.BaseURL) {
+			if !all {
+				continue
+			}
+			pc = Credentials{BaseURL: base}
+			s.FillRemembered(&pc)
+		}
+		if pc.UserSecret.IsZero() || pc.OrgSecret.IsZero() {
+			given := !creds.UserSecret.IsZero() && !creds.OrgSecret.IsZero()
+			rep.Problems = append(rep.Problems, PendingProblem{BaseURL: base, NoSecrets: true, OtherPlatform: given})
+			continue
+		}
+		pc.BaseURL = base
+		found, err := RecoverPlatform(ctx, s.Client(pc), s.Store, false)
+		rep.Settled = append(rep.Settled, found...)
+		if err != nil {
+			rep.Problems = append(rep.Problems, PendingProblem{BaseURL: base, Err: err})
+		}
+	}
+	left, err := s.Store.PendingCreates()
+	if err != nil {
+		return rep, err
+	}
+	for _, p := range left {
+		if !p.InFlight() {
+			rep.Left = append(rep.Left, p)
+		}
+	}
+	return rep, nil
+}
+
+// String describes a problem for the user (without advice: the command
+// that reports it knows which flags and variables to name).
+func (p PendingProblem) String() string {
+	switch {
+	case p.OtherPlatform:
+		return fmt.Sprintf("the pending creates on %s cannot be checked: the secrets given are for another platform", keystore.Host(p.BaseURL))
+	case p.NoSecrets:
+		return fmt.Sprintf("the pending creates on %s cannot be checked: its User and Organization secrets are not known here", keystore.Host(p.BaseURL))
+	}
+	return fmt.Sprintf("the pending creates on %s: %v", keystore.Host(p.BaseURL), p.Err)
+}
