@@ -531,7 +531,7 @@ func TestSignalWhileCreatingKeepsToken(t *testing.T) {
 
 func TestVersionAndCompletions(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "connectwiz")
-	build := exec.Command("go", "build", "-ldflags", "-X main.version=9.8.7 -X main.commit=abc1234 -X main.date=2026-11-28T00:00:00Z", "-o", bin, ".")
+	build := exec.Command("go", "build", "-ldflags", "-X github.com/connectwiz/connectwiz/cli.version=9.8.7 -X github.com/connectwiz/connectwiz/cli.commit=abc1234 -X github.com/connectwiz/connectwiz/cli.date=2026-11-28T00:00:00Z", "-o", bin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}

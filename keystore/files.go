@@ -10,11 +10,11 @@ import (
 	"runtime"
 )
 
-// DefaultDir is the config dir: $CONNECTWIZ_CONFIG_DIR, else
+// DefaultDir is the config dir: override when set, else
 // os.UserConfigDir()/connectwiz.
-func DefaultDir() (string, error) {
-	if d := os.Getenv("CONNECTWIZ_CONFIG_DIR"); d != "" {
-		return d, nil
+func DefaultDir(override string) (string, error) {
+	if override != "" {
+		return override, nil
 	}
 	base, err := os.UserConfigDir()
 	if err != nil {

@@ -1,0 +1,209 @@
+package cli
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/sandbox"
+)
+
+// CreateOptions are the flags of create (and of the root command).
+type CreateOptions struct {
+	IO  *IOStreams
+	Ctx context.Context
+
+	Flags                             flow.Credentials // base URL, key, client id, callback URL
+	Name                              string
+	Tags, Config                      []string
+	Timeout                           time.Duration
+	NoInput, NoBrowser, JSON, Sandbox bool
+	Replace, Insecure, Remember       bool
+	Accessible                        bool
+	Code                              string
+}
+
+func newCmdCreate(f *Factory, runF func(*CreateOptions) error) *cobra.Command {
+	o := &CreateOptions{IO: f.IO}
+	cmd := &cobra.Command{
+		Use:   "create",
+		Short: "Provision a connector instance (the default command)",
+		Example: `  connectwiz --sandbox                         # try it on the embedded sandbox
+  CONNECTWIZ_USER_SECRET=… CONNECTWIZ_ORG_SECRET=… CONNECTWIZ_CLIENT_SECRET=… \
+    connectwiz create --no-input --client-id ID --name my-drive --tag prod`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Ctx = cmd.Context()
+			if runF != nil {
+				return runF(o)
+			}
+			return runCreate(f, o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.Flags.BaseURL, "base-url", "", "platform API root (env CONNECTWIZ_BASE_URL; default "+flow.DefaultBaseURL+")")
+	fl.StringVar(&o.Flags.Connector, "key", "", "connector key (env CONNECTWIZ_KEY; default "+flow.DefaultConnector+")")
+	fl.StringVar(&o.Flags.ClientID, "client-id", "", "OAuth client id registered with the provider (env CONNECTWIZ_CLIENT_ID)")
+	fl.StringVar(&o.Flags.CallbackURL, "callback-url", "", "OAuth callback URL registered with the provider (env CONNECTWIZ_CALLBACK_URL; default "+flow.DefaultCallbackURL+")")
+	fl.StringVar(&o.Name, "name", "", "instance name (default <connector>-<user>-<yyyymmdd>)")
+	fl.StringArrayVar(&o.Tags, "tag", nil, "instance tag (repeatable, or comma-separated)")
+	fl.StringArrayVar(&o.Config, "config", nil, "extra configuration entry `KEY=VALUE` (repeatable)")
+	fl.DurationVar(&o.Timeout, "timeout", flow.DefaultWait, "how long to wait for the browser to come back")
+	fl.BoolVar(&o.NoInput, "no-input", false, "never prompt: run headless from flags and environment")
+	fl.BoolVar(&o.NoBrowser, "no-browser", false, "do not open a browser; print the URL only")
+	fl.StringVar(&o.Code, "code", "", "skip the browser and use this authorization `code` (- reads it from stdin)")
+	fl.BoolVar(&o.JSON, "json", false, "print the created instance as JSON (never its token)")
+	fl.BoolVar(&o.Sandbox, "sandbox", false, "run against an in-process sandbox platform, credentials prefilled")
+	fl.BoolVar(&o.Replace, "replace", false, "replace a local instance of the same name")
+	fl.BoolVar(&o.Insecure, "insecure-storage", false, "store the token in a 0600 file instead of the keychain")
+	fl.BoolVar(&o.Remember, "remember", false, "remember the secrets in the keychain (never in a file) for the next run")
+	fl.BoolVar(&o.Accessible, "accessible", f.Env.Accessible, "plain line prompts instead of the full-screen wizard, for screen readers (env ACCESSIBLE)")
+	return cmd
+}
+
+// runCreate gathers the inputs and runs the wizard, the accessible prompts
+// or the headless create.
+func runCreate(f *Factory, o *CreateOptions) error {
+	extra, err := flow.ParseConfig(o.Config...)
+	if err != nil {
+		return usagef("--config %v", err)
+	}
+	var sb *sandbox.Running
+	if o.Sandbox {
+		if sb, err = sandbox.Start("127.0.0.1:0", sandbox.Options{}); err != nil {
+			return err
+		}
+		defer func() { _ = sb.Close() }()
+	}
+	s, err := f.Session(sb)
+	if err != nil {
+		return err
+	}
+	creds := f.Env.Credentials(o.Flags, s.SavedAnswers())
+	if sb != nil {
+		creds = sb.Credentials(o.Flags.CallbackURL)
+	}
+	if creds.BaseURL, err = flow.NormalizeBaseURL(creds.BaseURL); err != nil {
+		return usagef("%v", err)
+	}
+	in := createInput{creds: creds, extra: extra, name: o.Name, tags: flow.ParseTags(o.Tags...)}
+	if !o.NoInput && o.Code == "" && o.IO.CanPrompt() {
+		if o.Accessible {
+			return runAccessible(f, s, o, in)
+		}
+		return runWizard(f, s, o, in)
+	}
+	code := flow.Secret(o.Code)
+	if o.Code == "-" {
+		if code, err = readCode(o.IO.In); err != nil {
+			return err
+		}
+	}
+	s.FillRemembered(&in.creds)
+	if err := missingInput(in.creds); err != nil {
+		return err
+	}
+	return runHeadless(f, s, o, flow.HeadlessOptions{
+		Creds: in.creds, Name: cmp.Or(in.name, flow.DefaultName(in.creds.Connector, time.Now())),
+		Tags: in.tags, Extra: in.extra, Code: code,
+	})
+}
+
+// createInput is what a create starts from before any prompt.
+type createInput struct {
+	creds flow.Credentials
+	extra map[string]string
+	name  string
+	tags  []string
+}
+
+func readCode(in io.Reader) (flow.Secret, error) {
+	b, err := io.ReadAll(io.LimitReader(in, 8192))
+	if err != nil {
+		return "", fmt.Errorf("reading the code from stdin: %w", err)
+	}
+	return flow.Secret(strings.TrimSpace(string(b))), nil
+}
+
+// runHeadless runs the create's steps without a TUI, printing each step
+// as a line: for --no-input and for the accessible prompts' answers.
+func runHeadless(f *Factory, s *flow.Session, o *CreateOptions, h flow.HeadlessOptions) error {
+	h.Wait, h.NoBrowser, h.Replace, h.Insecure, h.Remember = o.Timeout, o.NoBrowser, o.Replace, o.Insecure, o.Remember
+	h.Stdin, h.Status = o.IO.In, o.IO.ErrOut
+	recoverPending(o.Ctx, f, s, h.Creds, false)
+	created, err := s.Headless(o.Ctx, h)
+	if err != nil {
+		if created.Instance.ID == "" && o.Ctx.Err() != nil {
+			return errInterrupted
+		}
+		return err
+	}
+	return reportCreated(f, o, created, "")
+}
+
+// reportCreated reports a created instance: warnings on stderr, the
+// instance on stdout (JSON with --json).
+func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) error {
+	ios := f.IO
+	if c.Saved.Warning != "" {
+		fmt.Fprintf(ios.ErrOut, "Warning: %s.\n", c.Saved.Warning)
+	}
+	switch {
+	case c.RememberErr != nil:
+		fmt.Fprintf(ios.ErrOut, "Warning: the secrets were not remembered: %v.\n", c.RememberErr)
+	case c.Remembered:
+		fmt.Fprintf(ios.ErrOut, "The secrets for %s are remembered in the keychain.\n", c.Saved.Entry.BaseURL)
+	}
+	if note != "" {
+		fmt.Fprintln(ios.ErrOut, note)
+	}
+	if o.Ctx.Err() != nil {
+		fmt.Fprintln(ios.ErrOut, "Interrupted, but the instance was created and its token stored first.")
+	}
+	e := c.Saved.Entry
+	if o.JSON {
+		enc := json.NewEncoder(ios.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			flow.Instance
+			BaseURL      string `json:"baseUrl"`
+			TokenStorage string `json:"tokenStorage"`
+		}{c.Instance, e.BaseURL, e.Storage.String()})
+	}
+	where := "the OS keychain"
+	if c.Saved.Warning != "" {
+		where = e.Storage.Describe() + " (see the warning above)"
+	}
+	fmt.Fprintf(ios.Out, "Instance created\n  name:      %s\n  id:        %s\n  connector: %s\n  token:     in %s\nGet the token with: connectwiz token %s\n",
+		e.Name, e.ID, e.Connector, where, flow.ShellQuote(e.Name))
+	return nil
+}
+
+// missingInput names every missing value and how to give it.
+func missingInput(c flow.Credentials) error {
+	var miss []string
+	for _, field := range c.Missing() {
+		switch field {
+		case flow.FieldUserSecret:
+			miss = append(miss, "the User secret (env CONNECTWIZ_USER_SECRET)")
+		case flow.FieldOrgSecret:
+			miss = append(miss, "the Organization secret (env CONNECTWIZ_ORG_SECRET)")
+		case flow.FieldClientID:
+			miss = append(miss, "the OAuth client id (--client-id or env CONNECTWIZ_CLIENT_ID)")
+		case flow.FieldClientSecret:
+			miss = append(miss, "the OAuth client secret (env CONNECTWIZ_CLIENT_SECRET)")
+		default:
+		}
+	}
+	if len(miss) > 0 {
+		return usagef("missing input:\n  - %s\nsecrets are read from the environment, never from flags (try --sandbox to use the embedded sandbox)", strings.Join(miss, "\n  - "))
+	}
+	return nil
+}

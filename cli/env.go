@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"cmp"
+	"fmt"
+	"time"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// Env is the environment connectwiz reads, read once at start: nothing
+// else in connectwiz calls os.Getenv (the browser opener reads $BROWSER,
+// and the proxy settings are the standard library's).
+type Env struct {
+	BaseURL, Connector, ClientID, CallbackURL string
+	UserSecret, OrgSecret, ClientSecret       flow.Secret
+	ConfigDir                                 string
+	KeyringTimeout                            string
+	Debug                                     string
+	Accessible                                bool
+	Tmux                                      bool
+}
+
+// ReadEnv reads the environment through getenv.
+func ReadEnv(getenv func(string) string) Env {
+	return Env{
+		BaseURL:        getenv("CONNECTWIZ_BASE_URL"),
+		Connector:      getenv("CONNECTWIZ_KEY"),
+		ClientID:       getenv("CONNECTWIZ_CLIENT_ID"),
+		CallbackURL:    getenv("CONNECTWIZ_CALLBACK_URL"),
+		UserSecret:     flow.Secret(getenv(flow.EnvUserSecret)),
+		OrgSecret:      flow.Secret(getenv(flow.EnvOrgSecret)),
+		ClientSecret:   flow.Secret(getenv(flow.EnvClientSecret)),
+		ConfigDir:      getenv("CONNECTWIZ_CONFIG_DIR"),
+		KeyringTimeout: getenv("CONNECTWIZ_KEYRING_TIMEOUT"),
+		Debug:          getenv("CONNECTWIZ_DEBUG"),
+		Accessible:     getenv("ACCESSIBLE") != "",
+		Tmux:           getenv("TMUX") != "",
+	}
+}
+
+// PlatformSecrets are the platform's secrets from the environment, for
+// commands that talk to a platform without creating (recover, forget).
+func (e Env) PlatformSecrets(baseURL string) flow.Credentials {
+	return flow.Credentials{BaseURL: baseURL, UserSecret: e.UserSecret, OrgSecret: e.OrgSecret}
+}
+
+// Credentials are the create's credentials: flags, then the environment,
+// then the last run's answers, then the defaults.
+func (e Env) Credentials(flags flow.Credentials, last flow.Credentials) flow.Credentials {
+	return flow.Credentials{
+		BaseURL:      cmp.Or(flags.BaseURL, e.BaseURL, last.BaseURL, flow.DefaultBaseURL),
+		UserSecret:   e.UserSecret,
+		OrgSecret:    e.OrgSecret,
+		Connector:    cmp.Or(flags.Connector, e.Connector, last.Connector, flow.DefaultConnector),
+		ClientID:     cmp.Or(flags.ClientID, e.ClientID, last.ClientID),
+		ClientSecret: e.ClientSecret,
+		CallbackURL:  cmp.Or(flags.CallbackURL, e.CallbackURL, last.CallbackURL, flow.DefaultCallbackURL),
+	}
+}
+
+// keyringTimeout is CONNECTWIZ_KEYRING_TIMEOUT, or the default.
+func (e Env) keyringTimeout() (time.Duration, error) {
+	if e.KeyringTimeout == "" {
+		return keystore.DefaultTimeout, nil
+	}
+	d, err := time.ParseDuration(e.KeyringTimeout)
+	if err != nil || d <= 0 {
+		return 0, usagef("CONNECTWIZ_KEYRING_TIMEOUT=%q is not a duration such as 5s", e.KeyringTimeout)
+	}
+	return d, nil
+}
+
+// flagOrEnv is for messages: how a value can be given.
+func flagOrEnv(flag, env string) string { return fmt.Sprintf("%s or env %s", flag, env) }

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// Factory holds what the commands share: the IO streams, the environment
+// (read once), the debug log, and the store and session built from them.
+type Factory struct {
+	IO  *IOStreams
+	Env Env
+	// Log is the debug log (a discarding one unless --debug is given).
+	Log *slog.Logger
+
+	store *keystore.Store
+}
+
+// Store returns the keystore in the config dir.
+func (f *Factory) Store() (*keystore.Store, error) {
+	if f.store != nil {
+		return f.store, nil
+	}
+	dir, err := keystore.DefaultDir(f.Env.ConfigDir)
+	if err != nil {
+		return nil, err
+	}
+	timeout, err := f.Env.keyringTimeout()
+	if err != nil {
+		return nil, err
+	}
+	f.store = keystore.New(dir, timeout)
+	f.store.Log = f.Log
+	return f.store, nil
+}
+
+// Session returns the session the create commands run: on the embedded
+// sandbox when sb is not nil.
+func (f *Factory) Session(sb *sandbox.Running) (*flow.Session, error) {
+	st, err := f.Store()
+	if err != nil {
+		return nil, err
+	}
+	s := &flow.Session{
+		Store:    st,
+		Browser:  flow.SystemBrowser(),
+		Terminal: f.IO.ErrOut,
+		Tmux:     f.Env.Tmux,
+		Version:  shortVersion(),
+		Log:      f.Log,
+	}
+	if sb != nil {
+		s.Sandbox = true
+		s.ApproveConsent = func(ctx context.Context, url string) error { return sandbox.Consent(ctx, url, true) }
+	}
+	return s, nil
+}

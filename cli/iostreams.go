@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"io"
+	"os"
+
+	"github.com/charmbracelet/x/term"
+)
+
+// IOStreams are a command's standard streams and whether they are
+// terminals. Commands never touch os.Stdin/os.Stdout themselves; tests
+// hand them fakes (see Test).
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	stdinTTY, stdoutTTY bool
+}
+
+// System returns the process's own streams.
+func System() *IOStreams {
+	return &IOStreams{
+		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		stdinTTY:  term.IsTerminal(os.Stdin.Fd()),
+		stdoutTTY: term.IsTerminal(os.Stdout.Fd()),
+	}
+}
+
+// Test returns streams of the given reader and writers, none a terminal;
+// SetTTY makes them pretend.
+func Test(in io.Reader, out, errOut io.Writer) *IOStreams {
+	return &IOStreams{In: in, Out: out, ErrOut: errOut}
+}
+
+// SetTTY sets whether stdin and stdout count as terminals.
+func (s *IOStreams) SetTTY(stdin, stdout bool) { s.stdinTTY, s.stdoutTTY = stdin, stdout }
+
+// IsStdinTTY reports whether stdin is a terminal.
+func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
+
+// IsStdoutTTY reports whether stdout is a terminal.
+func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
+
+// CanPrompt reports whether a full-screen wizard or prompts can run.
+func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stdoutTTY }

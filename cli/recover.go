@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"cmp"
+	"context"
+	"strings"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// RecoverOptions are the flags of recover.
+type RecoverOptions struct {
+	Ctx     context.Context
+	BaseURL string
+	Discard bool
+}
+
+func newCmdRecover(f *Factory, runF func(*RecoverOptions) error) *cobra.Command {
+	o := &RecoverOptions{}
+	cmd := &cobra.Command{
+		Use:   "recover",
+		Short: "Store the tokens of creates whose answer was lost (never creates anything)",
+		Long: `Before every create, connectwiz writes a pending record (no secrets). If the
+answer never arrives (dropped connection, timeout, crash), the instance may
+exist. recover looks each pending instance up on the platform (same name and
+connector, newest id not already known), stores its token and clears the
+record; if no such instance exists it says so and clears the record.
+Secrets come from the environment, or from the keychain if remembered.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Ctx = cmd.Context()
+			if runF != nil {
+				return runF(o)
+			}
+			return runRecover(f, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.BaseURL, "base-url", "", "the platform whose secrets the environment holds (env CONNECTWIZ_BASE_URL)")
+	cmd.Flags().BoolVar(&o.Discard, "discard", false, "clear the pending records that cannot be settled")
+	return cmd
+}
+
+func runRecover(f *Factory, o *RecoverOptions) error {
+	s, err := f.Session(nil)
+	if err != nil {
+		return err
+	}
+	pending, err := s.Store.PendingCreates()
+	if err != nil {
+		return err
+	}
+	if len(pending) == 0 {
+		fmt.Fprintln(f.IO.Out, "Nothing to recover: no pending creates.")
+		return nil
+	}
+	base, err := flow.NormalizeBaseURL(cmp.Or(o.BaseURL, f.Env.BaseURL, flow.DefaultBaseURL))
+	if err != nil {
+		return usagef("%v", err)
+	}
+	creds := f.Env.PlatformSecrets(base)
+	s.FillRemembered(&creds)
+	left := recoverPending(o.Ctx, f, s, creds, true)
+	if len(left) == 0 {
+		fmt.Fprintln(f.IO.Out, "All pending creates are settled.")
+		return nil
+	}
+	if o.Discard {
+		for _, p := range left {
+			if err := s.Store.Clear(p); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(f.IO.Out, "Discarded %d pending record(s) that could not be settled.\n", len(left))
+		return nil
+	}
+	return fmt.Errorf("%d pending create(s) could not be settled (see above); fix that and run 'connectwiz recover' again, or drop them with --discard", len(left))
+}
+
+// recoverPending settles the pending creates of creds' platform — of every
+// platform with all set — reports on stderr, and returns the records left
+// unsettled.
+func recoverPending(ctx context.Context, f *Factory, s *flow.Session, creds flow.Credentials, all bool) []keystore.Pending {
+	rep, err := s.RecoverPending(ctx, creds, all)
+	if err != nil {
+		fmt.Fprintf(f.IO.ErrOut, "Warning: %v\n", err)
+		return nil
+	}
+	for _, r := range rep.Settled {
+		fmt.Fprintf(f.IO.ErrOut, "Pending create: %s.\n", r)
+		if r.Saved.Warning != "" {
+			fmt.Fprintf(f.IO.ErrOut, "Warning: %s.\n", r.Saved.Warning)
+		}
+	}
+	for _, p := range rep.Problems {
+		switch {
+		case p.OtherPlatform:
+			fmt.Fprintf(f.IO.ErrOut, "%s (CONNECTWIZ_USER_SECRET and CONNECTWIZ_ORG_SECRET are used for %s): run 'connectwiz recover --base-url %s' with that platform's secrets.\n", capitalize(p.String()), creds.Host(), p.BaseURL)
+		case p.NoSecrets:
+			fmt.Fprintf(f.IO.ErrOut, "%s: set CONNECTWIZ_USER_SECRET and CONNECTWIZ_ORG_SECRET for that platform and run 'connectwiz recover --base-url %s'.\n", capitalize(p.String()), p.BaseURL)
+		default:
+			fmt.Fprintf(f.IO.ErrOut, "%s\n", capitalize(p.String()))
+		}
+	}
+	if !all && len(rep.Left) > 0 {
+		fmt.Fprintf(f.IO.ErrOut, "%d pending create(s) not settled: run 'connectwiz recover'.\n", len(rep.Left))
+	}
+	return rep.Left
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

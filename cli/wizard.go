@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/ui"
+)
+
+// wizardOptions are the wizard's options for a create.
+func wizardOptions(s *flow.Session, o *CreateOptions, in createInput) ui.Options {
+	return ui.Options{
+		Creds:       in.creds,
+		Sandbox:     s.Sandbox,
+		Insecure:    o.Insecure,
+		Remember:    o.Remember && !s.Sandbox,
+		Wait:        o.Timeout,
+		Name:        in.name,
+		DefaultName: flow.DefaultName(in.creds.Connector, time.Now()),
+		Tags:        in.tags,
+		Extra:       in.extra,
+	}
+}
+
+// runWizard runs the full-screen wizard and reports how it ended.
+func runWizard(f *Factory, s *flow.Session, o *CreateOptions, in createInput) error {
+	recoverPending(o.Ctx, f, s, in.creds, false)
+	m := ui.New(s, wizardOptions(s, o, in))
+	p := tea.NewProgram(m, tea.WithInput(o.IO.In), tea.WithOutput(o.IO.Out), tea.WithoutSignalHandler(),
+		// The renderer checks for a new frame 60 times a second. That is most
+		// of what an idle wait costs (~1 % of a core on the benchmark VM), but
+		// fewer checks delay the first frame by up to one period; see
+		// BENCHMARKS.md for the trade-off measured.
+		tea.WithFPS(60))
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		select {
+		case <-o.Ctx.Done():
+			p.Send(ui.SignalMsg{})
+		case <-stop:
+		}
+	}()
+	if _, err := p.Run(); err != nil {
+		return fmt.Errorf("the wizard failed: %w", err)
+	}
+	return reportOutcome(f, o, m.Outcome())
+}
+
+// reportOutcome reports how the wizard ended: from its typed outcome,
+// never guessed.
+func reportOutcome(f *Factory, o *CreateOptions, out ui.Outcome) error {
+	switch out.Kind {
+	case ui.Created:
+		return reportCreated(f, o, *out.Created, out.Note)
+	case ui.Recovered:
+		for _, r := range out.Recovered {
+			fmt.Fprintf(f.IO.Out, "The create's answer was lost, but the instance was found: %s.\n", r)
+		}
+		return nil
+	default:
+	}
+	if out.Err != nil {
+		return out.Err
+	}
+	return errInterrupted
+}
+
+// runAccessible asks the questions as plain line prompts, then runs the
+// headless steps, which print each step as a line.
+func runAccessible(f *Factory, s *flow.Session, o *CreateOptions, in createInput) error {
+	s.FillRemembered(&in.creds)
+	type answered struct {
+		ans ui.Answers
+		err error
+	}
+	ch := make(chan answered, 1)
+	go func() { // the prompts block on stdin: a signal must not wait for them
+		ans, err := ui.Accessible(o.IO.In, o.IO.ErrOut, wizardOptions(s, o, in))
+		ch <- answered{ans, err}
+	}()
+	var ans ui.Answers
+	select {
+	case <-o.Ctx.Done():
+		return errInterrupted
+	case r := <-ch:
+		if r.err != nil {
+			return r.err
+		}
+		ans = r.ans
+	}
+	for k, v := range ans.Extra {
+		in.extra[k] = v
+	}
+	o.Remember = ans.Remember
+	return runHeadless(f, s, o, flow.HeadlessOptions{Creds: ans.Creds, Name: ans.Name, Tags: ans.Tags, Extra: in.extra})
+}
