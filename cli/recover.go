@@ -3,8 +3,8 @@ package cli
 import (
 	"cmp"
 	"context"
-	"strings"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
