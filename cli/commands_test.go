@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/keystore"
+	"github.com/connectwiz/connectwiz/ui"
+)
+
+// testFactory is a factory with fake streams, the given environment and a
+// store in a temporary dir without a keychain.
+func testFactory(t *testing.T, env map[string]string) (*Factory, *lockedBuffer, *lockedBuffer) {
+	t.Helper()
+	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	f := &Factory{
+		IO:  Test(strings.NewReader(""), out, errOut),
+		Env: ReadEnv(func(k string) string { return env[k] }),
+	}
+	f.store = &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg")}
+	return f, out, errOut
+}
+
+func run(t *testing.T, ctx context.Context, f *Factory, args ...string) int {
+	t.Helper()
+	return Run(ctx, args, f)
+}
+
+func TestCreateParsesFlagsIntoOptions(t *testing.T) {
+	f, _, _ := testFactory(t, nil)
+	var got *CreateOptions
+	cmd := newCmdCreate(f, func(o *CreateOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--base-url", "https://p.example/api", "--key", "box", "--client-id", "cid",
+		"--name", "n1", "--tag", "a,b", "--tag", "c", "--config", "k=v", "--timeout", "7s", "--no-input", "--replace"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Flags.BaseURL != "https://p.example/api" || got.Flags.Connector != "box" || got.Flags.ClientID != "cid" ||
+		got.Name != "n1" || strings.Join(got.Tags, "|") != "a,b|c" || got.Config[0] != "k=v" ||
+		got.Timeout != 7*time.Second || !got.NoInput || !got.Replace {
+		t.Fatalf("options %+v", got)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = sb.Close() }()
+	c := sb.Credentials("http://127.0.0.1:0/callback")
+	full := map[string]string{
+		"CONNECTWIZ_BASE_URL": c.BaseURL, "CONNECTWIZ_CLIENT_ID": c.ClientID, "CONNECTWIZ_CALLBACK_URL": c.CallbackURL,
+		flow.EnvUserSecret: c.UserSecret.Reveal(), flow.EnvOrgSecret: c.OrgSecret.Reveal(), flow.EnvClientSecret: c.ClientSecret.Reveal(),
+	}
+	t.Run("missing input", func(t *testing.T) {
+		f, _, errOut := testFactory(t, nil)
+		if code := run(t, context.Background(), f, "create", "--no-input", "--base-url", c.BaseURL); code != exitUsage {
+			t.Fatalf("exit %d, want 2; stderr %s", code, errOut)
+		}
+		for _, want := range []string{"missing input", "CONNECTWIZ_USER_SECRET", "--client-id"} {
+			if !strings.Contains(errOut.String(), want) {
+				t.Errorf("stderr lacks %q:\n%s", want, errOut)
+			}
+		}
+	})
+	t.Run("bad --config", func(t *testing.T) {
+		f, _, errOut := testFactory(t, full)
+		if code := run(t, context.Background(), f, "create", "--no-input", "--config", "novalue"); code != exitUsage {
+			t.Fatalf("exit %d, want 2; stderr %s", code, errOut)
+		}
+		if !strings.Contains(errOut.String(), `"novalue" is not KEY=VALUE`) {
+			t.Errorf("stderr: %s", errOut)
+		}
+	})
+	t.Run("user info in the platform URL", func(t *testing.T) {
+		f, _, errOut := testFactory(t, full)
+		if code := run(t, context.Background(), f, "create", "--no-input", "--base-url", "https://me:pw@p.example/api"); code != exitUsage {
+			t.Fatalf("exit %d, want 2; stderr %s", code, errOut)
+		}
+		if strings.Contains(errOut.String(), "pw@") || !strings.Contains(errOut.String(), "user name or password") {
+			t.Errorf("stderr: %s", errOut)
+		}
+	})
+	t.Run("ctrl+c while waiting", func(t *testing.T) {
+		f, _, errOut := testFactory(t, full)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan int, 1)
+		go func() { done <- run(t, ctx, f, "create", "--no-input", "--no-browser", "--name", "n") }()
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(errOut.String(), "Waiting for the browser") {
+			if time.Now().After(deadline) {
+				t.Fatal("never waited for the browser")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+		if code := <-done; code != exitInterrupted {
+			t.Fatalf("exit %d, want 130", code)
+		}
+		if len(sb.Instances()) != 0 {
+			t.Fatal("an interrupted wait created an instance")
+		}
+	})
+	t.Run("unknown command", func(t *testing.T) {
+		f, _, _ := testFactory(t, nil)
+		if code := run(t, context.Background(), f, "nope"); code != exitUsage {
+			t.Fatalf("exit %d, want 2", code)
+		}
+	})
+}
+
+// lockedBuffer is a buffer one goroutine writes while another reads.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// The wizard's outcome decides the report: a recovered create is a
+// success (it used to say "interrupted; nothing was created", exit 130).
+func TestWizardOutcomeReport(t *testing.T) {
+	recovered := flow.Recovered{
+		Pending: keystore.Pending{Name: "drive"},
+		Found:   true,
+		Saved:   keystore.Saved{Entry: keystore.Entry{Name: "drive", ID: "4711", Storage: keystore.InKeychain}},
+	}
+	created := &flow.Created{
+		Instance: flow.Instance{ID: "7", Name: "d2"},
+		Saved:    keystore.Saved{Entry: keystore.Entry{Name: "d2", ID: "7", Connector: "onedrivebusiness", Storage: keystore.InKeychain}},
+	}
+	lost := errors.New("the platform's answer to the create was lost")
+	for name, tc := range map[string]struct {
+		out      ui.Outcome
+		code     int
+		stdout   string
+		stderrIn string
+	}{
+		"recovered": {ui.Outcome{Kind: ui.Recovered, Recovered: []flow.Recovered{recovered}}, exitOK, `recovered "drive" (id 4711)`, ""},
+		"created":   {ui.Outcome{Kind: ui.Created, Created: created}, exitOK, "connectwiz token d2", ""},
+		"aborted":   {ui.Outcome{Kind: ui.Aborted}, exitInterrupted, "", "interrupted; nothing was created"},
+		"failed":    {ui.Outcome{Kind: ui.Aborted, Err: lost}, exitError, "", "answer to the create was lost"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f, out, errOut := testFactory(t, nil)
+			o := &CreateOptions{IO: f.IO, Ctx: context.Background()}
+			err := reportOutcome(f, o, tc.out)
+			if code := exitCode(context.Background(), f, err); code != tc.code {
+				t.Fatalf("exit %d, want %d (stderr %s)", code, tc.code, errOut)
+			}
+			if !strings.Contains(out.String(), tc.stdout) || !strings.Contains(errOut.String(), tc.stderrIn) {
+				t.Fatalf("stdout %q stderr %q", out, errOut)
+			}
+		})
+	}
+}

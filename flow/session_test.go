@@ -1,0 +1,179 @@
+package flow_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// memBackend is an in-memory keychain that records what it was given.
+type memBackend struct {
+	mu    sync.Mutex
+	items map[string]string
+}
+
+func (b *memBackend) Set(service, user, password string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.items[service+"/"+user] = password
+	return nil
+}
+
+func (b *memBackend) Get(service, user string) (string, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	v, ok := b.items[service+"/"+user]
+	if !ok {
+		return "", keystore.ErrNotFound
+	}
+	return v, nil
+}
+
+func (b *memBackend) Delete(service, user string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.items, service+"/"+user)
+	return nil
+}
+
+func newSession(t *testing.T, sandboxed bool) (*flow.Session, *memBackend) {
+	t.Helper()
+	mem := &memBackend{items: map[string]string{}}
+	st := &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg"), Keychain: &keystore.Keychain{Backend: mem}}
+	s := &flow.Session{Store: st, Sandbox: sandboxed, Version: "test"}
+	if sandboxed {
+		s.ApproveConsent = func(ctx context.Context, url string) error { return sandbox.Consent(ctx, url, true) }
+	}
+	return s, mem
+}
+
+// createThroughSession authorizes through the session, approves the
+// sandbox's consent and creates with r's options.
+func createThroughSession(t *testing.T, s *flow.Session, creds flow.Credentials, name string, remember bool) flow.Created {
+	t.Helper()
+	ctx := context.Background()
+	a, err := s.Authorize(ctx, creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := s.Approve(ctx, a.URL); err != nil {
+		t.Fatal(err)
+	}
+	res := <-a.Done
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	created, err := s.Create(ctx, flow.CreateRequest{
+		Creds:    creds,
+		Instance: request(creds, res.Code, a.CallbackURL, name),
+		Remember: remember,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return created
+}
+
+// The sandbox's public secrets never reach the keychain, whichever
+// front-end asks to remember them (the wizard's path used to).
+func TestSessionSandboxNeverRemembers(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{})
+	creds := sb.Credentials("")
+	s, mem := newSession(t, true)
+	created := createThroughSession(t, s, creds, "sb-drive", true)
+	if created.Remembered || !errors.Is(created.RememberErr, flow.ErrSandboxSecrets) {
+		t.Fatalf("remembered=%v err=%v, want the sandbox refusal", created.Remembered, created.RememberErr)
+	}
+	for k, v := range mem.items {
+		if v == creds.UserSecret.Reveal() || filepath.Base(k) == "credentials" {
+			t.Fatalf("the keychain got the sandbox's secrets under %s", k)
+		}
+	}
+	if _, ok := s.Remembered(creds.BaseURL); ok {
+		t.Fatal("secrets are remembered for the sandbox")
+	}
+	if got := s.SavedAnswers(); got != (flow.Credentials{}) {
+		t.Fatalf("the sandbox's answers were saved: %+v", got)
+	}
+}
+
+// Outside the sandbox, Create remembers the secrets when asked, and the
+// saved answers prefill the next run.
+func TestSessionRemembersWhenAsked(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{})
+	creds := sb.Credentials("")
+	s, _ := newSession(t, false)
+	s.ApproveConsent = func(ctx context.Context, url string) error { return sandbox.Consent(ctx, url, true) }
+	created := createThroughSession(t, s, creds, "real-drive", true)
+	if !created.Remembered || created.RememberErr != nil {
+		t.Fatalf("remembered=%v err=%v", created.Remembered, created.RememberErr)
+	}
+	got, ok := s.Remembered(creds.BaseURL)
+	if !ok || got.UserSecret != creds.UserSecret || got.OrgSecret != creds.OrgSecret || got.ClientSecret != creds.ClientSecret {
+		t.Fatal("the remembered secrets differ from the ones used")
+	}
+	if a := s.SavedAnswers(); a.BaseURL != creds.BaseURL || a.ClientID != creds.ClientID || a.Connector != creds.Connector {
+		t.Fatalf("saved answers %+v", a)
+	}
+	fill := flow.Credentials{BaseURL: creds.BaseURL}
+	s.FillRemembered(&fill)
+	if fill.LacksSecret() {
+		t.Fatal("FillRemembered left a secret empty")
+	}
+	if !s.NameTaken("real-drive", creds.BaseURL) || s.NameTaken("other", creds.BaseURL) {
+		t.Fatal("NameTaken is wrong")
+	}
+}
+
+func TestSessionRecoverNothingPending(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{})
+	s, _ := newSession(t, false)
+	if _, err := s.Recover(context.Background(), sb.Credentials("")); !errors.Is(err, flow.ErrNothingPending) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestNormalizeBaseURL(t *testing.T) {
+	for in, want := range map[string]string{
+		" https://h.example/api-v2/ ": "https://h.example/api-v2",
+		"http://127.0.0.1:9/x//":      "http://127.0.0.1:9/x",
+		"https://user:pw@h.example/":  "error: user",
+		"ftp://h.example/":            "error: http(s)",
+		"":                            "error: empty",
+		"https://h.example/?q=1":      "error: query",
+	} {
+		got, err := flow.NormalizeBaseURL(in)
+		if err != nil {
+			got = "error: " + err.Error()
+		}
+		if strings.HasPrefix(want, "error: ") {
+			if err == nil || !strings.Contains(got, want[7:]) {
+				t.Errorf("%q: got %q, want an error about %q", in, got, want[7:])
+			}
+			continue
+		}
+		if got != want {
+			t.Errorf("%q: got %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	got, err := flow.ParseConfig(" a.b = 1 ", "c=2\n\n d = x=y ")
+	if err != nil || len(got) != 3 || got["a.b"] != "1" || got["c"] != "2" || got["d"] != "x=y" {
+		t.Fatalf("%v %v", got, err)
+	}
+	for _, bad := range []string{"novalue", "=v", " = v"} {
+		if _, err := flow.ParseConfig(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
