@@ -63,7 +63,7 @@ func createAndSave(ctx context.Context, c *Client, st *keystore.Store, req Insta
 		_ = st.Clear(p) // the platform said no: nothing was created
 		return Created{}, err
 	}
-	saved, err := Keep(st, c.BaseURL, inst, insecure)
+	saved, err := Keep(st, c.BaseURL, req.Name, inst, insecure)
 	if err != nil {
 		return Created{Instance: inst}, err
 	}
@@ -73,22 +73,29 @@ func createAndSave(ctx context.Context, c *Client, st *keystore.Store, req Insta
 	return Created{Instance: inst, Saved: saved}, nil
 }
 
-// Keep stores a created instance's token and index entry.
-func Keep(st *keystore.Store, baseURL string, inst Instance, insecure bool) (keystore.Saved, error) {
+// Keep stores a created instance's token and index entry under the name
+// the user asked for: the platform's answer never decides which local
+// entry is written (a different name in the answer is recorded beside it).
+func Keep(st *keystore.Store, baseURL, name string, inst Instance, insecure bool) (keystore.Saved, error) {
 	created := inst.Created
 	if created.IsZero() {
 		created = time.Now().UTC()
 	}
+	platformName := ""
+	if inst.Name != name {
+		platformName = inst.Name
+	}
 	saved, err := st.Save(keystore.Entry{
-		Name:      inst.Name,
-		ID:        string(inst.ID),
-		Connector: inst.Connector.Key,
-		BaseURL:   baseURL,
-		Tags:      inst.Tags,
-		CreatedAt: created,
+		Name:         name,
+		PlatformName: platformName,
+		ID:           string(inst.ID),
+		Connector:    inst.Connector.Key,
+		BaseURL:      baseURL,
+		Tags:         inst.Tags,
+		CreatedAt:    created,
 	}, inst.Token.Reveal(), insecure)
 	if err != nil {
-		return saved, fmt.Errorf("%w: instance %s (%q): %w; its pending record is kept", ErrNotKept, inst.ID, inst.Name, err)
+		return saved, fmt.Errorf("%w: instance %s (%q): %w; its pending record is kept", ErrNotKept, inst.ID, name, err)
 	}
 	return saved, nil
 }

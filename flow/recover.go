@@ -66,7 +66,7 @@ func Recover(ctx context.Context, c *Client, st *keystore.Store, p keystore.Pend
 	if len(inst.Tags) == 0 {
 		inst.Tags = p.Tags
 	}
-	saved, err := Keep(st, c.BaseURL, inst, insecure)
+	saved, err := Keep(st, c.BaseURL, p.Name, inst, insecure)
 	if err != nil {
 		return Recovered{}, err
 	}

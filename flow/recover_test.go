@@ -29,7 +29,7 @@ func TestRecoverPicksNewestUnknown(t *testing.T) {
 	}
 	other := made[0]
 	other.Name = "dup"
-	if _, err := flow.Keep(st, c.BaseURL, other, true); err != nil {
+	if _, err := flow.Keep(st, c.BaseURL, "dup", other, true); err != nil {
 		t.Fatal(err)
 	}
 	p, err := st.Begin(keystore.Pending{Name: "dup", Connector: flow.DefaultConnector, BaseURL: c.BaseURL})

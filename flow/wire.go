@@ -140,16 +140,23 @@ type wireInstance struct {
 	} `json:"your_mom"`
 }
 
+// instance converts the platform's answer. This is the boundary where
+// every string the platform sends about an instance is made safe (one
+// function, Sanitize): no escape sequence, control, C1 or bidi character
+// gets past it, so nothing after it — the screens, headless output, the
+// debug log, the index on disk and every later 'list' — can be made to
+// retitle the terminal, write the clipboard or reorder text. The token is
+// the one value kept exactly as sent: it is a secret, never displayed.
 func (w wireInstance) instance() Instance {
 	inst := Instance{
-		ID:    w.ID,
-		Name:  w.Name,
+		ID:    ID(Sanitize(string(w.ID), maxIDLen)),
+		Name:  Sanitize(w.Name, maxNameLen),
 		Token: Secret(w.Token),
-		Tags:  w.Tags,
+		Tags:  sanitizeAll(w.Tags),
 		Connector: Connector{
-			ID:   w.Connector.ID,
-			Key:  w.Connector.Key,
-			Name: w.Connector.Name,
+			ID:   ID(Sanitize(string(w.Connector.ID), maxIDLen)),
+			Key:  Sanitize(w.Connector.Key, maxNameLen),
+			Name: Sanitize(w.Connector.Name, maxNameLen),
 		},
 	}
 	if t, err := time.Parse(time.RFC3339, w.Created); err == nil {
@@ -158,17 +165,36 @@ func (w wireInstance) instance() Instance {
 	if len(w.Connector.Configuration) > 0 {
 		inst.Connector.Configuration = make(map[string]string, len(w.Connector.Configuration))
 		for k, v := range w.Connector.Configuration {
+			k = Sanitize(k, maxNameLen)
 			switch {
 			case v == nil:
 				inst.Connector.Configuration[k] = ""
 			case IsSecretKey(k):
 				inst.Connector.Configuration[k] = Mask
 			default:
-				inst.Connector.Configuration[k] = *v
+				inst.Connector.Configuration[k] = Sanitize(*v, maxValueLen)
 			}
 		}
 	}
 	return inst
+}
+
+// Limits of the platform's strings once made safe.
+const (
+	maxIDLen    = 200
+	maxNameLen  = 200
+	maxValueLen = 2000
+)
+
+func sanitizeAll(in []string) []string {
+	if in == nil {
+		return nil
+	}
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		out = append(out, Sanitize(s, maxNameLen))
+	}
+	return out
 }
 
 // authURLResponse is the answer to GET /{connectors}/{key}/oauth/url.

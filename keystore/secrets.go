@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 )
 
 // Secrets are the secrets a user may ask to have remembered: the
@@ -15,7 +16,21 @@ type Secrets struct {
 	ClientSecret string `json:"clientSecret"`
 }
 
-func credentialsAccount(baseURL string) string { return Host(baseURL) + "/credentials" }
+// secretsAccount is the keychain account of a platform's remembered
+// secrets: "secrets:<scheme>://<host>:<port>/<path>", so that secrets
+// remembered for https://host are never sent to http://host, another port
+// or another path.
+func secretsAccount(baseURL string) string {
+	u, err := url.Parse(Base(baseURL))
+	if err != nil || u.Host == "" {
+		return "secrets:" + Base(baseURL)
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return "secrets:" + u.Scheme + "://" + u.Hostname() + ":" + port + u.EscapedPath()
+}
 
 // Remember stores the credentials for a platform in the keychain.
 func (s *Store) Remember(baseURL string, c Secrets) error {
@@ -26,7 +41,7 @@ func (s *Store) Remember(baseURL string, c Secrets) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Keychain.Set(credentialsAccount(baseURL), string(b)); err != nil {
+	if err := s.Keychain.Set(secretsAccount(baseURL), string(b)); err != nil {
 		return fmt.Errorf("could not remember the secrets (they are never written to a file): %w", err)
 	}
 	return nil
@@ -39,7 +54,7 @@ func (s *Store) Remembered(baseURL string) (Secrets, error) {
 	if s.Keychain == nil {
 		return c, ErrNotFound
 	}
-	v, err := s.Keychain.Get(credentialsAccount(baseURL))
+	v, err := s.Keychain.Get(secretsAccount(baseURL))
 	if err != nil {
 		return c, err
 	}
@@ -54,7 +69,7 @@ func (s *Store) ForgetCredentials(baseURL string) error {
 	if s.Keychain == nil {
 		return nil
 	}
-	err := s.Keychain.Delete(credentialsAccount(baseURL))
+	err := s.Keychain.Delete(secretsAccount(baseURL))
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}

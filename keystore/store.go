@@ -2,6 +2,7 @@ package keystore
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -51,19 +53,55 @@ const (
 
 // Entry is one instance in the local index. It holds no secret.
 type Entry struct {
-	Name      string    `json:"name"`
-	ID        string    `json:"id"`
-	Connector string    `json:"connector"`
-	BaseURL   string    `json:"baseUrl"`
-	Tags      []string  `json:"tags"`
-	CreatedAt time.Time `json:"createdAt"`
+	Name string `json:"name"`
+	// PlatformName is the name the platform gave the instance, when it
+	// differs from the one asked for (Name).
+	PlatformName string    `json:"platformName,omitempty"`
+	ID           string    `json:"id"`
+	Connector    string    `json:"connector"`
+	BaseURL      string    `json:"baseUrl"`
+	Tags         []string  `json:"tags"`
+	CreatedAt    time.Time `json:"createdAt"`
 	// Storage says where the token is (InKeychain or InFile); the index
 	// never holds the token itself.
 	Storage Location `json:"token"`
+	// KeyAccount is the keychain (and token file) account of the token,
+	// fixed when it is first stored; empty for entries of older versions,
+	// whose account was <host>/<id>.
+	KeyAccount string `json:"account,omitempty"`
 }
 
-// Account is the keychain account of the entry's token: <host>/<id>.
-func (e Entry) Account() string { return Host(e.BaseURL) + "/" + e.ID }
+// Account is the keychain account of the entry's token.
+func (e Entry) Account() string {
+	if e.KeyAccount != "" {
+		return e.KeyAccount
+	}
+	return Host(e.BaseURL) + "/" + e.ID
+}
+
+// tokenAccount is the account a new token is stored under:
+// "instance:<host>/<id>". Token accounts and remembered-secret accounts
+// ("secrets:…") live in separate namespaces, so no instance id the platform
+// sends can name another entry's account; an id that is empty, long or
+// not plain is replaced by a digest (or, when empty, a random name).
+func tokenAccount(baseURL, id string) string {
+	return "instance:" + Host(baseURL) + "/" + safeID(id)
+}
+
+var plainID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+func safeID(id string) string {
+	switch {
+	case plainID.MatchString(id) && id != "." && id != "..":
+		return id
+	case id == "":
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		return "noid-" + hex.EncodeToString(b)
+	}
+	sum := sha256.Sum256([]byte(id))
+	return "sha256-" + hex.EncodeToString(sum[:16])
+}
 
 // Host is the platform host (with its port) of a base URL.
 func Host(baseURL string) string {
@@ -111,6 +149,9 @@ type Saved struct {
 func (s *Store) Save(e Entry, token string, insecure bool) (Saved, error) {
 	if err := ensureDir(s.Dir); err != nil {
 		return Saved{}, err
+	}
+	if e.KeyAccount == "" {
+		e.KeyAccount = tokenAccount(e.BaseURL, e.ID)
 	}
 	saved, err := s.stash(e, token, insecure)
 	if err != nil {

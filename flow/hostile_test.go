@@ -1,0 +1,86 @@
+package flow_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// dangerous are the characters no platform string may carry past the wire
+// boundary: ESC, BEL, C1 controls and bidi overrides/isolates.
+var dangerous = []string{"\x1b", "\x07", "\u009b", "\u0085", "\u202e", "\u2066", "\u2069"}
+
+func assertSafe(t *testing.T, what, s string) {
+	t.Helper()
+	for _, d := range dangerous {
+		if strings.Contains(s, d) {
+			t.Errorf("%s carries %q: %q", what, d, s)
+		}
+	}
+}
+
+// A hostile platform answers the create with escape sequences in every
+// string and with another instance's name: the entry keeps the name asked
+// for, no other entry is touched, and nothing dangerous reaches the index.
+func TestHostilePlatformAnswer(t *testing.T) {
+	evil := "\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1b[2J\u009b31m\u202eevil\u2066"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"id": "42" + evil, "name": "victim" + evil, "token": "hostile-token",
+			"tags": []string{"t" + evil},
+			flow.WireConnector: map[string]any{"id": 7, "key": "k" + evil, "name": "n" + evil,
+				"configuration": map[string]any{"oauth.user.token": "provider-token", "site" + evil: "v" + evil}},
+		})
+	}))
+	defer srv.Close()
+	st := &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg")}
+	if _, err := st.Save(keystore.Entry{Name: "victim", ID: "1", BaseURL: srv.URL}, "victim-token", true); err != nil {
+		t.Fatal(err)
+	}
+	s := &flow.Session{Store: st, Version: "test"}
+	creds := flow.Credentials{BaseURL: srv.URL, UserSecret: "u", OrgSecret: "o", Connector: "onedrivebusiness", ClientID: "c", ClientSecret: "s"}
+	created, err := s.Create(context.Background(), flow.CreateRequest{
+		Creds:    creds,
+		Instance: flow.InstanceRequest{Connector: "onedrivebusiness", Code: "code", ClientID: "c", ClientSecret: "s", Name: "asked-for"},
+		Insecure: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := created.Saved.Entry
+	if e.Name != "asked-for" || !strings.HasPrefix(e.PlatformName, "victim") {
+		t.Fatalf("entry %+v", e)
+	}
+	for what, v := range map[string]string{"id": e.ID, "platform name": e.PlatformName, "connector": e.Connector, "tag": strings.Join(e.Tags, ","),
+		"instance name": created.Instance.Name, "connector name": created.Instance.Connector.Name} {
+		assertSafe(t, what, v)
+	}
+	for k, v := range created.Instance.Connector.Configuration {
+		assertSafe(t, "configuration", k+"="+v)
+	}
+	if tok, _, err := st.Token("victim", srv.URL); err != nil || tok != "victim-token" {
+		t.Fatalf("the answer touched another entry: %q %v", tok, err)
+	}
+	if tok, _, err := st.Token("asked-for", srv.URL); err != nil || tok != "hostile-token" {
+		t.Fatalf("the new token: %q %v", tok, err)
+	}
+	index, err := os.ReadFile(filepath.Join(st.Dir, keystore.IndexFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSafe(t, "the index", string(index))
+	if strings.Contains(string(index), "provider-token") || strings.Contains(string(index), "hostile-token") {
+		t.Fatal("the index holds a token")
+	}
+}

@@ -1,0 +1,68 @@
+package keystore_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// An instance id is the platform's opaque value: one equal to an internal
+// account name must not read or overwrite the remembered secrets, and an
+// empty, huge or control-character id still gets its token stored.
+func TestInstanceIDsCannotCollide(t *testing.T) {
+	fb := newFake()
+	s := newStore(t, fb)
+	base := entry("x", "").BaseURL
+	secrets := keystore.Secrets{UserSecret: "u-secret", OrgSecret: "o-secret", ClientSecret: "c-secret"}
+	if err := s.Remember(base, secrets); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range []string{"credentials", "../credentials", "", strings.Repeat("9", 5000), "id\x1b]0;pwned\x07", "secrets:" + base} {
+		name := "n" + string(rune('a'+i))
+		tok := "token-" + name
+		saved, err := s.Save(entry(name, id), tok, false)
+		if err != nil {
+			t.Fatalf("id %.20q: %v", id, err)
+		}
+		acct := saved.Entry.Account()
+		if !strings.HasPrefix(acct, "instance:") || strings.ContainsAny(acct, "\x1b\x07") || len(acct) > 120 {
+			t.Errorf("id %.20q stored under account %q", id, acct)
+		}
+		got, _, err := s.Token(name, "")
+		if err != nil || got != tok {
+			t.Fatalf("id %.20q: token %q %v", id, got, err)
+		}
+	}
+	r, err := s.Remembered(base)
+	if err != nil || r != secrets {
+		t.Fatalf("the remembered secrets were touched: %+v %v", r, err)
+	}
+	e, err := s.Find("na", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Remove(e); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Remembered(base); err != nil || r != secrets {
+		t.Fatalf("forgetting an instance with id %q removed the remembered secrets: %v", e.ID, err)
+	}
+}
+
+// Secrets remembered for https://host are not offered to http://host,
+// another port or another path.
+func TestRememberedSecretsAreKeyedByFullPlatform(t *testing.T) {
+	s := newStore(t, newFake())
+	if err := s.Remember("https://p.example/api-v2", keystore.Secrets{UserSecret: "u", OrgSecret: "o", ClientSecret: "c"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Remembered("https://p.example:443/api-v2/"); err != nil {
+		t.Fatalf("the same platform spelled differently: %v", err)
+	}
+	for _, other := range []string{"http://p.example/api-v2", "https://p.example:8443/api-v2", "https://p.example/other"} {
+		if _, err := s.Remembered(other); err == nil {
+			t.Errorf("secrets remembered for https://p.example/api-v2 were offered to %s", other)
+		}
+	}
+}
