@@ -17,12 +17,25 @@ const (
 )
 
 // Curl renders the create as the equivalent curl command, with every
-// secret as a $ENV reference.
+// secret as a $ENV reference: the platform's secrets, the client secret,
+// the code, and every extra configuration value whose key looks secret
+// (IsSecretKey, the rule the review uses to mask them) as
+// CONNECTWIZ_CONFIG_<KEY>.
 func (r InstanceRequest) Curl(baseURL string) string {
 	const secretMark, codeMark = "\x00CLIENT_SECRET\x00", "\x00CODE\x00"
 	req := r
 	req.ClientSecret = secretMark
 	req.Code = codeMark
+	req.Extra = make(map[string]string, len(r.Extra))
+	marks := map[string]string{}
+	for k, v := range r.Extra {
+		if IsSecretKey(k) {
+			mark := "\x00CONFIG " + k + "\x00"
+			marks[jsonEscape(mark)] = "${" + ConfigEnv(k) + "}"
+			v = mark
+		}
+		req.Extra[k] = v
+	}
 	body, err := req.wireBody()
 	if err != nil {
 		return ""
@@ -34,13 +47,33 @@ func (r InstanceRequest) Curl(baseURL string) string {
 	text = strings.NewReplacer(`\`, `\\`, "$", `\$`, "`", "\\`").Replace(text)
 	text = strings.ReplaceAll(text, jsonEscape(secretMark), "${"+EnvClientSecret+"}")
 	text = strings.ReplaceAll(text, jsonEscape(codeMark), "${"+EnvCode+"}")
-	return fmt.Sprintf(`curl -X POST '%s/instances' \
+	for mark, ref := range marks {
+		text = strings.ReplaceAll(text, mark, ref)
+	}
+	return fmt.Sprintf(`curl -X POST %s \
   -H "Authorization: User ${%s}, Organization ${%s}" \
   -H 'Content-Type: application/json' \
   --data-binary @- <<EOF
 %s
-EOF`, strings.TrimRight(baseURL, "/"), EnvUserSecret, EnvOrgSecret, text)
+EOF`, shellQuoteAlways(strings.TrimRight(baseURL, "/")+"/instances"), EnvUserSecret, EnvOrgSecret, text)
 }
+
+// ConfigEnv is the environment variable the curl rendering reads a secret
+// configuration entry from: CONNECTWIZ_CONFIG_ and the key in upper case,
+// every other character an underscore.
+func ConfigEnv(key string) string {
+	b := []byte("CONNECTWIZ_CONFIG_")
+	for _, r := range strings.ToUpper(key) {
+		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			b = append(b, byte(r))
+		} else {
+			b = append(b, '_')
+		}
+	}
+	return string(b)
+}
+
+func shellQuoteAlways(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // ShellQuote quotes s for a POSIX shell when it needs quoting.
 func ShellQuote(s string) string {
@@ -49,5 +82,5 @@ func ShellQuote(s string) string {
 	}) < 0 {
 		return s
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return shellQuoteAlways(s)
 }
