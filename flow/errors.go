@@ -23,11 +23,25 @@ type APIError struct {
 	// Excerpt is a short, sanitized piece of a body that was not the
 	// platform's JSON error.
 	Excerpt string
+	// Redirect is set when the platform answered with a redirect (3xx),
+	// which connectwiz never follows.
+	Redirect bool
+	// Location is the sanitized host (and port) the redirect pointed to;
+	// empty when the answer had no Location.
+	Location string
 }
 
 // Error implements error.
 func (e *APIError) Error() string {
 	var b strings.Builder
+	if e.Redirect {
+		where := "without a location"
+		if e.Location != "" {
+			where = "redirecting to " + e.Location
+		}
+		fmt.Fprintf(&b, "could not %s: the platform answered %d %s; connectwiz follows no redirects (check the platform URL)", e.Op, e.Status, where)
+		return b.String()
+	}
 	fmt.Fprintf(&b, "could not %s: the platform answered %d %s", e.Op, e.Status, http.StatusText(e.Status))
 	if e.Message != "" {
 		fmt.Fprintf(&b, ": %s", e.Message)
@@ -51,6 +65,8 @@ func (e *APIError) Error() string {
 // Hint says what the user can do about the error.
 func (e *APIError) Hint() string {
 	switch {
+	case e.Redirect:
+		return "connectwiz follows no redirects; check the platform URL"
 	case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
 		return "the platform refused the User or Organization secret; check both"
 	case e.Status == http.StatusNotFound:
