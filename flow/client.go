@@ -71,8 +71,41 @@ type AuthURLRequest struct {
 	State        Secret
 }
 
-// AuthURL returns the provider's authorize URL, checked to be http(s).
+// MaxConnectorKey is the longest connector key accepted.
+const MaxConnectorKey = 100
+
+// CheckConnectorKey accepts a connector key made of letters, digits, '_',
+// '-' and '.', at most MaxConnectorKey characters, with no "..": the key
+// goes into a URL path, where anything else could point the call elsewhere.
+func CheckConnectorKey(key string) error {
+	switch {
+	case key == "":
+		return errors.New("the connector key is empty; give one such as " + DefaultConnector)
+	case len(key) > MaxConnectorKey:
+		return fmt.Errorf("the connector key is %d characters long; it must be at most %d", len(key), MaxConnectorKey)
+	case strings.Contains(key, ".."):
+		return fmt.Errorf("the connector key %q contains \"..\"; give the key as the platform lists it, e.g. %s", Sanitize(key, MaxConnectorKey), DefaultConnector)
+	}
+	for i := 0; i < len(key); i++ {
+		ch := key[i]
+		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-' || ch == '.' {
+			continue
+		}
+		return fmt.Errorf("the connector key %q may hold only letters, digits, '_', '-' and '.'; give the key as the platform lists it, e.g. %s", Sanitize(key, MaxConnectorKey), DefaultConnector)
+	}
+	if key == "." {
+		return fmt.Errorf("the connector key \".\" is not a key; give the key as the platform lists it, e.g. %s", DefaultConnector)
+	}
+	return nil
+}
+
+// AuthURL returns the provider's authorize URL, checked to be http(s). The
+// connector key is checked first (CheckConnectorKey); a bad one sends
+// nothing.
 func (c *Client) AuthURL(ctx context.Context, r AuthURLRequest) (string, error) {
+	if err := CheckConnectorKey(r.Connector); err != nil {
+		return "", fmt.Errorf("could not get the authorize URL: %w", err)
+	}
 	q := url.Values{}
 	q.Set("apiKey", r.ClientID)
 	q.Set("apiSecret", r.ClientSecret.Reveal())
