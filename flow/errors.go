@@ -212,10 +212,19 @@ func looksLikeConfigKey(k string) bool {
 type AuthError struct {
 	Code        string
 	Description string
+	// cause is the alarm this stands for (see CallbackResult.Alarm).
+	cause error
 }
+
+// Unwrap returns the alarm an *AuthError stands for, if any, so that
+// errors.Is(err, ErrBrowserURLReused) holds.
+func (e *AuthError) Unwrap() error { return e.cause }
 
 // Error implements error.
 func (e *AuthError) Error() string {
+	if e.cause != nil {
+		return e.cause.Error()
+	}
 	what := "the provider returned an error"
 	if e.Code == "access_denied" {
 		what = "access was denied at the provider"

@@ -117,9 +117,15 @@ func ConsentRedirect(ctx context.Context, oauthURL string, approve bool) (string
 }
 
 func consent(ctx context.Context, oauthURL string, approve, follow bool) (string, error) {
+	// Loading the page follows redirects, as a browser given a one-time
+	// link (flow.Listener.BrowserURL) does; the form's answer is followed
+	// only when asked.
 	hc := &http.Client{Timeout: 30 * time.Second}
+	defer hc.CloseIdleConnections()
+	post := &http.Client{Timeout: 30 * time.Second}
+	defer post.CloseIdleConnections()
 	if !follow {
-		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		post.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, oauthURL, nil)
 	if err != nil {
@@ -145,14 +151,14 @@ func consent(ctx context.Context, oauthURL string, approve, follow bool) (string
 	if approve {
 		form.Set("decision", "approve")
 	}
-	action, _ := url.Parse(oauthURL)
-	action.Path, action.RawQuery = "/oauth/consent", ""
+	action := *resp.Request.URL // where the page was loaded from, after redirects
+	action.Path, action.RawPath, action.RawQuery, action.Fragment = "/oauth/consent", "", "", ""
 	req, err = http.NewRequestWithContext(ctx, http.MethodPost, action.String(), strings.NewReader(form.Encode()))
 	if err != nil {
 		return "", err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err = hc.Do(req) // follows the 303 to the callback URL
+	resp, err = post.Do(req) // follows the 303 to the callback URL when follow
 	if err != nil {
 		return "", fmt.Errorf("submitting the consent form or following its redirect: %w", err)
 	}
