@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -39,14 +40,36 @@ func (s *Server) page(w http.ResponseWriter, status int, msg string) {
 }
 
 // checkClient validates the client and redirect URI of an authorization.
+// The redirect URI must be a loopback one, or one the platform handed out
+// an authorize URL for (with this client and state): the sandbox sends
+// codes nowhere else.
 func (s *Server) checkClient(v url.Values) string {
+	ru := v.Get("redirect_uri")
 	switch {
 	case v.Get("client_id") != s.opts.ClientID:
 		return "Unknown client_id: this application is not registered with the sandbox provider."
-	case !validRedirect(v.Get("redirect_uri")):
-		return "The redirect_uri must be an absolute http(s) URL."
+	case LoopbackRedirect(ru):
+		return ""
+	case s.isRegistered(registration{clientID: v.Get("client_id"), redirectURI: ru, state: v.Get("state")}):
+		return ""
 	}
-	return ""
+	return "The redirect_uri must be a loopback http URL (http://127.0.0.1:PORT/..., http://[::1]:PORT/... or http://localhost:PORT/...): the sandbox provider sends authorization codes nowhere else."
+}
+
+// LoopbackRedirect reports whether raw is a plain-http URL on this
+// machine's loopback interface (127.0.0.0/8, ::1 or localhost), with no
+// user info: the only redirect URIs the sandbox provider accepts on its own.
+func LoopbackRedirect(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
@@ -75,7 +98,11 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 		s.page(w, http.StatusBadRequest, msg)
 		return
 	}
-	target, _ := url.Parse(f.Get("redirect_uri"))
+	target, err := url.Parse(f.Get("redirect_uri"))
+	if err != nil {
+		s.page(w, http.StatusBadRequest, "The redirect_uri is not a URL.")
+		return
+	}
 	q := target.Query()
 	switch f.Get("decision") {
 	case "approve":
