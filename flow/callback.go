@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,11 +32,29 @@ func NewState() Secret {
 	return Secret(base64.RawURLEncoding.EncodeToString(b))
 }
 
-// CallbackResult is what a valid callback carried: a code, or the
-// provider's error.
+// ErrBrowserURLReused ends an authorization whose one-time browser link
+// (Listener.BrowserURL) was fetched a second time: someone else may hold
+// the link.
+var ErrBrowserURLReused = errors.New("the one-time browser link was opened twice: someone else on this machine may be trying to take over the authorization; nothing was created — authorize again")
+
+// CallbackResult is what ended the wait: a valid callback's code, the
+// provider's error, or an alarm.
 type CallbackResult struct {
+	// Code is the authorization code of a valid callback.
 	Code Secret
-	Err  *AuthError
+	// Err is the provider's refusal; it is also set (to an *AuthError that
+	// unwraps to Alarm and prints its message) when Alarm is, so code that
+	// only looks at Err still stops.
+	Err *AuthError
+	// Alarm, when set, ends the authorization: something happened that
+	// means it may be hijacked (ErrBrowserURLReused). There is no code;
+	// nothing may be created with this authorization.
+	Alarm error
+}
+
+// alarmResult is the result that ends the wait on an alarm.
+func alarmResult(alarm error) CallbackResult {
+	return CallbackResult{Alarm: alarm, Err: &AuthError{Code: "connectwiz_alarm", Description: alarm.Error(), cause: alarm}}
 }
 
 // LoopbackCallback reports whether a callback URL names this machine's
@@ -89,6 +108,8 @@ type Listener struct {
 	state  Secret
 	path   string
 	srv    *http.Server
+	mu     sync.Mutex
+	starts map[string]*oneTime // by path, e.g. /start/<hex>
 	done   chan CallbackResult
 	once   sync.Once
 	closed sync.Once
@@ -119,12 +140,13 @@ func Listen(callbackURL string, state Secret, log *slog.Logger) (*Listener, erro
 		log = slog.New(slog.DiscardHandler)
 	}
 	l := &Listener{
-		URL:   u.String(),
-		Addr:  ln.Addr().String(),
-		state: state,
-		path:  path,
-		done:  make(chan CallbackResult, 1),
-		log:   log,
+		URL:    u.String(),
+		Addr:   ln.Addr().String(),
+		state:  state,
+		path:   path,
+		done:   make(chan CallbackResult, 1),
+		log:    log,
+		starts: map[string]*oneTime{},
 	}
 	l.srv = &http.Server{
 		Handler:           l,
@@ -139,11 +161,79 @@ func Listen(callbackURL string, state Secret, log *slog.Logger) (*Listener, erro
 	return l, nil
 }
 
-// Done delivers the one valid callback.
+// Done delivers the one valid callback, or the alarm that ends the
+// authorization (CallbackResult.Alarm).
 func (l *Listener) Done() <-chan CallbackResult { return l.done }
 
+// oneTime is a registered one-time browser link.
+type oneTime struct {
+	target string
+	used   bool
+}
+
+// startPrefix is the path under which one-time browser links are served.
+const startPrefix = "/start/"
+
+// BrowserURL registers target (the provider's authorize URL, which carries
+// the OAuth state) and returns a one-time URL on this listener, e.g.
+// http://127.0.0.1:8750/start/<32 hex digits>, to hand to the browser
+// instead: the state then never appears in any process's argv. The first
+// GET of the link is redirected (303, no-store, no-referrer) to target; a
+// second one means someone else opened it: it gets an error page and ends
+// the authorization with ErrBrowserURLReused (Wait returns it; Done
+// delivers it as CallbackResult.Alarm). Each call returns a new link.
+//
+// target must pass CheckBrowserURL; when it does not, BrowserURL returns
+// target unchanged and registers nothing, so that Browser.Open refuses it
+// with the reason.
+func (l *Listener) BrowserURL(target string) string {
+	if CheckBrowserURL(target) != nil {
+		return target
+	}
+	b := make([]byte, 16) // 128 bits
+	_, _ = rand.Read(b)   // crypto/rand.Read never fails (Go 1.24+)
+	p := startPrefix + hex.EncodeToString(b)
+	l.mu.Lock()
+	l.starts[p] = &oneTime{target: target}
+	l.mu.Unlock()
+	return "http://" + l.Addr + p
+}
+
+// serveStart answers a request for a one-time browser link.
+func (l *Listener) serveStart(w http.ResponseWriter, r *http.Request) {
+	l.mu.Lock()
+	ot := l.starts[r.URL.Path]
+	var first bool
+	if ot != nil && r.Method == http.MethodGet {
+		first = !ot.used
+		ot.used = true
+	}
+	l.mu.Unlock()
+	switch {
+	case ot == nil:
+		l.reject(w, http.StatusNotFound, "unknown one-time link")
+		return
+	case r.Method != http.MethodGet:
+		w.Header().Set("Allow", http.MethodGet)
+		l.reject(w, http.StatusMethodNotAllowed, "method "+Sanitize(r.Method, 10)+" on the one-time link")
+		return
+	case first:
+		l.log.Info("one-time browser link opened")
+		h := w.Header()
+		h.Set("Cache-Control", "no-store")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Location", ot.target)
+		w.WriteHeader(http.StatusSeeOther)
+		return
+	}
+	l.log.Warn("one-time browser link opened a second time: authorization aborted")
+	writePage(w, http.StatusForbidden, pageReused)
+	l.once.Do(func() { l.done <- alarmResult(ErrBrowserURLReused) })
+}
+
 // Wait waits for the callback, the timeout or ctx, then closes the
-// listener. It returns the code, an *AuthError, ErrTimeout or ctx's error.
+// listener. It returns the code, an *AuthError, ErrBrowserURLReused (or
+// another alarm), ErrTimeout or ctx's error.
 func (l *Listener) Wait(ctx context.Context, timeout time.Duration) (Secret, error) {
 	defer l.Close()
 	if timeout <= 0 {
@@ -153,6 +243,9 @@ func (l *Listener) Wait(ctx context.Context, timeout time.Duration) (Secret, err
 	defer t.Stop()
 	select {
 	case r := <-l.done:
+		if r.Alarm != nil {
+			return "", r.Alarm
+		}
 		if r.Err != nil {
 			return "", r.Err
 		}
@@ -181,6 +274,7 @@ const (
 	pageDone     = "Authorization received. You can close this tab and return to the terminal."
 	pageError    = "The provider reported an error. Return to the terminal for details."
 	pageRejected = "This request was not accepted."
+	pageReused   = "This one-time link was already used, so the authorization was stopped. Return to the terminal."
 )
 
 func writePage(w http.ResponseWriter, status int, text string) {
@@ -208,6 +302,10 @@ func (l *Listener) reject(w http.ResponseWriter, status int, why string) {
 func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !loopbackHost(r.Host) {
 		l.reject(w, http.StatusBadRequest, "foreign Host header")
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, startPrefix) {
+		l.serveStart(w, r)
 		return
 	}
 	if r.URL.Path != l.path {

@@ -30,7 +30,8 @@ type Client struct {
 	BaseURL string
 	// User and Org are the platform's User and Organization secrets.
 	User, Org Secret
-	// HTTP is the client used; nil means one built by NewClient.
+	// HTTP is the client used; nil means http.DefaultClient. Whatever its
+	// CheckRedirect, no redirect is ever followed: a 3xx answer is an error.
 	HTTP *http.Client
 	// Timeout bounds each call (DefaultTimeout when zero).
 	Timeout time.Duration
@@ -53,7 +54,7 @@ func NewClient(baseURL string, user, org Secret, version string) *Client {
 		BaseURL:      strings.TrimRight(baseURL, "/"),
 		User:         user,
 		Org:          org,
-		HTTP:         &http.Client{Transport: tr},
+		HTTP:         &http.Client{Transport: tr, CheckRedirect: noRedirect},
 		Timeout:      DefaultTimeout,
 		UserAgent:    "connectwiz/" + version,
 		Retries:      3,
@@ -70,8 +71,41 @@ type AuthURLRequest struct {
 	State        Secret
 }
 
-// AuthURL returns the provider's authorize URL, checked to be http(s).
+// MaxConnectorKey is the longest connector key accepted.
+const MaxConnectorKey = 100
+
+// CheckConnectorKey accepts a connector key made of letters, digits, '_',
+// '-' and '.', at most MaxConnectorKey characters, with no "..": the key
+// goes into a URL path, where anything else could point the call elsewhere.
+func CheckConnectorKey(key string) error {
+	switch {
+	case key == "":
+		return errors.New("the connector key is empty; give one such as " + DefaultConnector)
+	case len(key) > MaxConnectorKey:
+		return fmt.Errorf("the connector key is %d characters long; it must be at most %d", len(key), MaxConnectorKey)
+	case strings.Contains(key, ".."):
+		return fmt.Errorf("the connector key %q contains \"..\"; give the key as the platform lists it, e.g. %s", Sanitize(key, MaxConnectorKey), DefaultConnector)
+	}
+	for i := 0; i < len(key); i++ {
+		ch := key[i]
+		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-' || ch == '.' {
+			continue
+		}
+		return fmt.Errorf("the connector key %q may hold only letters, digits, '_', '-' and '.'; give the key as the platform lists it, e.g. %s", Sanitize(key, MaxConnectorKey), DefaultConnector)
+	}
+	if key == "." {
+		return fmt.Errorf("the connector key \".\" is not a key; give the key as the platform lists it, e.g. %s", DefaultConnector)
+	}
+	return nil
+}
+
+// AuthURL returns the provider's authorize URL, checked to be http(s). The
+// connector key is checked first (CheckConnectorKey); a bad one sends
+// nothing.
 func (c *Client) AuthURL(ctx context.Context, r AuthURLRequest) (string, error) {
+	if err := CheckConnectorKey(r.Connector); err != nil {
+		return "", fmt.Errorf("could not get the authorize URL: %w", err)
+	}
 	q := url.Values{}
 	q.Set("apiKey", r.ClientID)
 	q.Set("apiSecret", r.ClientSecret.Reveal())
@@ -203,6 +237,11 @@ func (c *Client) once(ctx context.Context, op, method, path string, body []byte,
 	if hc == nil {
 		hc = http.DefaultClient
 	}
+	// A copy that follows nothing, whatever the caller's client does: a
+	// platform answer is never followed to another server with the secrets.
+	nc := *hc
+	nc.CheckRedirect = noRedirect
+	hc = &nc
 	start := time.Now()
 	resp, err := hc.Do(req)
 	if err != nil {
@@ -217,6 +256,14 @@ func (c *Client) once(ctx context.Context, op, method, path string, body []byte,
 	}
 	if len(data) > maxBody {
 		return false, 0, fmt.Errorf("could not %s: the platform's answer (HTTP %d) is larger than %d bytes; check the platform URL", op, resp.StatusCode, maxBody)
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		// Never retried, never followed: the platform URL is wrong (http
+		// for https, a moved API root) or the platform is hostile.
+		e := decodeAPIError(op, resp.StatusCode, data)
+		e.Redirect = true
+		e.Location = redirectHost(req.URL, resp.Header.Get("Location"))
+		return false, 0, e
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := decodeAPIError(op, resp.StatusCode, data)
@@ -236,6 +283,27 @@ func (c *Client) once(ctx context.Context, op, method, path string, body []byte,
 			op, resp.StatusCode, jsonProblem(err), Excerpt(data))
 	}
 	return false, 0, nil
+}
+
+// noRedirect is the platform client's CheckRedirect: it follows nothing, so
+// the answer is the redirect itself.
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// redirectHost names where a redirect points, host (and port) only, safe
+// to print; a relative location resolves against the request's URL.
+func redirectHost(req *url.URL, location string) string {
+	if strings.TrimSpace(location) == "" {
+		return ""
+	}
+	u, err := req.Parse(location)
+	if err != nil || u.Host == "" {
+		return "an unparseable location"
+	}
+	h := Sanitize(u.Host, 100)
+	if h == "" {
+		return "an unprintable host"
+	}
+	return h
 }
 
 func jsonProblem(err error) string {
@@ -264,7 +332,7 @@ func (c *Client) transportError(op string, err error) error {
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("could not %s: %w", op, err)
 	}
-	return fmt.Errorf("could not %s: cannot reach the platform at %s (%v); check the platform URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY)", op, RedactURL(c.BaseURL), err)
+	return fmt.Errorf("could not %s: cannot reach the platform at %s (%s); check the platform URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY)", op, RedactURL(c.BaseURL), Sanitize(err.Error(), 300))
 }
 
 // transient reports whether a transport error is worth retrying.

@@ -23,11 +23,25 @@ type APIError struct {
 	// Excerpt is a short, sanitized piece of a body that was not the
 	// platform's JSON error.
 	Excerpt string
+	// Redirect is set when the platform answered with a redirect (3xx),
+	// which connectwiz never follows.
+	Redirect bool
+	// Location is the sanitized host (and port) the redirect pointed to;
+	// empty when the answer had no Location.
+	Location string
 }
 
 // Error implements error.
 func (e *APIError) Error() string {
 	var b strings.Builder
+	if e.Redirect {
+		where := "without a location"
+		if e.Location != "" {
+			where = "redirecting to " + e.Location
+		}
+		fmt.Fprintf(&b, "could not %s: the platform answered %d %s; connectwiz follows no redirects (check the platform URL)", e.Op, e.Status, where)
+		return b.String()
+	}
 	fmt.Fprintf(&b, "could not %s: the platform answered %d %s", e.Op, e.Status, http.StatusText(e.Status))
 	if e.Message != "" {
 		fmt.Fprintf(&b, ": %s", e.Message)
@@ -51,6 +65,8 @@ func (e *APIError) Error() string {
 // Hint says what the user can do about the error.
 func (e *APIError) Hint() string {
 	switch {
+	case e.Redirect:
+		return "connectwiz follows no redirects; check the platform URL"
 	case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
 		return "the platform refused the User or Organization secret; check both"
 	case e.Status == http.StatusNotFound:
@@ -116,8 +132,16 @@ func Excerpt(body []byte) string {
 	return Sanitize(s, excerptLen)
 }
 
-// Sanitize makes text from the network safe to print: valid UTF-8, no
-// control or escape characters, white space folded, at most n runes.
+// Sanitize is THE function for every platform-supplied (or otherwise
+// untrusted) string: apply it once, at the boundary, before the text is
+// displayed, logged or stored. It returns valid UTF-8 holding only printable
+// characters: ESC (so OSC and CSI sequences such as OSC 0, OSC 52 or CSI 2J
+// become inert text), BEL, DEL and every other C0 or C1 control, the Unicode
+// format characters (category Cf: bidi embeddings, overrides and isolates
+// U+202A–U+202E and U+2066–U+2069, marks, zero-width characters, tags) and
+// private-use or unassigned code points are dropped; white space, line
+// breaks included, is folded to single spaces. The result has at most n
+// runes, "…" marking a cut. It is safe for a terminal, a log and a file.
 func Sanitize(s string, n int) string {
 	s = strings.ToValidUTF8(s, "")
 	var b strings.Builder
@@ -188,10 +212,19 @@ func looksLikeConfigKey(k string) bool {
 type AuthError struct {
 	Code        string
 	Description string
+	// cause is the alarm this stands for (see CallbackResult.Alarm).
+	cause error
 }
+
+// Unwrap returns the alarm an *AuthError stands for, if any, so that
+// errors.Is(err, ErrBrowserURLReused) holds.
+func (e *AuthError) Unwrap() error { return e.cause }
 
 // Error implements error.
 func (e *AuthError) Error() string {
+	if e.cause != nil {
+		return e.cause.Error()
+	}
 	what := "the provider returned an error"
 	if e.Code == "access_denied" {
 		what = "access was denied at the provider"

@@ -3,6 +3,7 @@ package flow_test
 import (
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/connectwiz/connectwiz/flow"
 )
@@ -70,4 +71,48 @@ func TestCurlHasNoSecrets(t *testing.T) {
 			t.Errorf("curl lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// TestSanitizeTerminalSafe: every character that can drive a terminal or
+// reorder what is shown is removed, so escape sequences become inert text.
+func TestSanitizeTerminalSafe(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"OSC 0 title", "a\x1b]0;owned\x07b", "a]0;ownedb"},
+		{"OSC 52 clipboard", "\x1b]52;c;cm0gLXJmIH4=\x07x", "]52;c;cm0gLXJmIH4=x"},
+		{"OSC 8 link ST", "\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\", "]8;;http://evil\\click]8;;\\"},
+		{"CSI clear", "x\x1b[2J\x1b[Hy", "x[2J[Hy"},
+		{"BEL", "ding\x07dong", "dingdong"},
+		{"8-bit CSI and OSC", "a\u009b2Jb\u009d0;t\u009cc", "a2Jb0;tc"},
+		{"all C1", "<" + c1() + ">", "<>"},
+		{"raw C1 bytes (invalid UTF-8)", "a\x9b2J\x9db", "a2Jb"},
+		{"bidi overrides", "\u202aa\u202bb\u202cc\u202dd\u202ee", "abcde"},
+		{"bidi isolates", "\u2066a\u2067b\u2068c\u2069d", "abcd"},
+		{"marks", "\u200ea\u200fb\u061cc", "abc"},
+		{"zero width", "a\u200bb\u200cc\u200dd\u2060e\ufeff", "abcde"},
+		{"tags", "a\U000E0001\U000E0041b", "ab"},
+		{"DEL and NUL", "a\x7fb\x00c", "abc"},
+		{"line breaks fold", "a\r\n\u2028b\u0085c", "a b c"},
+		{"printable kept", "Café — ✓ 日本", "Café — ✓ 日本"},
+	}
+	for _, tt := range tests {
+		got := flow.Sanitize(tt.in, 200)
+		if got != tt.want {
+			t.Errorf("%s: Sanitize(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
+		}
+		for _, r := range got {
+			if r < 0x20 || r >= 0x7f && r <= 0x9f || unicode.Is(unicode.Cf, r) {
+				t.Errorf("%s: %U survived", tt.name, r)
+			}
+		}
+	}
+}
+
+func c1() string {
+	var b strings.Builder
+	for r := rune(0x80); r <= 0x9f; r++ {
+		if r != 0x85 { // NEL is a line break: folded to a space, tested above
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

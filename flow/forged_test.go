@@ -53,6 +53,34 @@ func forgeries(state string) []forgery {
 	return out
 }
 
+// startForgeries are requests near a one-time link's path.
+func startForgeries(path string) []forgery {
+	last := path[len(path)-1]
+	flip := byte('0')
+	if last == '0' {
+		flip = '1'
+	}
+	near := path[:len(path)-1] + string(flip)
+	out := []forgery{
+		{"GET", near, "", ""},
+		{"GET", path[:len(path)-1], "", ""},
+		{"GET", path + "0", "", ""},
+		{"GET", path + "/", "", ""},
+		{"GET", strings.ToUpper(path), "", ""},
+		{"GET", "/start/", "", ""},
+		{"GET", "/start", "", ""},
+		{"GET", "/start/../callback", "", ""},
+		{"GET", "/start/" + strings.Repeat("0", 32), "", ""},
+	}
+	for _, h := range []string{"evil.example", "127.0.0.1.evil.example", "192.168.1.10"} {
+		out = append(out, forgery{"GET", path, "", h})
+	}
+	for _, m := range []string{"POST", "PUT", "DELETE", "HEAD", "OPTIONS"} {
+		out = append(out, forgery{m, path, "", ""})
+	}
+	return out
+}
+
 func TestForgedCallbacksAreIgnored(t *testing.T) {
 	state := flow.NewState()
 	l, err := flow.Listen("http://localhost:0/callback", state, nil)
@@ -63,7 +91,11 @@ func TestForgedCallbacksAreIgnored(t *testing.T) {
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
 		t.Fatalf("bound %s", l.Addr)
 	}
-	fs := forgeries(state.Reveal())
+	// A one-time browser link is registered: no forgery may use it up,
+	// guess it or learn where it leads.
+	target := "https://provider.example/authorize?state=" + state.Reveal()
+	link, _ := url.Parse(l.BrowserURL(target))
+	fs := append(forgeries(state.Reveal()), startForgeries(link.Path)...)
 	if len(fs) < 300 {
 		t.Fatalf("only %d forgeries", len(fs))
 	}
@@ -104,8 +136,18 @@ func TestForgedCallbacksAreIgnored(t *testing.T) {
 		default:
 		}
 	}
+	// The real link still works, once.
+	noFollow := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(link.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != target {
+		t.Fatalf("the real link: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
 	// The real callback still goes through.
-	resp, err := client.Get("http://" + l.Addr + "/callback?" + url.Values{"code": {"real"}, "state": {state.Reveal()}}.Encode())
+	resp, err = client.Get("http://" + l.Addr + "/callback?" + url.Values{"code": {"real"}, "state": {state.Reveal()}}.Encode())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -39,14 +40,36 @@ func (s *Server) page(w http.ResponseWriter, status int, msg string) {
 }
 
 // checkClient validates the client and redirect URI of an authorization.
+// The redirect URI must be a loopback one, or one the platform handed out
+// an authorize URL for (with this client and state): the sandbox sends
+// codes nowhere else.
 func (s *Server) checkClient(v url.Values) string {
+	ru := v.Get("redirect_uri")
 	switch {
 	case v.Get("client_id") != s.opts.ClientID:
 		return "Unknown client_id: this application is not registered with the sandbox provider."
-	case !validRedirect(v.Get("redirect_uri")):
-		return "The redirect_uri must be an absolute http(s) URL."
+	case LoopbackRedirect(ru):
+		return ""
+	case s.isRegistered(registration{clientID: v.Get("client_id"), redirectURI: ru, state: v.Get("state")}):
+		return ""
 	}
-	return ""
+	return "The redirect_uri must be a loopback http URL (http://127.0.0.1:PORT/..., http://[::1]:PORT/... or http://localhost:PORT/...): the sandbox provider sends authorization codes nowhere else."
+}
+
+// LoopbackRedirect reports whether raw is a plain-http URL on this
+// machine's loopback interface (127.0.0.0/8, ::1 or localhost), with no
+// user info: the only redirect URIs the sandbox provider accepts on its own.
+func LoopbackRedirect(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
@@ -75,7 +98,11 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 		s.page(w, http.StatusBadRequest, msg)
 		return
 	}
-	target, _ := url.Parse(f.Get("redirect_uri"))
+	target, err := url.Parse(f.Get("redirect_uri"))
+	if err != nil {
+		s.page(w, http.StatusBadRequest, "The redirect_uri is not a URL.")
+		return
+	}
 	q := target.Query()
 	switch f.Get("decision") {
 	case "approve":
@@ -117,9 +144,15 @@ func ConsentRedirect(ctx context.Context, oauthURL string, approve bool) (string
 }
 
 func consent(ctx context.Context, oauthURL string, approve, follow bool) (string, error) {
+	// Loading the page follows redirects, as a browser given a one-time
+	// link (flow.Listener.BrowserURL) does; the form's answer is followed
+	// only when asked.
 	hc := &http.Client{Timeout: 30 * time.Second}
+	defer hc.CloseIdleConnections()
+	post := &http.Client{Timeout: 30 * time.Second}
+	defer post.CloseIdleConnections()
 	if !follow {
-		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		post.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, oauthURL, nil)
 	if err != nil {
@@ -145,14 +178,14 @@ func consent(ctx context.Context, oauthURL string, approve, follow bool) (string
 	if approve {
 		form.Set("decision", "approve")
 	}
-	action, _ := url.Parse(oauthURL)
-	action.Path, action.RawQuery = "/oauth/consent", ""
+	action := *resp.Request.URL // where the page was loaded from, after redirects
+	action.Path, action.RawPath, action.RawQuery, action.Fragment = "/oauth/consent", "", "", ""
 	req, err = http.NewRequestWithContext(ctx, http.MethodPost, action.String(), strings.NewReader(form.Encode()))
 	if err != nil {
 		return "", err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err = hc.Do(req) // follows the 303 to the callback URL
+	resp, err = post.Do(req) // follows the 303 to the callback URL when follow
 	if err != nil {
 		return "", fmt.Errorf("submitting the consent form or following its redirect: %w", err)
 	}

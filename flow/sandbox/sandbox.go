@@ -50,6 +50,14 @@ type Options struct {
 	FailCreate int
 	// DropCreate creates the instance, then closes the connection unanswered.
 	DropCreate bool
+	// AllowRemote lets Start listen on an address other machines can reach
+	// (0.0.0.0, a LAN address, a host name). Without it, Start refuses any
+	// address but a loopback one: the sandbox's credentials are public.
+	AllowRemote bool
+	// PublicURL is the origin (scheme://host:port) browsers and clients
+	// reach the sandbox at, when that is not its listen address (with
+	// AllowRemote). Empty means the listen address.
+	PublicURL string
 }
 
 func (o *Options) defaults() {
@@ -80,6 +88,12 @@ type grant struct {
 	expires               time.Time
 }
 
+// registration is a non-loopback redirect URI the platform handed out an
+// authorize URL for: the consent accepts it for that client and state only.
+type registration struct {
+	clientID, redirectURI, state string
+}
+
 // Instance is an instance the sandbox holds.
 type Instance struct {
 	ID        int64
@@ -102,18 +116,24 @@ type Server struct {
 	failLeft  int
 	reqSeq    int64
 	issued    []string // every code ever issued, for leak scans
+	// origin is where the sandbox is reached (scheme://host:port), set by
+	// Start; empty means the connection's local address.
+	origin     string
+	registered map[registration]time.Time
 }
 
 // New returns a sandbox with the given options.
 func New(opts Options) *Server {
 	opts.defaults()
 	s := &Server{
-		opts:      opts,
-		mux:       http.NewServeMux(),
-		codes:     map[string]grant{},
-		instances: map[int64]*Instance{},
-		nextID:    time.Now().UnixMilli() % 1e10, // ids differ across sandbox runs, like a real platform's
-		failLeft:  opts.FailCreate,
+		opts:       opts,
+		mux:        http.NewServeMux(),
+		codes:      map[string]grant{},
+		instances:  map[int64]*Instance{},
+		origin:     strings.TrimRight(opts.PublicURL, "/"),
+		registered: map[registration]time.Time{},
+		nextID:     time.Now().UnixMilli() % 1e10, // ids differ across sandbox runs, like a real platform's
+		failLeft:   opts.FailCreate,
 	}
 	s.mux.HandleFunc("GET "+APIPath+"/"+flow.WireConnectors+"/{key}/oauth/url", s.authURL)
 	s.mux.HandleFunc("POST "+APIPath+"/instances", s.create)
@@ -196,7 +216,15 @@ func (s *Server) authURL(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadRequest, "The OAuth client id or secret (apiKey, apiSecret) is not registered with the provider", "invalid_client")
 		return
 	}
-	au := url.URL{Scheme: "http", Host: r.Host, Path: "/oauth/authorize"}
+	origin := s.originOf(r)
+	if origin == "" {
+		s.fail(w, http.StatusInternalServerError, "The sandbox does not know its own address; serve it with sandbox.Start", "")
+		return
+	}
+	if !LoopbackRedirect(cb) {
+		s.register(registration{clientID: q.Get("apiKey"), redirectURI: cb, state: q.Get("state")})
+	}
+	au, _ := url.Parse(origin + "/oauth/authorize")
 	aq := url.Values{}
 	aq.Set("response_type", "code")
 	aq.Set("client_id", q.Get("apiKey"))
@@ -206,16 +234,102 @@ func (s *Server) authURL(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"oauthUrl": au.String(), flow.WireConnector: key})
 }
 
-// Start serves a sandbox on addr (port 0 picks one) until Close.
+// originOf is where the sandbox is reached: the origin Start recorded, or
+// the address the connection came in on — never the request's Host
+// header, which the client chooses.
+func (s *Server) originOf(r *http.Request) string {
+	if s.origin != "" {
+		return s.origin
+	}
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		return "http://" + reachable(a.String())
+	}
+	return ""
+}
+
+// reachable turns a bound address into one a local client can dial: an
+// unspecified IP (0.0.0.0, ::) becomes the loopback one.
+func reachable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		if ip.To4() != nil {
+			host = "127.0.0.1"
+		} else {
+			host = "::1"
+		}
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// register remembers a non-loopback redirect URI handed out by the
+// platform, dropping expired ones.
+func (s *Server) register(reg registration) {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, exp := range s.registered {
+		if now.After(exp) {
+			delete(s.registered, k)
+		}
+	}
+	s.registered[reg] = now.Add(CodeLifetime)
+}
+
+// isRegistered reports whether the platform handed out an authorize URL for
+// this client, redirect URI and state.
+func (s *Server) isRegistered(reg registration) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp, ok := s.registered[reg]
+	return ok && time.Now().Before(exp)
+}
+
+// checkListenAddr refuses an address other machines can reach.
+func checkListenAddr(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("the sandbox address %q is not host:port; give --addr 127.0.0.1:PORT", addr)
+	}
+	if strings.EqualFold(host, "localhost") {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	what := "a host name other than localhost"
+	switch ip := net.ParseIP(host); {
+	case host == "" || ip != nil && ip.IsUnspecified():
+		what = "every network interface"
+	case ip != nil:
+		what = "a network address"
+	}
+	return fmt.Errorf("--addr %s is %s, where other machines could reach the sandbox and its public credentials; give --addr 127.0.0.1:PORT, or --allow-remote to serve other machines on purpose", addr, what)
+}
+
+// Start serves a sandbox on addr (port 0 picks one) until Close. addr must
+// be a loopback address unless opts.AllowRemote is set. Its BaseURL, and
+// every URL it hands out, are built from the address it listens on (or
+// opts.PublicURL), never from a request's Host header.
 func Start(addr string, opts Options) (*Running, error) {
+	if !opts.AllowRemote {
+		if err := checkListenAddr(addr); err != nil {
+			return nil, fmt.Errorf("cannot start the sandbox: %w", err)
+		}
+	}
 	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("cannot start the sandbox on %s: %w", addr, err)
 	}
 	s := New(opts)
+	if s.origin == "" {
+		s.origin = "http://" + reachable(ln.Addr().String())
+	}
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	return &Running{Server: s, BaseURL: "http://" + ln.Addr().String() + APIPath, srv: srv}, nil
+	return &Running{Server: s, BaseURL: s.origin + APIPath, srv: srv}, nil
 }
 
 // Running is a sandbox serving on a loopback port.
