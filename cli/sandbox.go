@@ -31,7 +31,8 @@ func newCmdSandbox(f *Factory, runF func(*SandboxOptions) error) *cobra.Command 
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.Addr, "addr", sandbox.DefaultAddr, "address to serve on")
+	fl.StringVar(&o.Addr, "addr", sandbox.DefaultAddr, "loopback address to serve on")
+	fl.BoolVar(&o.Options.AllowRemote, "allow-remote", false, "allow a non-loopback --addr (the sandbox's secrets are public)")
 	fl.StringVar(&o.Options.UserSecret, "user-secret", sandbox.DefaultUserSecret, "the User secret it accepts")
 	fl.StringVar(&o.Options.OrgSecret, "org-secret", sandbox.DefaultOrgSecret, "the Organization secret it accepts")
 	fl.StringVar(&o.Options.ClientID, "client-id", sandbox.DefaultClientID, "the OAuth client id it accepts")

@@ -22,6 +22,17 @@ type Authorization struct {
 	Done <-chan CallbackResult
 }
 
+// BrowserURL is the URL to hand the browser: a fresh one-time link on the
+// listener that redirects to the authorize URL, so the state never sits in
+// a process's argv (readable by every local user); the authorize URL itself
+// when the redirect is pasted. The screen shows URL, never this link.
+func (a *Authorization) BrowserURL() string {
+	if a.Listener == nil {
+		return a.URL
+	}
+	return a.Listener.BrowserURL(a.URL)
+}
+
 // Close stops the listener, if any.
 func (a *Authorization) Close() {
 	if a != nil && a.Listener != nil {

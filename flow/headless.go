@@ -81,7 +81,7 @@ func (s *Session) authorizeHeadless(ctx context.Context, o HeadlessOptions) (Sec
 	defer a.Close()
 	fmt.Fprintf(o.Status, "Open this URL in a browser to authorize connectwiz:\n\n  %s\n\n", a.URL)
 	if !o.NoBrowser && s.Browser != nil {
-		if err := s.OpenBrowser(a.URL); err != nil {
+		if err := s.OpenBrowser(a.BrowserURL()); err != nil {
 			fmt.Fprintf(o.Status, "Could not open a browser (%v).\nOpen the URL above yourself.\n", err)
 		}
 	}
