@@ -106,7 +106,9 @@ func runCreate(f *Factory, o *CreateOptions) error {
 			return err
 		}
 	}
-	s.FillRemembered(&in.creds)
+	if in.creds.ClientID != "" { // else the run stops at missing input: no keychain probe
+		s.FillRemembered(&in.creds)
+	}
 	if err := missingInput(in.creds); err != nil {
 		return err
 	}

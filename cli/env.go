@@ -2,7 +2,6 @@ package cli
 
 import (
 	"cmp"
-	"fmt"
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow"
@@ -20,6 +19,9 @@ type Env struct {
 	Debug                                     string
 	Accessible                                bool
 	Tmux                                      bool
+	// DBusSession is DBUS_SESSION_BUS_ADDRESS: without it the keychain is
+	// off (keystore.ErrNoSession) rather than autolaunching daemons.
+	DBusSession string
 }
 
 // ReadEnv reads the environment through getenv.
@@ -37,6 +39,7 @@ func ReadEnv(getenv func(string) string) Env {
 		Debug:          getenv("CONNECTWIZ_DEBUG"),
 		Accessible:     getenv("ACCESSIBLE") != "",
 		Tmux:           getenv("TMUX") != "",
+		DBusSession:    getenv("DBUS_SESSION_BUS_ADDRESS"),
 	}
 }
 
@@ -72,5 +75,3 @@ func (e Env) keyringTimeout() (time.Duration, error) {
 	return d, nil
 }
 
-// flagOrEnv is for messages: how a value can be given.
-func flagOrEnv(flag, env string) string { return fmt.Sprintf("%s or env %s", flag, env) }

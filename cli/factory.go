@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"log/slog"
+	"runtime"
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
@@ -35,6 +36,10 @@ func (f *Factory) Store() (*keystore.Store, error) {
 	}
 	f.store = keystore.New(dir, timeout)
 	f.store.Log = f.Log
+	if keystore.NeedsSessionBus(runtime.GOOS) && f.Env.DBusSession == "" {
+		f.store.Keychain.Off = keystore.ErrNoSession
+		f.Log.Info("keychain off", "why", keystore.ErrNoSession)
+	}
 	return f.store, nil
 }
 

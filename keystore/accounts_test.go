@@ -66,3 +66,27 @@ func TestRememberedSecretsAreKeyedByFullPlatform(t *testing.T) {
 		}
 	}
 }
+
+// Without a D-Bus session the keychain is off: nothing is asked (asking
+// would autolaunch daemons), the token goes to the file at once, and the
+// warning says why.
+func TestNoSessionBusFallsBackAtOnce(t *testing.T) {
+	fb := newFake()
+	s := newStore(t, fb)
+	s.Keychain.Off = keystore.ErrNoSession
+	saved, err := s.Save(entry("n", "1"), "tok", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Entry.Storage != keystore.InFile || !strings.Contains(saved.Warning, "no D-Bus session") {
+		t.Fatalf("%+v", saved)
+	}
+	if _, err := s.Remembered(entry("n", "1").BaseURL); err == nil {
+		t.Fatal("remembered secrets without a keychain")
+	}
+	fb.mu.Lock()
+	defer fb.mu.Unlock()
+	if fb.sets != 0 || len(fb.items) != 0 {
+		t.Fatal("the keychain backend was called although there is no session bus")
+	}
+}

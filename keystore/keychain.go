@@ -4,6 +4,7 @@
 package keystore
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -52,7 +53,26 @@ func (OSBackend) Delete(service, user string) error { return keyring.Delete(serv
 type Keychain struct {
 	Backend Backend
 	Timeout time.Duration
+	// Off, when set, says why the keychain cannot be used at all (e.g.
+	// ErrNoSession): every call fails at once with it, and nothing is
+	// started to find out.
+	Off error
 }
+
+// ErrNoSession is why the keychain is off where the Secret Service is
+// reached over a D-Bus session bus and there is none: asking anyway makes
+// libdbus autolaunch a dbus-daemon (and gnome-keyring-daemon) that outlive
+// connectwiz, so connectwiz never asks.
+var ErrNoSession = errors.New("no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset, as over SSH or in containers)")
+
+// NeedsSessionBus reports whether the OS keychain is reached over a D-Bus
+// session bus (Linux and the BSDs: the Secret Service).
+func NeedsSessionBus(goos string) bool { return goos != "darwin" && goos != "windows" }
+
+// probeTimeout bounds a look-up that only prefills (remembered secrets):
+// a keychain that does not answer must not hold up a run that may not
+// need it.
+const probeTimeout = time.Second
 
 // NewKeychain returns the OS keychain with the given timeout (DefaultTimeout when zero).
 func NewKeychain(timeout time.Duration) *Keychain {
@@ -67,7 +87,13 @@ type result struct {
 // call runs f with the timeout. A call that hangs is abandoned: its
 // goroutine ends whenever the backend returns.
 func (k *Keychain) call(op string, f func() (string, error)) (string, error) {
-	timeout := k.Timeout
+	return k.callWithin(k.Timeout, op, f)
+}
+
+func (k *Keychain) callWithin(timeout time.Duration, op string, f func() (string, error)) (string, error) {
+	if k.Off != nil {
+		return "", fmt.Errorf("keychain %s: %w: %w", op, ErrUnavailable, k.Off)
+	}
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
@@ -119,6 +145,11 @@ func (k *Keychain) Set(account, secret string) error {
 // Get returns the secret stored under account, or ErrNotFound.
 func (k *Keychain) Get(account string) (string, error) {
 	return k.call("get", func() (string, error) { return k.Backend.Get(Service, account) })
+}
+
+// probe is Get with the short probe timeout (or the keychain's, if shorter).
+func (k *Keychain) probe(account string) (string, error) {
+	return k.callWithin(min(probeTimeout, cmp.Or(k.Timeout, DefaultTimeout)), "get", func() (string, error) { return k.Backend.Get(Service, account) })
 }
 
 // Delete removes account's secret; a missing one is ErrNotFound.

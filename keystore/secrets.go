@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"time"
 )
 
 // Secrets are the secrets a user may ask to have remembered: the
@@ -54,7 +55,9 @@ func (s *Store) Remembered(baseURL string) (Secrets, error) {
 	if s.Keychain == nil {
 		return c, ErrNotFound
 	}
-	v, err := s.Keychain.Get(secretsAccount(baseURL))
+	start := time.Now()
+	v, err := s.Keychain.probe(secretsAccount(baseURL))
+	s.log().Debug("remembered secrets probe", "platform", Host(baseURL), "found", err == nil, "duration", time.Since(start).Round(time.Millisecond).String(), "err", err)
 	if err != nil {
 		return c, err
 	}
