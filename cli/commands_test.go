@@ -110,6 +110,21 @@ func TestExitCodes(t *testing.T) {
 			t.Fatal("an interrupted wait created an instance")
 		}
 	})
+	t.Run("--code - with nothing on stdin", func(t *testing.T) {
+		f, _, errOut := testFactory(t, full)
+		if code := run(t, context.Background(), f, "create", "--no-input", "--code", "-"); code != exitUsage {
+			t.Fatalf("exit %d, want 2; stderr %s", code, errOut)
+		}
+		if !strings.Contains(errOut.String(), "no code on stdin") {
+			t.Errorf("stderr: %s", errOut)
+		}
+	})
+	t.Run("--timeout 0", func(t *testing.T) {
+		f, _, errOut := testFactory(t, full)
+		if code := run(t, context.Background(), f, "create", "--no-input", "--timeout", "0s"); code != exitUsage {
+			t.Fatalf("exit %d, want 2; stderr %s", code, errOut)
+		}
+	})
 	t.Run("unknown command", func(t *testing.T) {
 		f, _, _ := testFactory(t, nil)
 		if code := run(t, context.Background(), f, "nope"); code != exitUsage {
@@ -169,6 +184,27 @@ func TestWizardOutcomeReport(t *testing.T) {
 			}
 			if !strings.Contains(out.String(), tc.stdout) || !strings.Contains(errOut.String(), tc.stderrIn) {
 				t.Fatalf("stdout %q stderr %q", out, errOut)
+			}
+		})
+	}
+}
+
+func TestReadCode(t *testing.T) {
+	for name, tc := range map[string]struct {
+		flag, stdin, want string
+		usage             bool
+	}{
+		"flag":              {"abc123", "", "abc123", false},
+		"stdin":             {"-", " abc123\n", "abc123", false},
+		"redirect on stdin": {"-", "http://127.0.0.1:8750/callback?code=xyz&state=s\n", "xyz", false},
+		"empty stdin":       {"-", " \n", "", true},
+		"denied redirect":   {"-", "http://127.0.0.1/callback?error=access_denied&state=s", "", true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := readCode(tc.flag, strings.NewReader(tc.stdin))
+			var ue usageError
+			if tc.usage != errors.As(err, &ue) || got.Reveal() != tc.want {
+				t.Fatalf("got %q, %v", got.Reveal(), err)
 			}
 		})
 	}

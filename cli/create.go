@@ -71,6 +71,9 @@ func newCmdCreate(f *Factory, runF func(*CreateOptions) error) *cobra.Command {
 // runCreate gathers the inputs and runs the wizard, the accessible prompts
 // or the headless create.
 func runCreate(f *Factory, o *CreateOptions) error {
+	if o.Timeout <= 0 {
+		return usagef("--timeout %s: give a positive duration such as 5m", o.Timeout)
+	}
 	extra, err := flow.ParseConfig(o.Config...)
 	if err != nil {
 		return usagef("--config %v", err)
@@ -100,11 +103,9 @@ func runCreate(f *Factory, o *CreateOptions) error {
 		}
 		return runWizard(f, s, o, in)
 	}
-	code := flow.Secret(o.Code)
-	if o.Code == "-" {
-		if code, err = readCode(o.IO.In); err != nil {
-			return err
-		}
+	code, err := readCode(o.Code, o.IO.In)
+	if err != nil {
+		return err
 	}
 	if in.creds.ClientID != "" { // else the run stops at missing input: no keychain probe
 		s.FillRemembered(&in.creds)
@@ -126,12 +127,28 @@ type createInput struct {
 	tags  []string
 }
 
-func readCode(in io.Reader) (flow.Secret, error) {
-	b, err := io.ReadAll(io.LimitReader(in, 8192))
-	if err != nil {
-		return "", fmt.Errorf("reading the code from stdin: %w", err)
+// readCode is the --code value: a code, or a redirect URL carrying one
+// (read as the paste box reads it), from the flag or, for "-", stdin.
+func readCode(flag string, in io.Reader) (flow.Secret, error) {
+	if flag == "" {
+		return "", nil
 	}
-	return flow.Secret(strings.TrimSpace(string(b))), nil
+	text := flag
+	if flag == "-" {
+		b, err := io.ReadAll(io.LimitReader(in, 8192))
+		if err != nil {
+			return "", fmt.Errorf("reading the code from stdin: %w", err)
+		}
+		if strings.TrimSpace(string(b)) == "" {
+			return "", usagef("no code on stdin: --code - reads the code (or the redirect URL) from stdin")
+		}
+		text = string(b)
+	}
+	p, err := flow.ParsePasted(text, "")
+	if err != nil {
+		return "", usagef("--code: %v", err)
+	}
+	return p.Code, nil
 }
 
 // runHeadless runs the create's steps without a TUI, printing each step

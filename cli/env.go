@@ -74,4 +74,3 @@ func (e Env) keyringTimeout() (time.Duration, error) {
 	}
 	return d, nil
 }
-

@@ -58,7 +58,12 @@ func createAndSave(ctx context.Context, c *Client, st *keystore.Store, req Insta
 	inst, err := c.CreateInstance(ctx, req)
 	if err != nil {
 		if answerLost(err) {
-			return Created{}, fmt.Errorf("%w (%v)", ErrAnswerLost, err)
+			// The platform was reached: this is no network advice case.
+			cause := err
+			if u := errors.Unwrap(err); u != nil {
+				cause = u
+			}
+			return Created{}, fmt.Errorf("%w: the request reached the platform, but the connection ended before its answer (%s)", ErrAnswerLost, Sanitize(cause.Error(), 200))
 		}
 		_ = st.Clear(p) // the platform said no: nothing was created
 		return Created{}, err

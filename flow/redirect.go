@@ -16,7 +16,8 @@ type Pasted struct {
 
 // ParsePasted takes a pasted redirect URL (or just its query) and applies
 // the same state check as the listener; a bare code is accepted without
-// one. A provider error in the URL is returned as an *AuthError.
+// one, and so is a URL when state is empty (not known, as for --code). A
+// provider error in the URL is returned as an *AuthError.
 func ParsePasted(input string, state Secret) (Pasted, error) {
 	s := strings.TrimSpace(input)
 	if s == "" {
@@ -42,7 +43,11 @@ func ParsePasted(input string, state Secret) (Pasted, error) {
 	if err != nil {
 		return Pasted{}, errors.New("the pasted URL's query cannot be read; paste the whole URL the browser was sent to")
 	}
-	switch why := checkState(q, state); why {
+	why := ""
+	if !state.IsZero() {
+		why = checkState(q, state)
+	}
+	switch why {
 	case "":
 	case "missing state":
 		return Pasted{}, errors.New("the pasted URL has no state; paste the whole URL the browser was sent to (or just the code)")
@@ -56,5 +61,5 @@ func ParsePasted(input string, state Secret) (Pasted, error) {
 	if res.Err != nil {
 		return Pasted{}, res.Err
 	}
-	return Pasted{Code: res.Code, StateChecked: true}, nil
+	return Pasted{Code: res.Code, StateChecked: !state.IsZero()}, nil
 }
