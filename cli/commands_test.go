@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -207,5 +208,67 @@ func TestReadCode(t *testing.T) {
 				t.Fatalf("got %q, %v", got.Reveal(), err)
 			}
 		})
+	}
+}
+
+// consentBrowser plays the user approving at the sandbox, as a browser
+// that follows the link it is given.
+type consentBrowser struct{}
+
+func (consentBrowser) Open(url string) error {
+	go func() { _ = sandbox.Consent(context.Background(), url, true) }()
+	return nil
+}
+
+// Two headless creates without --name never share a name; a taken --name
+// is a usage error; --replace removes the old token only after the new
+// one is stored, and names the old instance left on the platform.
+func TestDefaultNamesAndReplace(t *testing.T) {
+	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = sb.Close() }()
+	c := sb.Credentials("http://127.0.0.1:0/callback")
+	env := map[string]string{
+		"CONNECTWIZ_BASE_URL": c.BaseURL, "CONNECTWIZ_CLIENT_ID": c.ClientID, "CONNECTWIZ_CALLBACK_URL": c.CallbackURL,
+		flow.EnvUserSecret: c.UserSecret.Reveal(), flow.EnvOrgSecret: c.OrgSecret.Reveal(), flow.EnvClientSecret: c.ClientSecret.Reveal(),
+	}
+	f, _, errOut := testFactory(t, env)
+	f.Browser = consentBrowser{}
+	create := func(args ...string) int {
+		f.IO.Out.(*lockedBuffer).buf.Reset()
+		return run(t, context.Background(), f, append([]string{"create", "--no-input", "--insecure-storage"}, args...)...)
+	}
+	for i := 0; i < 2; i++ {
+		if code := create(); code != exitOK {
+			t.Fatalf("create %d: exit %d: %s", i, code, errOut)
+		}
+	}
+	entries, _ := f.store.Entries()
+	if len(entries) != 2 || entries[0].Name == entries[1].Name || entries[1].Name != entries[0].Name+"-2" {
+		t.Fatalf("default names: %+v", entries)
+	}
+	taken := entries[0].Name
+	if code := create("--name", taken); code != exitUsage || !strings.Contains(errOut.String(), "--replace") {
+		t.Fatalf("a taken --name: exit %d: %s", code, errOut)
+	}
+	if code := create("--name", taken, "--replace"); code != exitOK {
+		t.Fatalf("--replace: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut.String(), "instance "+entries[0].ID+", which still exists") {
+		t.Fatalf("the replace message does not name the old instance:\n%s", errOut)
+	}
+	tok, e, err := f.store.Token(taken, "")
+	if err != nil || e.ID == entries[0].ID {
+		t.Fatalf("after --replace: %+v %v", e, err)
+	}
+	for _, in := range sb.Instances() {
+		if fmt.Sprint(in.ID) == e.ID && in.Token != tok {
+			t.Fatal("the stored token is not the new instance's")
+		}
+	}
+	if len(sb.Instances()) != 3 {
+		t.Fatalf("the sandbox holds %d instances, want 3", len(sb.Instances()))
 	}
 }

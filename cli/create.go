@@ -13,6 +13,7 @@ import (
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/keystore"
 )
 
 // CreateOptions are the flags of create (and of the root command).
@@ -114,7 +115,7 @@ func runCreate(f *Factory, o *CreateOptions) error {
 		return err
 	}
 	return runHeadless(f, s, o, flow.HeadlessOptions{
-		Creds: in.creds, Name: cmp.Or(in.name, flow.DefaultName(in.creds.Connector, time.Now())),
+		Creds: in.creds, Name: cmp.Or(in.name, s.FreeName(flow.DefaultName(in.creds.Connector, time.Now()), in.creds.BaseURL)),
 		Tags: in.tags, Extra: in.extra, Code: code,
 	})
 }
@@ -182,6 +183,10 @@ func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) er
 	}
 	if note != "" {
 		fmt.Fprintln(ios.ErrOut, note)
+	}
+	if r := c.Saved.Replaced; r != nil {
+		fmt.Fprintf(ios.ErrOut, "Replaced the local entry %q of instance %s, which still exists on %s: its local token is removed. Delete it on the platform if it is no longer used:\n  curl -X DELETE %s -H \"Authorization: User ${%s}, Organization ${%s}\"\n",
+			r.Name, r.ID, keystore.Host(r.BaseURL), flow.ShellQuote(keystore.Base(r.BaseURL)+"/instances/"+r.ID), flow.EnvUserSecret, flow.EnvOrgSecret)
 	}
 	if o.Ctx.Err() != nil {
 		fmt.Fprintln(ios.ErrOut, "Interrupted, but the instance was created and its token stored first.")

@@ -17,6 +17,8 @@ type Factory struct {
 	Env Env
 	// Log is the debug log (a discarding one unless --debug is given).
 	Log *slog.Logger
+	// Browser opens URLs; nil means the system's ($BROWSER, xdg-open…).
+	Browser flow.Opener
 
 	store *keystore.Store
 }
@@ -52,11 +54,14 @@ func (f *Factory) Session(sb *sandbox.Running) (*flow.Session, error) {
 	}
 	s := &flow.Session{
 		Store:    st,
-		Browser:  flow.SystemBrowser(),
+		Browser:  f.Browser,
 		Terminal: f.IO.ErrOut,
 		Tmux:     f.Env.Tmux,
 		Version:  shortVersion(),
 		Log:      f.Log,
+	}
+	if s.Browser == nil {
+		s.Browser = flow.SystemBrowser()
 	}
 	if sb != nil {
 		s.Sandbox = true

@@ -18,6 +18,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/connectwiz/connectwiz/flow"
 )
 
 // Stamped at release time with -ldflags "-X github.com/connectwiz/connectwiz/cli.version=…".
@@ -90,7 +92,7 @@ func exitCode(ctx context.Context, f *Factory, err error) int {
 	}
 	fmt.Fprintf(f.IO.ErrOut, "connectwiz: %v\n", withAdvice(err))
 	var ue usageError
-	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") {
+	if errors.As(err, &ue) || errors.Is(err, flow.ErrNameTaken) || strings.HasPrefix(err.Error(), "unknown command") {
 		return exitUsage
 	}
 	return exitError

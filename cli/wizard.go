@@ -19,7 +19,7 @@ func wizardOptions(s *flow.Session, o *CreateOptions, in createInput) ui.Options
 		Remember:    o.Remember && !s.Sandbox,
 		Wait:        o.Timeout,
 		Name:        in.name,
-		DefaultName: flow.DefaultName(in.creds.Connector, time.Now()),
+		DefaultName: s.FreeName(flow.DefaultName(in.creds.Connector, time.Now()), in.creds.BaseURL),
 		Tags:        in.tags,
 		Extra:       in.extra,
 	}

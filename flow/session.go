@@ -157,6 +157,27 @@ func (s *Session) NameTaken(name, baseURL string) bool {
 	return err == nil
 }
 
+// FreeName is name when no local instance of the platform has it, else
+// the first of name-2, name-3, … that is free: a default name never
+// replaces earlier work.
+func (s *Session) FreeName(name, baseURL string) string {
+	entries, err := s.Store.Entries()
+	if err != nil {
+		return name
+	}
+	taken := map[string]bool{}
+	for _, e := range entries {
+		if keystore.SameBase(e.BaseURL, baseURL) {
+			taken[e.Name] = true
+		}
+	}
+	free := name
+	for i := 2; taken[free]; i++ {
+		free = fmt.Sprintf("%s-%d", name, i)
+	}
+	return free
+}
+
 // Create records a pending create, sends it, stores the token and the
 // index entry, clears the record and, when asked, remembers the secrets.
 // It runs to the end even when ctx is cancelled, so an issued token is

@@ -139,6 +139,9 @@ type Saved struct {
 	Entry Entry
 	// Warning is set when the token went to the unencrypted file.
 	Warning string
+	// Replaced is the entry of the same name this one replaced (whose
+	// instance still exists on the platform), if any.
+	Replaced *Entry
 }
 
 // Save stores an instance's token — in the keychain, or, when the keychain
@@ -158,10 +161,13 @@ func (s *Store) Save(e Entry, token string, insecure bool) (Saved, error) {
 		return saved, err
 	}
 	prev, err := s.put(saved.Entry)
-	if err == nil && prev.ID != "" && prev.Account() != e.Account() {
-		// The entry was replaced (--replace): drop the old token, whose
-		// instance stays on the platform.
-		_ = s.dropToken(prev)
+	if err == nil && prev.Name != "" {
+		// The entry was replaced (--replace), now that the new token is
+		// stored: drop the old token, whose instance stays on the platform.
+		if prev.Account() != saved.Entry.Account() {
+			_ = s.dropToken(prev)
+		}
+		saved.Replaced = &prev
 	}
 	return saved, err
 }
