@@ -202,12 +202,25 @@ func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) er
 		}{c.Instance, e.BaseURL, e.Storage.String()})
 	}
 	where := "the OS keychain"
-	if c.Saved.Warning != "" {
+	switch {
+	case o.Sandbox:
+		where = "the sandbox's own store (test tokens, apart from your real instances)"
+	case c.Saved.Warning != "":
 		where = e.Storage.Describe() + " (see the warning above)"
 	}
-	fmt.Fprintf(ios.Out, "Instance created\n  name:      %s\n  id:        %s\n  connector: %s\n  token:     in %s\nGet the token with: connectwiz token %s\n",
-		e.Name, e.ID, e.Connector, where, flow.ShellQuote(e.Name))
+	fmt.Fprintf(ios.Out, "Instance created\n  name:      %s\n  id:        %s\n  connector: %s\n  token:     in %s\nGet the token with: %s\n",
+		e.Name, e.ID, e.Connector, where, tokenCommand(f, o.Sandbox, e.Name))
 	return nil
+}
+
+// tokenCommand is the command that prints an instance's token, as the
+// user started connectwiz.
+func tokenCommand(f *Factory, sandbox bool, name string) string {
+	cmd := f.Program + " token "
+	if sandbox {
+		cmd += "--sandbox "
+	}
+	return cmd + flow.ShellQuote(name)
 }
 
 // missingInput names every missing value and how to give it.

@@ -19,6 +19,9 @@ type Factory struct {
 	Log *slog.Logger
 	// Browser opens URLs; nil means the system's ($BROWSER, xdg-open…).
 	Browser flow.Opener
+	// Program is how the user started connectwiz, for the hints that name
+	// a command: "connectwiz", or "go run ." under go run.
+	Program string
 
 	store *keystore.Store
 }
@@ -38,6 +41,9 @@ func (f *Factory) Store() (*keystore.Store, error) {
 	}
 	f.store = keystore.New(dir, timeout)
 	f.store.Log = f.Log
+	if f.Program == "" {
+		f.Program = "connectwiz"
+	}
 	if keystore.NeedsSessionBus(runtime.GOOS) && f.Env.DBusSession == "" {
 		f.store.Keychain.Off = keystore.ErrNoSession
 		f.Log.Info("keychain off", "why", keystore.ErrNoSession)
@@ -45,10 +51,20 @@ func (f *Factory) Store() (*keystore.Store, error) {
 	return f.store, nil
 }
 
-// Session returns the session the create commands run: on the embedded
-// sandbox when sb is not nil.
-func (f *Factory) Session(sb *sandbox.Running) (*flow.Session, error) {
+// StoreFor returns the real store, or with sandbox the sandbox's own,
+// clearly apart (see keystore.Store.Sandbox).
+func (f *Factory) StoreFor(sandbox bool) (*keystore.Store, error) {
 	st, err := f.Store()
+	if err != nil || !sandbox {
+		return st, err
+	}
+	return st.SandboxStore(), nil
+}
+
+// Session returns the session the create commands run: on the embedded
+// sandbox, with the sandbox's store, when sb is not nil.
+func (f *Factory) Session(sb *sandbox.Running) (*flow.Session, error) {
+	st, err := f.StoreFor(sb != nil)
 	if err != nil {
 		return nil, err
 	}

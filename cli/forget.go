@@ -16,6 +16,7 @@ type ForgetOptions struct {
 	Name    string
 	BaseURL string
 	Remote  bool
+	Sandbox bool
 }
 
 func newCmdForget(f *Factory, runF func(*ForgetOptions) error) *cobra.Command {
@@ -34,6 +35,7 @@ func newCmdForget(f *Factory, runF func(*ForgetOptions) error) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&o.BaseURL, "base-url", "", "the platform, when the name exists on several")
+	cmd.Flags().BoolVar(&o.Sandbox, "sandbox", false, "the instances made with --sandbox (kept apart from the real ones)")
 	cmd.Flags().BoolVar(&o.Remote, "remote", false, "first delete the instance on the platform")
 	return cmd
 }
@@ -42,6 +44,9 @@ func runForget(f *Factory, o *ForgetOptions) error {
 	s, err := f.Session(nil)
 	if err != nil {
 		return err
+	}
+	if o.Sandbox {
+		s.Store = s.Store.SandboxStore()
 	}
 	e, err := s.Store.Find(o.Name, o.BaseURL)
 	if err != nil {

@@ -12,7 +12,8 @@ import (
 
 // ListOptions are the flags of list.
 type ListOptions struct {
-	JSON bool
+	JSON    bool
+	Sandbox bool
 }
 
 func newCmdList(f *Factory, runF func(*ListOptions) error) *cobra.Command {
@@ -31,11 +32,12 @@ keychain, file, or missing (probed, with the keychain timeout).`,
 		},
 	}
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&o.Sandbox, "sandbox", false, "the instances made with --sandbox (kept apart from the real ones)")
 	return cmd
 }
 
 func runList(f *Factory, o *ListOptions) error {
-	st, err := f.Store()
+	st, err := f.StoreFor(o.Sandbox)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -64,7 +65,16 @@ var errInterrupted = errors.New("interrupted; nothing was created")
 func Main(args []string, ios *IOStreams, getenv func(string) string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	return Run(ctx, args, &Factory{IO: ios, Env: ReadEnv(getenv)})
+	return Run(ctx, args, &Factory{IO: ios, Env: ReadEnv(getenv), Program: programName(os.Args[0])})
+}
+
+// programName is how the user runs connectwiz, for hints: "go run ." when
+// the binary is go run's temporary build, else "connectwiz".
+func programName(argv0 string) string {
+	if strings.Contains(filepath.ToSlash(argv0), "/go-build") {
+		return "go run ."
+	}
+	return "connectwiz"
 }
 
 // Run runs the command line in ctx with the factory f and returns the exit

@@ -10,6 +10,7 @@ import (
 type TokenOptions struct {
 	Name    string
 	BaseURL string
+	Sandbox bool
 }
 
 func newCmdToken(f *Factory, runF func(*TokenOptions) error) *cobra.Command {
@@ -29,11 +30,12 @@ func newCmdToken(f *Factory, runF func(*TokenOptions) error) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&o.BaseURL, "base-url", "", "the platform, when the name exists on several")
+	cmd.Flags().BoolVar(&o.Sandbox, "sandbox", false, "the instances made with --sandbox (kept apart from the real ones)")
 	return cmd
 }
 
 func runToken(f *Factory, o *TokenOptions) error {
-	st, err := f.Store()
+	st, err := f.StoreFor(o.Sandbox)
 	if err != nil {
 		return err
 	}

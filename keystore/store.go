@@ -118,6 +118,20 @@ type Store struct {
 	Keychain *Keychain
 	// Log records keystore decisions (never a secret); nil is quiet.
 	Log *slog.Logger
+	// Sandbox marks the store of the embedded sandbox's instances, kept
+	// apart from the real ones: its tokens are test tokens of a platform
+	// that lives as long as one run, kept in its 0600 file only, without
+	// a warning.
+	Sandbox bool
+}
+
+// SandboxDir is the sandbox store's directory within a config dir.
+const SandboxDir = "sandbox"
+
+// SandboxStore returns the store of the sandbox's instances inside s's
+// directory: never the real index, never the keychain.
+func (s *Store) SandboxStore() *Store {
+	return &Store{Dir: filepath.Join(s.Dir, SandboxDir), Log: s.Log, Sandbox: true}
 }
 
 // New returns a store in dir with the OS keychain.
@@ -156,7 +170,7 @@ func (s *Store) Save(e Entry, token string, insecure bool) (Saved, error) {
 	if e.KeyAccount == "" {
 		e.KeyAccount = tokenAccount(e.BaseURL, e.ID)
 	}
-	saved, err := s.stash(e, token, insecure)
+	saved, err := s.stash(e, token, insecure || s.Sandbox)
 	if err != nil {
 		return saved, err
 	}
@@ -193,8 +207,11 @@ func (s *Store) stash(e Entry, token string, insecure bool) (Saved, error) {
 	if err := s.setFileToken(e.Account(), token); err != nil {
 		return Saved{}, fmt.Errorf("the token could be stored neither in the keychain (%s) nor in a file (%w)", why, err)
 	}
-	s.log().Info("token stored in file", "account", e.Account(), "reason", why)
+	s.log().Info("token stored in file", "account", e.Account(), "reason", why, "sandbox", s.Sandbox)
 	e.Storage = InFile
+	if s.Sandbox {
+		return Saved{Entry: e}, nil
+	}
 	return Saved{
 		Entry:   e,
 		Warning: fmt.Sprintf("the token is stored UNENCRYPTED in %s (mode 0600, readable only by you), because %s", s.path(TokensFile), why),
