@@ -79,6 +79,18 @@ func approve(svc Service, url string) tea.Cmd {
 	}
 }
 
+// closeAuthorization closes an authorization's listener. A graceful
+// shutdown may take up to a second, so it never runs inside Update.
+func closeAuthorization(a *flow.Authorization) tea.Cmd {
+	if a == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		a.Close()
+		return nil
+	}
+}
+
 // waitCallback blocks on the listener's channel until the callback or until
 // the authorization ends.
 func waitCallback(ctx context.Context, done <-chan flow.CallbackResult, gen int) tea.Cmd {

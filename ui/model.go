@@ -258,16 +258,16 @@ func (m *Model) tick() tea.Cmd {
 	return tea.Tick(m.opts.Tick, func(time.Time) tea.Msg { return tickMsg{} })
 }
 
-// endAuthorization closes the listener and stops its waiting Cmd.
-func (m *Model) endAuthorization() {
+// endAuthorization stops the waiting Cmd and forgets the authorization; the
+// Cmd it returns closes the listener.
+func (m *Model) endAuthorization() tea.Cmd {
 	if m.authCancel != nil {
 		m.authCancel()
 		m.authCancel = nil
 	}
-	if m.auth != nil {
-		go m.auth.Close() // a graceful shutdown must not stall the next frame
-		m.auth = nil
-	}
+	a := m.auth
+	m.auth = nil
+	return closeAuthorization(a)
 }
 
 // Err is the error the wizard ended on, when it quit after a failed create

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"net/http"
 	"sort"
 	"strings"
 
@@ -48,8 +47,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.res.Err != nil {
 			m.denied = msg.res.Err
-			m.endAuthorization()
-			return m, m.goTo(stepDenied)
+			return m, tea.Batch(m.endAuthorization(), m.goTo(stepDenied))
 		}
 		return m.gotCode(msg.res.Code, m.auth.CallbackURL)
 	case browserMsg:
@@ -113,9 +111,9 @@ func (m *Model) quit() (tea.Model, tea.Cmd) {
 		m.quitAfterSave = true
 		return m, nil
 	}
-	m.endAuthorization()
+	closing := m.endAuthorization()
 	m.quitting = true
-	return m, tea.Quit
+	return m, tea.Sequence(closing, tea.Quit) // the listener is closed before the program ends
 }
 
 func (m *Model) onTick() (tea.Model, tea.Cmd) {
@@ -152,17 +150,14 @@ func (m *Model) onRemembered(c flow.Credentials) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) startAuthorize() tea.Cmd {
-	m.endAuthorization()
+	closing := m.endAuthorization()
 	m.notice, m.credErr, m.credFields = "", nil, nil
-	return tea.Batch(m.goTo(stepFetching), authorize(m.svc, m.creds()))
+	return tea.Batch(closing, m.goTo(stepFetching), authorize(m.svc, m.creds()))
 }
 
 func (m *Model) onAuthorized(msg authorizedMsg) (tea.Model, tea.Cmd) {
 	if m.step != stepFetching {
-		if msg.auth != nil {
-			msg.auth.Close()
-		}
-		return m, nil
+		return m, closeAuthorization(msg.auth) // a late answer: nobody waits for it
 	}
 	if msg.err != nil {
 		m.credErr = msg.err
@@ -189,7 +184,7 @@ func errorFields(err error) map[string]string {
 		switch {
 		case e.Unauthorized():
 			return map[string]string{titleUserSecret: "refused by the platform", titleOrgSecret: "refused by the platform"}
-		case e.Status == http.StatusNotFound:
+		case e.Status == 404: // not found: the connector key, or the base URL's path
 			return map[string]string{titleConnector: "not found on this platform", titleBaseURL: "check the path too"}
 		case strings.Contains(strings.ToLower(e.Message+e.ProviderMessage), "client"):
 			return map[string]string{titleClientID: "refused by the provider", titleClientSecret: "refused by the provider"}
@@ -204,10 +199,10 @@ func errorFields(err error) map[string]string {
 
 func (m *Model) gotCode(code flow.Secret, callbackURL string) (tea.Model, tea.Cmd) {
 	m.code, m.callback = code, callbackURL
-	m.endAuthorization()
+	closing := m.endAuthorization()
 	m.notice = ""
 	m.form = m.detailsForm()
-	return m, tea.Batch(m.goTo(stepDetails), m.form.Init())
+	return m, tea.Batch(closing, m.goTo(stepDetails), m.form.Init())
 }
 
 func (m *Model) startCreate() tea.Cmd {
@@ -281,8 +276,7 @@ func (m *Model) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var denied *flow.AuthError
 		if errors.As(err, &denied) {
 			m.denied = denied
-			m.endAuthorization()
-			return m, m.goTo(stepDenied)
+			return m, tea.Batch(m.endAuthorization(), m.goTo(stepDenied))
 		}
 		if err != nil { // the field's validation makes this rare
 			m.notice = err.Error()
@@ -314,8 +308,9 @@ func (m *Model) back() (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case stepAuthorize, stepTimedOut, stepDenied:
-		m.endAuthorization()
-		return m.editCredentials()
+		closing := m.endAuthorization()
+		_, cmd := m.editCredentials()
+		return m, tea.Batch(closing, cmd)
 	case stepWaiting:
 		return m, m.goTo(stepAuthorize)
 	case stepPaste:
@@ -323,8 +318,9 @@ func (m *Model) back() (tea.Model, tea.Cmd) {
 			m.form = nil
 			return m, m.goTo(stepAuthorize)
 		}
-		m.endAuthorization()
-		return m.editCredentials()
+		closing := m.endAuthorization()
+		_, cmd := m.editCredentials()
+		return m, tea.Batch(closing, cmd)
 	case stepDetails:
 		return m.editCredentials()
 	case stepReview:
