@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -135,13 +134,4 @@ func recoverNow(svc Service, creds flow.Credentials) tea.Cmd {
 		}
 		return recoveredMsg{strings.Join(said, "; ") + ". See 'connectwiz list'.", err}
 	}
-}
-
-// timeLeft is the rounded time until the deadline.
-func (m *Model) timeLeft() time.Duration {
-	d := m.deadline.Sub(m.opts.Now())
-	if d < 0 {
-		return 0
-	}
-	return d.Round(time.Second)
 }
