@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -38,8 +37,8 @@ type (
 		taken bool
 	}
 	recoveredMsg struct {
-		what string
-		err  error
+		found []flow.Recovered
+		err   error
 	}
 )
 
@@ -128,10 +127,6 @@ func recoverNow(svc Service, creds flow.Credentials) tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*flow.DefaultTimeout)
 		defer cancel()
 		found, err := svc.Recover(ctx, creds)
-		said := make([]string, len(found))
-		for i, r := range found {
-			said[i] = r.String()
-		}
-		return recoveredMsg{strings.Join(said, "; ") + ". See 'connectwiz list'.", err}
+		return recoveredMsg{found, err}
 	}
 }

@@ -91,7 +91,7 @@ func (m *Model) onRecovered(msg recoveredMsg) (tea.Model, tea.Cmd) {
 		m.notice = "Recovery failed: " + msg.err.Error()
 		return m, nil
 	}
-	m.recovered = msg.what
+	m.recovered = msg.found
 	return m, m.goTo(stepRecovered)
 }
 
@@ -153,7 +153,12 @@ func (m *Model) createErrorView() string {
 }
 
 func (m *Model) recoveredView() string {
-	return m.st.Good.Render("✓ The answer was lost, but the instance was found.") + "\n\n" + m.wrap(m.recovered)
+	said := make([]string, len(m.recovered))
+	for i, r := range m.recovered {
+		said[i] = r.String()
+	}
+	return m.st.Good.Render("✓ The answer was lost, but the instance was found.") + "\n\n" +
+		m.wrap(strings.Join(said, "; ")+". See 'connectwiz list'.")
 }
 
 func (m *Model) doneView() string {

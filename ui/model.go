@@ -179,7 +179,7 @@ type Model struct {
 	nameTaken                 bool // the name exists locally (checked on entering review)
 
 	createErr error
-	recovered string // what recovering a lost answer found
+	recovered []flow.Recovered // what recovering a lost answer found
 	created   *flow.Created
 	finalNote string
 }
@@ -237,16 +237,58 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// Created returns the created instance, once there is one.
-func (m *Model) Created() *flow.Created { return m.created }
+// OutcomeKind says how the wizard ended.
+type OutcomeKind int
 
-// Err is the error the wizard ended on, when it quit after a failed create
-// (nil once a lost answer was recovered).
-func (m *Model) Err() error {
-	if m.recovered != "" {
-		return nil
+const (
+	// Aborted: the user (or a signal) quit; Outcome.Err says why when a
+	// create failed.
+	Aborted OutcomeKind = iota
+	// Created: an instance was created and its token stored
+	// (Outcome.Created).
+	Created
+	// Recovered: the create's answer was lost, and "r recover now" settled
+	// it (Outcome.Recovered: normally the instance found, its token now
+	// stored).
+	Recovered
+)
+
+// String implements fmt.Stringer.
+func (k OutcomeKind) String() string {
+	switch k {
+	case Created:
+		return "created"
+	case Recovered:
+		return "recovered"
+	default: // Aborted
 	}
-	return m.createErr
+	return "aborted"
+}
+
+// Outcome is how the wizard ended, for the command to report.
+type Outcome struct {
+	Kind OutcomeKind
+	// Created is the created instance, for Created.
+	Created *flow.Created
+	// Recovered is what recovering the lost answer found, for Recovered.
+	Recovered []flow.Recovered
+	// Err is the create error the wizard quit on, if any, for Aborted.
+	Err error
+	// Note is a final note for the report, for Created: the pasted bare
+	// code's state could not be checked; the secrets were, or could not
+	// be, remembered.
+	Note string
+}
+
+// Outcome returns how the wizard ended, once the program has returned.
+func (m *Model) Outcome() Outcome {
+	switch {
+	case m.created != nil:
+		return Outcome{Kind: Created, Created: m.created, Note: m.finalNote}
+	case len(m.recovered) > 0:
+		return Outcome{Kind: Recovered, Recovered: m.recovered}
+	}
+	return Outcome{Kind: Aborted, Err: m.createErr}
 }
 
 func (m *Model) creds() flow.Credentials {

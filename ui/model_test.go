@@ -498,7 +498,7 @@ func TestCtrlCWhileCreatingKeepsToken(t *testing.T) {
 	close(svc.holdCreate)
 	h.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	m := h.tm.FinalModel(t).(*Model)
-	if m.Created() == nil || m.Created().Saved.Entry.Storage != keystore.InKeychain {
+	if o := m.Outcome(); o.Kind != Created || o.Created == nil || o.Created.Saved.Entry.Storage != keystore.InKeychain {
 		t.Fatal("quitting while creating lost the created instance")
 	}
 }
