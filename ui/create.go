@@ -28,7 +28,7 @@ func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 	quitting := m.step == stepFinishing
 	if msg.err == nil {
 		m.created = &msg.created
-		m.finalNote = msg.note
+		m.finalNote = strings.TrimSpace(m.finalNote + " " + msg.note) // after the paste's note, if any
 	} else {
 		m.createErr = msg.err
 	}

@@ -189,9 +189,10 @@ func (m *Model) credentialsBack() (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// editCredentials opens the credentials form; a code already got is dropped.
+// editCredentials opens the credentials form; a code already got is
+// dropped, and the note on how it was got.
 func (m *Model) editCredentials() (tea.Model, tea.Cmd) {
-	m.code = ""
+	m.code, m.finalNote = "", ""
 	m.form = m.credentialsForm()
 	return m, tea.Batch(m.goTo(stepCredentials), m.form.Init())
 }

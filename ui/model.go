@@ -181,7 +181,7 @@ type Model struct {
 	createErr error
 	recovered []flow.Recovered // what recovering a lost answer found
 	created   *flow.Created
-	finalNote string
+	finalNote string // for the done screen and the outcome: how the code was got, what the save did
 }
 
 // New returns the wizard.

@@ -33,6 +33,36 @@ func TestOutcomeCreated(t *testing.T) {
 	}
 }
 
+// TestOutcomeNoteBareCode: the note that a pasted bare code's state could
+// not be checked reaches the done screen and the outcome, next to the
+// create's own note.
+func TestOutcomeNoteBareCode(t *testing.T) {
+	svc := newFake()
+	svc.paste = true
+	h := start(t, svc, func(o *Options) {
+		o.Creds.CallbackURL = "https://app.example.com/cb"
+		o.Remember = true
+	})
+	h.waitFor("Ready with these credentials")
+	h.enter()
+	h.waitFor("Redirect URL or code")
+	h.typeText(theCode)
+	h.enter()
+	h.waitFor("Unique on this machine")
+	h.enter()
+	h.enter()
+	h.enter()
+	h.waitFor("request about to be sent")
+	h.enter()
+	h.waitFor("Instance created")
+	h.enter() // exit
+	o := h.ended().Outcome()
+	want := "A bare code was pasted: its state could not be checked. The secrets are remembered in the keychain for next time."
+	if o.Kind != Created || o.Note != want {
+		t.Fatalf("outcome %s, note %q", o.Kind, o.Note)
+	}
+}
+
 // TestOutcomeRecovered: the create's answer is lost, "r recover now" finds
 // the instance and stores its token, the user exits. The command must
 // report the recovery, not "nothing was created".
