@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -39,8 +37,8 @@ type (
 		taken bool
 	}
 	recoveredMsg struct {
-		what string
-		err  error
+		found []flow.Recovered
+		err   error
 	}
 )
 
@@ -76,6 +74,18 @@ func approve(svc Service, url string) tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), flow.DefaultTimeout)
 		defer cancel()
 		return approvedMsg{svc.Approve(ctx, url)}
+	}
+}
+
+// closeAuthorization closes an authorization's listener. A graceful
+// shutdown may take up to a second, so it never runs inside Update.
+func closeAuthorization(a *flow.Authorization) tea.Cmd {
+	if a == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		a.Close()
+		return nil
 	}
 }
 
@@ -117,19 +127,6 @@ func recoverNow(svc Service, creds flow.Credentials) tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*flow.DefaultTimeout)
 		defer cancel()
 		found, err := svc.Recover(ctx, creds)
-		said := make([]string, len(found))
-		for i, r := range found {
-			said[i] = r.String()
-		}
-		return recoveredMsg{strings.Join(said, "; ") + ". See 'connectwiz list'.", err}
+		return recoveredMsg{found, err}
 	}
-}
-
-// timeLeft is the rounded time until the deadline.
-func (m *Model) timeLeft() time.Duration {
-	d := m.deadline.Sub(m.opts.Now())
-	if d < 0 {
-		return 0
-	}
-	return d.Round(time.Second)
 }

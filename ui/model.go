@@ -1,6 +1,11 @@
 // Package ui is the connectwiz wizard: a Bubble Tea state machine that
 // draws each step and turns keys into messages. It does no I/O itself:
 // every side effect is a tea.Cmd calling the Service it is given.
+//
+// The step enum owns every state, and steps holds what each step is (its
+// phase in the header, whether it shows a form, whether it is animated).
+// Update and View only dispatch; each phase's handlers, views and forms
+// live together: credentials.go, authorize.go, details.go and create.go.
 package ui
 
 import (
@@ -46,8 +51,10 @@ type Options struct {
 	Creds flow.Credentials
 	// Sandbox says the platform is the embedded sandbox: Enter approves the
 	// consent in-process.
-	Sandbox  bool
+	Sandbox bool
+	// Insecure stores the token in a file rather than the keychain.
 	Insecure bool
+	// Remember prefills the "remember the secrets" answer.
 	Remember bool
 	// Wait bounds the wait for the callback (flow.DefaultWait when zero).
 	Wait time.Duration
@@ -64,32 +71,66 @@ type Options struct {
 	Tick time.Duration
 }
 
-// step is where the wizard is.
+// step is where the wizard is: every state the wizard can be in is one.
 type step int
 
 const (
-	stepCredentials step = iota
-	stepFetching
-	stepAuthorize
-	stepWaiting
-	stepTimedOut
-	stepPaste
-	stepDenied
-	stepDetails
-	stepReview
-	stepCreating
-	stepMissingConfig
-	stepCreateError
-	stepDone
+	stepSummary       step = iota // the prefilled credentials, ready to go
+	stepCredentials               // the credentials form
+	stepFetching                  // checking the secrets, getting the authorize URL
+	stepAuthorize                 // the URL, before the browser is opened
+	stepWaiting                   // waiting for the callback
+	stepTimedOut                  // no callback came in time
+	stepPaste                     // the redirect URL (or code) pasted by hand
+	stepDenied                    // the provider said no
+	stepDetails                   // the details form: name, tags, extra configuration
+	stepReview                    // the request about to be sent
+	stepCurl                      // the same request as a curl command
+	stepCreating                  // the create and the save running
+	stepFinishing                 // the same, the user having asked to quit
+	stepMissingConfig             // the platform asked for more configuration
+	stepCreateError               // the create failed: retry or review
+	stepAnswerLost                // the create's answer was lost: recover
+	stepRecovered                 // the lost answer's instance was found and stored
+	stepDone                      // created and stored
+	stepQuit                      // the wizard has ended
 )
 
-// String implements fmt.Stringer.
-func (s step) String() string {
-	return [...]string{
-		"credentials", "fetching", "authorize", "waiting", "timed out", "paste", "denied",
-		"details", "review", "creating", "missing configuration", "create error", "done",
-	}[s]
+// stepInfo is what a step is, apart from how it reacts and draws.
+type stepInfo struct {
+	name     string // for String
+	phase    int    // the header's "step N of len(phases)"; 0 when not drawn
+	form     bool   // the step shows m.form and forwards messages to it
+	animated bool   // a spinner or countdown: the tick runs
 }
+
+// phases name the header's steps, as the user counts them.
+var phases = [...]string{"Credentials", "Authorize", "Details", "Review", "Create", "Done"}
+
+var steps = [...]stepInfo{
+	stepSummary:       {name: "credentials summary", phase: 1},
+	stepCredentials:   {name: "credentials", phase: 1, form: true},
+	stepFetching:      {name: "fetching", phase: 2, animated: true},
+	stepAuthorize:     {name: "authorize", phase: 2},
+	stepWaiting:       {name: "waiting", phase: 2, animated: true},
+	stepTimedOut:      {name: "timed out", phase: 2},
+	stepPaste:         {name: "paste", phase: 2, form: true},
+	stepDenied:        {name: "denied", phase: 2},
+	stepDetails:       {name: "details", phase: 3, form: true},
+	stepReview:        {name: "review", phase: 4},
+	stepCurl:          {name: "review as curl", phase: 4},
+	stepCreating:      {name: "creating", phase: 5, animated: true},
+	stepFinishing:     {name: "creating, then quitting", phase: 5, animated: true},
+	stepMissingConfig: {name: "missing configuration", phase: 5, form: true},
+	stepCreateError:   {name: "create error", phase: 5},
+	stepAnswerLost:    {name: "answer lost", phase: 5},
+	stepRecovered:     {name: "recovered", phase: 5},
+	stepDone:          {name: "done", phase: 6},
+	stepQuit:          {name: "quit"},
+}
+
+// String implements fmt.Stringer.
+func (s step) String() string { return steps[s].name }
 
 // Minimum terminal size.
 const (
@@ -109,17 +150,15 @@ type Model struct {
 	width, height int
 	frame         int
 	ticking       bool
-	quitting      bool
-	quitAfterSave bool
+
+	// The form of the current step, when it has one.
+	form *huh.Form
 
 	// Credentials as the form edits them.
 	baseURL, userSecret, orgSecret, connector, clientID, clientSecret, callbackURL string
 	remember                                                                       bool
-	editing                                                                        bool
 	credErr                                                                        error
 	credFields                                                                     map[string]string
-
-	form *huh.Form
 
 	// The authorization in progress.
 	auth       *flow.Authorization
@@ -137,13 +176,12 @@ type Model struct {
 	name, tagsText, extraText string
 	missing                   map[string]*string
 	missingOrder              []string
-	showCurl                  bool
 	nameTaken                 bool // the name exists locally (checked on entering review)
 
 	createErr error
-	recovered string // what recovering a lost answer found
+	recovered []flow.Recovered // what recovering a lost answer found
 	created   *flow.Created
-	finalNote string
+	finalNote string // for the done screen and the outcome: how the code was got, what the save did
 }
 
 // New returns the wizard.
@@ -178,8 +216,10 @@ func New(svc Service, opts Options) *Model {
 		tagsText:     strings.Join(opts.Tags, ", "),
 		extraText:    extraLines(opts.Extra),
 	}
-	m.editing = !m.credentialsComplete()
-	if m.editing {
+	if m.credentialsComplete() {
+		m.step = stepSummary
+	} else {
+		m.step = stepCredentials
 		m.form = m.credentialsForm()
 	}
 	return m
@@ -197,8 +237,59 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// Created returns the created instance, once there is one.
-func (m *Model) Created() *flow.Created { return m.created }
+// OutcomeKind says how the wizard ended.
+type OutcomeKind int
+
+const (
+	// Aborted: the user (or a signal) quit; Outcome.Err says why when a
+	// create failed.
+	Aborted OutcomeKind = iota
+	// Created: an instance was created and its token stored
+	// (Outcome.Created).
+	Created
+	// Recovered: the create's answer was lost, and "r recover now" settled
+	// it (Outcome.Recovered: normally the instance found, its token now
+	// stored).
+	Recovered
+)
+
+// String implements fmt.Stringer.
+func (k OutcomeKind) String() string {
+	switch k {
+	case Created:
+		return "created"
+	case Recovered:
+		return "recovered"
+	default: // Aborted
+	}
+	return "aborted"
+}
+
+// Outcome is how the wizard ended, for the command to report.
+type Outcome struct {
+	Kind OutcomeKind
+	// Created is the created instance, for Created.
+	Created *flow.Created
+	// Recovered is what recovering the lost answer found, for Recovered.
+	Recovered []flow.Recovered
+	// Err is the create error the wizard quit on, if any, for Aborted.
+	Err error
+	// Note is a final note for the report, for Created: the pasted bare
+	// code's state could not be checked; the secrets were, or could not
+	// be, remembered.
+	Note string
+}
+
+// Outcome returns how the wizard ended, once the program has returned.
+func (m *Model) Outcome() Outcome {
+	switch {
+	case m.created != nil:
+		return Outcome{Kind: Created, Created: m.created, Note: m.finalNote}
+	case len(m.recovered) > 0:
+		return Outcome{Kind: Recovered, Recovered: m.recovered}
+	}
+	return Outcome{Kind: Aborted, Err: m.createErr}
+}
 
 func (m *Model) creds() flow.Credentials {
 	return flow.Credentials{
@@ -212,42 +303,10 @@ func (m *Model) creds() flow.Credentials {
 	}
 }
 
-func (m *Model) credentialsComplete() bool {
-	for _, f := range credentialFields {
-		if f.validate(*f.value(m)) != nil {
-			return false
-		}
-	}
-	return true
-}
-
-func (m *Model) request() flow.InstanceRequest {
-	c := m.creds()
-	extra := parseExtra(m.extraText)
-	for k, v := range m.missing {
-		extra[k] = trim(*v)
-	}
-	return flow.InstanceRequest{
-		Connector:    c.Connector,
-		Code:         m.code,
-		ClientID:     c.ClientID,
-		ClientSecret: c.ClientSecret,
-		CallbackURL:  m.callback,
-		Extra:        extra,
-		Tags:         flow.ParseTags(m.tagsText),
-		Name:         trim(m.name),
-	}
-}
-
-// animated reports whether the step shows a spinner or a countdown.
-func (s step) animated() bool {
-	return s == stepFetching || s == stepWaiting || s == stepCreating
-}
-
 // goTo moves to a step, starting the animation tick when it needs one.
 func (m *Model) goTo(s step) tea.Cmd {
 	m.step = s
-	if s.animated() && !m.ticking {
+	if steps[s].animated && !m.ticking {
 		m.ticking = true
 		return m.tick()
 	}
@@ -258,23 +317,38 @@ func (m *Model) tick() tea.Cmd {
 	return tea.Tick(m.opts.Tick, func(time.Time) tea.Msg { return tickMsg{} })
 }
 
-// endAuthorization closes the listener and stops its waiting Cmd.
-func (m *Model) endAuthorization() {
+// quit leaves at once, except while creating: then the save finishes first.
+func (m *Model) quit() (tea.Model, tea.Cmd) {
+	switch m.step {
+	case stepCreating:
+		m.step = stepFinishing
+		return m, nil
+	case stepFinishing:
+		return m, nil
+	default: // every other step ends here
+	}
+	closing := m.endAuthorization()
+	m.step = stepQuit
+	return m, tea.Sequence(closing, tea.Quit) // the listener is closed before the program ends
+}
+
+// endAuthorization stops the waiting Cmd and forgets the authorization; the
+// Cmd it returns closes the listener.
+func (m *Model) endAuthorization() tea.Cmd {
 	if m.authCancel != nil {
 		m.authCancel()
 		m.authCancel = nil
 	}
-	if m.auth != nil {
-		go m.auth.Close() // a graceful shutdown must not stall the next frame
-		m.auth = nil
-	}
+	a := m.auth
+	m.auth = nil
+	return closeAuthorization(a)
 }
 
-// Err is the error the wizard ended on, when it quit after a failed create
-// (nil once a lost answer was recovered).
-func (m *Model) Err() error {
-	if m.recovered != "" {
-		return nil
+func trim(s string) string { return strings.TrimSpace(s) }
+
+func orDefault(s, def string) string {
+	if trim(s) == "" {
+		return def
 	}
-	return m.createErr
+	return s
 }

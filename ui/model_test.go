@@ -180,7 +180,7 @@ func TestCredentialsErrors(t *testing.T) {
 			h.enter()
 			h.waitFor("✗")
 			m := h.snapshot()
-			if m.step != stepCredentials || !m.editing {
+			if m.step != stepCredentials { // the form, not the summary
 				t.Fatalf("an error should return to the credentials form, got %s", m.step)
 			}
 		})
@@ -387,7 +387,7 @@ func TestAnswerLost(t *testing.T) {
 	h.rune('r')
 	h.waitFor("recovered")
 	m := h.snapshot()
-	if m.step != stepCreateError {
+	if m.step != stepRecovered {
 		t.Fatalf("step %s", m.step)
 	}
 }
@@ -478,8 +478,8 @@ func TestCtrlCEveryStep(t *testing.T) {
 			h.key(tea.KeyCtrlC)
 			h.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 			m := h.tm.FinalModel(t).(*Model)
-			if !m.quitting || m.auth != nil {
-				t.Fatalf("quitting=%v, authorization open=%v", m.quitting, m.auth != nil)
+			if m.step != stepQuit || m.auth != nil {
+				t.Fatalf("step %s, authorization open=%v", m.step, m.auth != nil)
 			}
 		})
 	}
@@ -498,7 +498,7 @@ func TestCtrlCWhileCreatingKeepsToken(t *testing.T) {
 	close(svc.holdCreate)
 	h.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	m := h.tm.FinalModel(t).(*Model)
-	if m.Created() == nil || m.Created().Saved.Entry.Storage != keystore.InKeychain {
+	if o := m.Outcome(); o.Kind != Created || o.Created == nil || o.Created.Saved.Entry.Storage != keystore.InKeychain {
 		t.Fatal("quitting while creating lost the created instance")
 	}
 }
@@ -511,7 +511,7 @@ func TestRememberedSecretsPrefill(t *testing.T) {
 	})
 	h.waitFor("prefilled from the keychain")
 	m := h.final()
-	if m.editing || !m.remember || m.userSecret != userSecret {
-		t.Fatalf("editing=%v remember=%v", m.editing, m.remember)
+	if m.step != stepSummary || !m.remember || m.userSecret != userSecret {
+		t.Fatalf("step %s remember=%v", m.step, m.remember)
 	}
 }

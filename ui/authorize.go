@@ -1,0 +1,266 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/connectwiz/connectwiz/flow"
+)
+
+// The authorize phase: fetching the URL (stepFetching), the URL
+// (stepAuthorize), waiting for the callback (stepWaiting), no callback in
+// time (stepTimedOut), the redirect pasted by hand (stepPaste), and the
+// provider saying no (stepDenied).
+
+// startAuthorize drops any authorization in progress and asks for a new one.
+func (m *Model) startAuthorize() tea.Cmd {
+	closing := m.endAuthorization()
+	m.notice, m.credErr, m.credFields = "", nil, nil
+	return tea.Batch(closing, m.goTo(stepFetching), authorize(m.svc, m.creds()))
+}
+
+func (m *Model) onAuthorized(msg authorizedMsg) (tea.Model, tea.Cmd) {
+	if m.step != stepFetching {
+		return m, closeAuthorization(msg.auth) // a late answer: nobody waits for it
+	}
+	if msg.err != nil {
+		m.credErr = msg.err
+		m.credFields = errorFields(msg.err)
+		m.form = m.credentialsForm()
+		return m, tea.Batch(m.goTo(stepCredentials), m.form.Init())
+	}
+	m.auth = msg.auth
+	m.authGen++
+	m.authCtx, m.authCancel = context.WithCancel(context.Background())
+	m.denied = nil
+	if m.auth.Done == nil {
+		m.form = m.pasteForm()
+		return m, tea.Batch(m.goTo(stepPaste), m.form.Init())
+	}
+	return m, tea.Batch(m.goTo(stepAuthorize), waitCallback(m.authCtx, m.auth.Done, m.authGen))
+}
+
+func (m *Model) onCallback(msg callbackMsg) (tea.Model, tea.Cmd) {
+	if msg.gen != m.authGen || (m.step != stepWaiting && m.step != stepAuthorize && m.step != stepTimedOut) {
+		return m, nil
+	}
+	if msg.res.Err != nil {
+		m.denied = msg.res.Err
+		return m, tea.Batch(m.endAuthorization(), m.goTo(stepDenied))
+	}
+	return m.gotCode(msg.res.Code, m.auth.CallbackURL)
+}
+
+func (m *Model) onBrowser(msg browserMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		m.notice = "Could not open a browser: " + msg.err.Error() + "."
+		if m.opts.Sandbox {
+			m.notice += " Press a to approve here."
+		} else {
+			m.notice += " c copies the URL; p pastes the redirect."
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) onCopied(msg copiedMsg) (tea.Model, tea.Cmd) {
+	m.notice = "URL copied to the clipboard (OSC 52)."
+	if msg.err != nil {
+		m.notice = "Could not copy: " + msg.err.Error()
+	}
+	return m, nil
+}
+
+func (m *Model) onApproved(msg approvedMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		m.notice = "Approving in the sandbox failed: " + msg.err.Error()
+	}
+	return m, nil
+}
+
+// gotCode ends the authorization and moves on to the details.
+func (m *Model) gotCode(code flow.Secret, callbackURL string) (tea.Model, tea.Cmd) {
+	m.code, m.callback = code, callbackURL
+	closing := m.endAuthorization()
+	m.notice = ""
+	m.form = m.detailsForm()
+	return m, tea.Batch(closing, m.goTo(stepDetails), m.form.Init())
+}
+
+// authorizeKey handles the keys of the URL, waiting and timed-out steps.
+func (m *Model) authorizeKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.auth == nil {
+		return m, nil
+	}
+	switch {
+	case m.step == stepTimedOut && key.Matches(k, m.keys.Retry):
+		return m, m.startAuthorize()
+	case key.Matches(k, m.keys.Copy):
+		return m, copyURL(m.svc, m.auth.URL)
+	case key.Matches(k, m.keys.Paste):
+		m.notice = ""
+		m.form = m.pasteForm()
+		return m, tea.Batch(m.goTo(stepPaste), m.form.Init())
+	case m.step == stepTimedOut:
+		return m, nil
+	case key.Matches(k, m.keys.Open) && m.opts.Sandbox, key.Matches(k, m.keys.Approve) && m.opts.Sandbox:
+		m.notice = "Approving in the sandbox…"
+		return m, tea.Batch(m.startWaiting(), approve(m.svc, m.auth.URL))
+	case key.Matches(k, m.keys.Open), m.opts.Sandbox && k.String() == "o":
+		return m, tea.Batch(m.startWaiting(), openBrowser(m.svc, m.auth.URL))
+	}
+	return m, nil
+}
+
+// startWaiting starts the clock when the browser is first sent off.
+func (m *Model) startWaiting() tea.Cmd {
+	if m.step == stepAuthorize {
+		m.deadline = m.opts.Now().Add(m.opts.Wait)
+	}
+	return m.goTo(stepWaiting)
+}
+
+// timeLeft is the rounded time until the deadline.
+func (m *Model) timeLeft() time.Duration {
+	d := m.deadline.Sub(m.opts.Now())
+	if d < 0 {
+		return 0
+	}
+	return d.Round(time.Second)
+}
+
+func (m *Model) deniedKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(k, m.keys.Retry) {
+		return m, m.startAuthorize()
+	}
+	return m, nil
+}
+
+// authorizeBack: from waiting to the URL, from pasting to the URL when
+// there is a listener; otherwise the authorization ends and the
+// credentials form opens.
+func (m *Model) authorizeBack() (tea.Model, tea.Cmd) {
+	switch {
+	case m.step == stepWaiting:
+		return m, m.goTo(stepAuthorize)
+	case m.step == stepPaste && m.auth != nil && m.auth.Done != nil:
+		m.form = nil
+		return m, m.goTo(stepAuthorize)
+	}
+	closing := m.endAuthorization()
+	_, cmd := m.editCredentials()
+	return m, tea.Batch(closing, cmd)
+}
+
+// The paste form.
+
+func (m *Model) pasteForm() *huh.Form {
+	m.pasteInput = ""
+	state := flow.Secret("")
+	if m.auth != nil {
+		state = m.auth.State
+	}
+	return m.newForm(huh.NewGroup(
+		huh.NewInput().Title("Redirect URL or code").Value(&m.pasteInput).
+			EchoMode(huh.EchoModePassword). // it carries the code: never on screen
+			Description("Paste the whole URL the browser was sent to after approving (or just the code).").
+			Validate(func(s string) error {
+				_, err := flow.ParsePasted(s, state)
+				var denied *flow.AuthError
+				if errors.As(err, &denied) {
+					return nil // shown on its own screen
+				}
+				return err
+			}),
+	))
+}
+
+func (m *Model) pasteDone() (tea.Model, tea.Cmd) {
+	p, err := flow.ParsePasted(m.pasteInput, m.auth.State)
+	var denied *flow.AuthError
+	if errors.As(err, &denied) {
+		m.denied = denied
+		return m, tea.Batch(m.endAuthorization(), m.goTo(stepDenied))
+	}
+	if err != nil { // the field's validation makes this rare
+		m.notice = err.Error()
+		m.form = m.pasteForm()
+		return m, m.form.Init()
+	}
+	if !p.StateChecked {
+		m.finalNote = "A bare code was pasted: its state could not be checked."
+	}
+	return m.gotCode(p.Code, m.auth.CallbackURL)
+}
+
+// Views.
+
+func (m *Model) fetchingView() string {
+	return m.spinner() + " Checking the secrets and fetching the authorize URL from " + m.creds().Host() + "…"
+}
+
+func (m *Model) authorizeView() string {
+	var b strings.Builder
+	b.WriteString(m.wrap("Open this URL to authorize connectwiz with the provider:") + "\n\n")
+	b.WriteString(m.wrapURL(m.auth.URL) + "\n\n")
+	if m.opts.Sandbox {
+		b.WriteString(m.wrap("This is the sandbox: Enter approves the consent here, as a browser would; o opens a real browser."))
+	} else {
+		b.WriteString(m.wrap("Enter opens your browser. The provider then sends it back to " + m.auth.CallbackURL + "."))
+	}
+	return b.String()
+}
+
+func (m *Model) waitingView() string {
+	addr := m.auth.CallbackURL
+	if m.auth.Listener != nil {
+		addr = m.auth.Listener.Addr
+	}
+	line := m.wrap(fmt.Sprintf("Waiting for the browser to come back on %s (%s left)", addr, m.timeLeft()))
+	return m.spinner() + " " + line + "\n\n" +
+		m.st.Muted.Render(m.wrap("If the browser did not open, open this URL yourself:")) + "\n" + m.wrapURL(m.auth.URL)
+}
+
+func (m *Model) timedOutView() string {
+	return m.st.Bad.Render("✗ No callback arrived in "+m.opts.Wait.String()+".") + "\n\n" +
+		m.wrap("Authorize again (r), paste the URL the browser was sent to (p), or go back (esc).") + "\n\n" + m.wrapURL(m.auth.URL)
+}
+
+func (m *Model) pasteView() string {
+	s := ""
+	if m.auth != nil {
+		s = m.wrap("Open this URL, approve, then paste the URL the browser is sent to:") + "\n\n" + m.wrapURL(m.auth.URL) + "\n\n"
+	}
+	return s + m.form.View()
+}
+
+func (m *Model) deniedView() string {
+	msg := "The provider returned an error."
+	if m.denied != nil && m.denied.Code == "access_denied" {
+		msg = "Access was denied at the provider."
+	}
+	s := m.st.Bad.Render("✗ "+msg) + "\n\n"
+	if m.denied != nil {
+		s += m.row("Error", m.denied.Code) + "\n"
+		if m.denied.Description != "" {
+			s += m.row("Description", m.denied.Description) + "\n"
+		}
+	}
+	return s + "\n" + m.wrap("Nothing was created. Press r to authorize again, or esc to change the credentials.")
+}
+
+func (m *Model) authorizeBindings() []key.Binding {
+	k := m.keys
+	open := k.Open
+	if m.opts.Sandbox {
+		open = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "approve here"))
+	}
+	return []key.Binding{open, k.Copy, k.Paste, k.Back, k.Quit}
+}

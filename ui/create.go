@@ -1,0 +1,185 @@
+package ui
+
+import (
+	"errors"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/connectwiz/connectwiz/flow"
+)
+
+// The create phase: creating (stepCreating, or stepFinishing once the user
+// asked to quit), the missing configuration (stepMissingConfig), a failed
+// create (stepCreateError), a lost answer (stepAnswerLost) and its recovery
+// (stepRecovered), and done (stepDone).
+
+// startCreate sends the create; it runs to its end whatever the user does.
+func (m *Model) startCreate() tea.Cmd {
+	m.createErr = nil
+	r := flow.CreateRequest{Creds: m.creds(), Instance: m.request(), Insecure: m.opts.Insecure, Remember: m.remember}
+	return tea.Batch(m.goTo(stepCreating), create(m.svc, r))
+}
+
+func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
+	quitting := m.step == stepFinishing
+	if msg.err == nil {
+		m.created = &msg.created
+		m.finalNote = strings.TrimSpace(m.finalNote + " " + msg.note) // after the paste's note, if any
+	} else {
+		m.createErr = msg.err
+	}
+	switch {
+	case quitting:
+		m.step = stepQuit
+		return m, tea.Quit
+	case msg.err == nil:
+		return m, m.goTo(stepDone)
+	}
+	if e, ok := flow.AsAPIError(msg.err); ok && len(e.Missing) > 0 {
+		m.askMissing(e.Missing)
+		return m, tea.Batch(m.goTo(stepMissingConfig), m.form.Init())
+	}
+	if errors.Is(msg.err, flow.ErrAnswerLost) {
+		return m, m.goTo(stepAnswerLost)
+	}
+	return m, m.goTo(stepCreateError)
+}
+
+// askMissing opens the form for the configuration entries the platform
+// asked for, keeping what was typed for them before.
+func (m *Model) askMissing(keys []string) {
+	if m.missing == nil {
+		m.missing = map[string]*string{}
+	}
+	m.missingOrder = nil
+	for _, k := range keys {
+		if _, ok := m.missing[k]; !ok {
+			v := ""
+			m.missing[k] = &v
+		}
+		m.missingOrder = append(m.missingOrder, k)
+	}
+	sort.Strings(m.missingOrder)
+	m.form = m.missingForm()
+}
+
+func (m *Model) missingForm() *huh.Form {
+	var fields []huh.Field
+	for _, k := range m.missingOrder {
+		in := huh.NewInput().Title(k).Value(m.missing[k]).Validate(required)
+		if flow.IsSecretKey(k) {
+			in = in.EchoMode(huh.EchoModePassword)
+		}
+		fields = append(fields, in)
+	}
+	return m.newForm(huh.NewGroup(fields...).
+		Title("Missing configuration").
+		Description("The platform needs these entries for this connector."))
+}
+
+func (m *Model) missingDone() (tea.Model, tea.Cmd) {
+	m.form = nil
+	return m, m.startCreate()
+}
+
+func (m *Model) onRecovered(msg recoveredMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		m.notice = "Recovery failed: " + msg.err.Error()
+		return m, nil
+	}
+	m.recovered = msg.found
+	return m, m.goTo(stepRecovered)
+}
+
+func (m *Model) createErrorKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(k, m.keys.Retry) {
+		return m, m.startCreate()
+	}
+	return m, nil
+}
+
+// answerLostKey: the instance may exist, so no retry and no going back;
+// only looking it up.
+func (m *Model) answerLostKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(k, m.keys.Recover) {
+		return m, recoverNow(m.svc, m.creds())
+	}
+	return m, nil
+}
+
+// exitKey ends the wizard from its last screens.
+func (m *Model) exitKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(k, m.keys.Exit) {
+		return m.quit()
+	}
+	return m, nil
+}
+
+// createBack returns to the review from a failed create.
+func (m *Model) createBack() (tea.Model, tea.Cmd) {
+	m.form = nil
+	return m, m.goTo(stepReview)
+}
+
+// Views.
+
+func (m *Model) creatingView() string {
+	s := m.spinner() + " Creating " + m.st.KeyHint.Render(trim(m.name)) + " on " + m.creds().Host() + "…"
+	if m.step == stepFinishing {
+		s += "\n\n" + m.st.Warn.Render(m.wrap("Finishing the create and saving the token before quitting, so it is not lost…"))
+	}
+	return s
+}
+
+func (m *Model) missingView() string {
+	return m.st.Warn.Render(m.wrap("The platform needs more configuration for this connector. Fill in these entries and the create is sent again.")) +
+		"\n\n" + m.form.View()
+}
+
+func (m *Model) createErrorView() string {
+	var b strings.Builder
+	b.WriteString(m.st.Bad.Render("✗ The create did not succeed.") + "\n\n")
+	b.WriteString(m.wrap(m.createErr.Error()))
+	if m.step == stepAnswerLost {
+		b.WriteString("\n\n" + m.wrap("Press r to look the instance up now; or quit and run 'connectwiz recover' later. The pending record is kept either way, so the token is not lost."))
+	} else {
+		b.WriteString("\n\n" + m.wrap("Press r to send it again, or esc to review the request."))
+	}
+	return b.String()
+}
+
+func (m *Model) recoveredView() string {
+	said := make([]string, len(m.recovered))
+	for i, r := range m.recovered {
+		said[i] = r.String()
+	}
+	return m.st.Good.Render("✓ The answer was lost, but the instance was found.") + "\n\n" +
+		m.wrap(strings.Join(said, "; ")+". See 'connectwiz list'.")
+}
+
+func (m *Model) doneView() string {
+	c := m.created
+	e := c.Saved.Entry
+	var b strings.Builder
+	b.WriteString(m.st.Good.Render("✓ Instance created") + "\n\n")
+	b.WriteString(m.row("Name", e.Name) + "\n")
+	b.WriteString(m.row("ID", e.ID) + "\n")
+	b.WriteString(m.row("Connector", e.Connector) + "\n")
+	where := e.Storage.Describe()
+	if c.Saved.Warning == "" {
+		where += " (service connectwiz, account " + e.Account() + ")"
+	}
+	b.WriteString(m.row("Token", "in "+where) + "\n")
+	if c.Saved.Warning != "" {
+		b.WriteString("\n" + m.st.Warn.Render(m.wrap("⚠ "+c.Saved.Warning+".")) + "\n")
+	}
+	if m.finalNote != "" {
+		b.WriteString("\n" + m.st.Muted.Render(m.wrap(m.finalNote)) + "\n")
+	}
+	b.WriteString("\nGet the token in scripts with:\n  " + m.st.KeyHint.Render("connectwiz token "+flow.ShellQuote(e.Name)))
+	return b.String()
+}

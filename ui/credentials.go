@@ -1,0 +1,233 @@
+package ui
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/connectwiz/connectwiz/flow"
+)
+
+// The credentials phase: the prefilled summary (stepSummary) and the form
+// (stepCredentials), with the fields' validation.
+
+// Field titles; tests and the benchmark look for them.
+const (
+	titleBaseURL      = "Platform URL"
+	titleUserSecret   = "User secret"
+	titleOrgSecret    = "Organization secret"
+	titleConnector    = "Connector"
+	titleClientID     = "OAuth client ID"
+	titleClientSecret = "OAuth client secret" //nolint:gosec // a field title
+	titleCallbackURL  = "Callback URL"
+)
+
+// credentialField describes one field of the credentials step.
+type credentialField struct {
+	title    string
+	secret   bool
+	value    func(m *Model) *string
+	validate func(string) error
+}
+
+var credentialFields = []credentialField{
+	{titleBaseURL, false, func(m *Model) *string { return &m.baseURL }, validHTTPURL},
+	{titleUserSecret, true, func(m *Model) *string { return &m.userSecret }, required},
+	{titleOrgSecret, true, func(m *Model) *string { return &m.orgSecret }, required},
+	{titleConnector, false, func(m *Model) *string { return &m.connector }, validConnector},
+	{titleClientID, false, func(m *Model) *string { return &m.clientID }, required},
+	{titleClientSecret, true, func(m *Model) *string { return &m.clientSecret }, required},
+	{titleCallbackURL, false, func(m *Model) *string { return &m.callbackURL }, validHTTPURL},
+}
+
+func (m *Model) credentialsComplete() bool {
+	for _, f := range credentialFields {
+		if f.validate(*f.value(m)) != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// Validation.
+
+func required(s string) error {
+	if trim(s) == "" {
+		return errors.New("required")
+	}
+	return nil
+}
+
+func validHTTPURL(s string) error {
+	if err := required(s); err != nil {
+		return err
+	}
+	u, err := url.Parse(trim(s))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("must be an http(s) URL, e.g. https://host/path")
+	}
+	return nil
+}
+
+func validConnector(s string) error {
+	if err := required(s); err != nil {
+		return err
+	}
+	if strings.ContainsAny(trim(s), " /?#") {
+		return errors.New("a connector key has no spaces or slashes, e.g. onedrivebusiness")
+	}
+	return nil
+}
+
+// errorFields maps an authorize error to the credential fields it concerns.
+func errorFields(err error) map[string]string {
+	short := "see the message above"
+	if e, ok := flow.AsAPIError(err); ok {
+		switch {
+		case e.Unauthorized():
+			return map[string]string{titleUserSecret: "refused by the platform", titleOrgSecret: "refused by the platform"}
+		case e.Status == 404: // not found: the connector key, or the base URL's path
+			return map[string]string{titleConnector: "not found on this platform", titleBaseURL: "check the path too"}
+		case strings.Contains(strings.ToLower(e.Message+e.ProviderMessage), "client"):
+			return map[string]string{titleClientID: "refused by the provider", titleClientSecret: "refused by the provider"}
+		}
+		return map[string]string{titleBaseURL: short}
+	}
+	if errors.Is(err, flow.ErrListen) {
+		return map[string]string{titleCallbackURL: "cannot listen here"}
+	}
+	return map[string]string{titleBaseURL: "cannot reach the platform"}
+}
+
+// callbackNote says what the callback URL means for the next step.
+func callbackNote(raw string) string {
+	if validHTTPURL(raw) != nil {
+		return "Where the provider sends the browser back; must match your app's registration."
+	}
+	if flow.LoopbackCallback(trim(raw)) {
+		return "On this machine: connectwiz receives the callback itself."
+	}
+	return "Not on this machine: you will paste the URL the browser is sent to."
+}
+
+// The form.
+
+func (m *Model) input(f credentialField) *huh.Input {
+	in := huh.NewInput().Title(f.title).Value(f.value(m)).Validate(f.validate)
+	if f.secret {
+		in = in.EchoMode(huh.EchoModePassword)
+	}
+	if msg, ok := m.credFields[f.title]; ok {
+		in = in.Description("✗ " + msg)
+	} else if f.title == titleCallbackURL {
+		in = in.DescriptionFunc(func() string { return callbackNote(m.callbackURL) }, &m.callbackURL)
+	}
+	return in
+}
+
+func (m *Model) credentialsForm() *huh.Form {
+	f := credentialFields
+	return m.newForm(
+		huh.NewGroup(m.input(f[0]), m.input(f[1]), m.input(f[2])).
+			Title("Platform").Description("The platform and your account's secrets."),
+		huh.NewGroup(m.input(f[3]), m.input(f[4]), m.input(f[5]), m.input(f[6]),
+			huh.NewConfirm().Title("Remember the secrets in the keychain?").
+				Description("Never in a file. Prefilled next time.").Value(&m.remember)).
+			Title("OAuth app").Description("The app you registered with the provider."),
+	)
+}
+
+// Handlers.
+
+// onRemembered fills the secrets the keychain remembers, if the user is
+// still on the credentials.
+func (m *Model) onRemembered(c flow.Credentials) (tea.Model, tea.Cmd) {
+	if m.step != stepSummary && m.step != stepCredentials {
+		return m, nil
+	}
+	cur := flow.Credentials{UserSecret: flow.Secret(m.userSecret), OrgSecret: flow.Secret(m.orgSecret), ClientSecret: flow.Secret(m.clientSecret)}
+	if !cur.FillSecrets(c) {
+		return m, nil
+	}
+	m.userSecret, m.orgSecret, m.clientSecret = cur.UserSecret.Reveal(), cur.OrgSecret.Reveal(), cur.ClientSecret.Reveal()
+	m.remember = true
+	m.notice = "Secrets prefilled from the keychain."
+	if m.credentialsComplete() {
+		m.form = nil
+		return m, m.goTo(stepSummary)
+	}
+	m.form = m.credentialsForm()
+	return m, tea.Batch(m.goTo(stepCredentials), m.form.Init())
+}
+
+func (m *Model) summaryKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Continue):
+		return m, m.startAuthorize()
+	case key.Matches(k, m.keys.Edit):
+		return m.editCredentials()
+	}
+	return m, nil
+}
+
+func (m *Model) credentialsDone() (tea.Model, tea.Cmd) {
+	m.form = nil
+	return m, m.startAuthorize()
+}
+
+// credentialsBack returns from the form to the summary, when the
+// credentials are complete and were not refused.
+func (m *Model) credentialsBack() (tea.Model, tea.Cmd) {
+	if m.credentialsComplete() && m.credErr == nil {
+		m.form = nil
+		return m, m.goTo(stepSummary)
+	}
+	return m, nil
+}
+
+// editCredentials opens the credentials form; a code already got is
+// dropped, and the note on how it was got.
+func (m *Model) editCredentials() (tea.Model, tea.Cmd) {
+	m.code, m.finalNote = "", ""
+	m.form = m.credentialsForm()
+	return m, tea.Batch(m.goTo(stepCredentials), m.form.Init())
+}
+
+// Views.
+
+func (m *Model) credErrView() string {
+	if m.credErr == nil {
+		return ""
+	}
+	return m.st.Bad.Render(m.wrap("✗ "+m.credErr.Error())) + "\n\n"
+}
+
+func (m *Model) credentialsView() string {
+	return m.credErrView() + m.form.View()
+}
+
+func (m *Model) summaryView() string {
+	var b strings.Builder
+	b.WriteString(m.credErrView())
+	b.WriteString(m.wrap("Ready with these credentials:") + "\n\n")
+	for _, f := range credentialFields {
+		v := *f.value(m)
+		if f.secret {
+			v = mask(v)
+		}
+		b.WriteString(m.row(f.title, v) + "\n")
+	}
+	b.WriteString(m.row("", m.st.Muted.Render(callbackNote(m.callbackURL))))
+	return b.String()
+}
+
+func mask(s string) string {
+	if trim(s) == "" {
+		return "(missing)"
+	}
+	return flow.Mask
+}

@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/connectwiz/connectwiz/flow"
+)
+
+// The details phase: the details form (stepDetails), the review of the
+// request (stepReview) and the same request as curl (stepCurl).
+
+// Field titles; tests look for them.
+const (
+	titleName  = "Instance name"
+	titleTags  = "Tags"
+	titleExtra = "Extra configuration"
+)
+
+func (m *Model) detailsForm() *huh.Form {
+	return m.newForm(huh.NewGroup(
+		huh.NewInput().Title(titleName).Value(&m.name).Validate(required).
+			Description("Unique on this machine for this platform."),
+		huh.NewText().Title(titleTags).Value(&m.tagsText).Lines(2).
+			Description("Comma-separated or one per line (optional)."),
+		huh.NewText().Title(titleExtra).Value(&m.extraText).Lines(2).Validate(validExtra).
+			Description("KEY=VALUE, one per line (optional)."),
+	).Title("Instance"))
+}
+
+func validExtra(s string) error {
+	for _, line := range strings.Split(s, "\n") {
+		line = trim(line)
+		if line == "" {
+			continue
+		}
+		if k, _, ok := strings.Cut(line, "="); !ok || trim(k) == "" {
+			return fmt.Errorf("%q is not KEY=VALUE", line)
+		}
+	}
+	return nil
+}
+
+func parseExtra(s string) map[string]string {
+	out := map[string]string{}
+	for _, line := range strings.Split(s, "\n") {
+		if k, v, ok := strings.Cut(trim(line), "="); ok && trim(k) != "" {
+			out[trim(k)] = trim(v)
+		}
+	}
+	return out
+}
+
+func extraLines(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	lines := make([]string, len(keys))
+	for i, k := range keys {
+		lines[i] = k + "=" + m[k]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// request is the instance request the answers make.
+func (m *Model) request() flow.InstanceRequest {
+	c := m.creds()
+	extra := parseExtra(m.extraText)
+	for k, v := range m.missing {
+		extra[k] = trim(*v)
+	}
+	return flow.InstanceRequest{
+		Connector:    c.Connector,
+		Code:         m.code,
+		ClientID:     c.ClientID,
+		ClientSecret: c.ClientSecret,
+		CallbackURL:  m.callback,
+		Extra:        extra,
+		Tags:         flow.ParseTags(m.tagsText),
+		Name:         trim(m.name),
+	}
+}
+
+// Handlers.
+
+// detailsDone moves on to the review and checks the name meanwhile.
+func (m *Model) detailsDone() (tea.Model, tea.Cmd) {
+	m.form = nil
+	m.nameTaken = false
+	return m, tea.Batch(m.goTo(stepReview), checkName(m.svc, trim(m.name), m.creds().BaseURL))
+}
+
+func (m *Model) onNameTaken(msg nameTakenMsg) (tea.Model, tea.Cmd) {
+	m.nameTaken = msg.taken && msg.name == trim(m.name)
+	return m, nil
+}
+
+// reviewKey handles the keys of the review and curl steps.
+func (m *Model) reviewKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Create):
+		return m, m.startCreate()
+	case key.Matches(k, m.keys.Curl) && m.step == stepCurl:
+		return m, m.goTo(stepReview)
+	case key.Matches(k, m.keys.Curl):
+		return m, m.goTo(stepCurl)
+	}
+	return m, nil
+}
+
+// detailsBack: from the details to the credentials form (the code is
+// dropped), from the review to the details form.
+func (m *Model) detailsBack() (tea.Model, tea.Cmd) {
+	if m.step == stepDetails {
+		return m.editCredentials()
+	}
+	m.form = m.detailsForm()
+	return m, tea.Batch(m.goTo(stepDetails), m.form.Init())
+}
+
+// Views.
+
+func (m *Model) reviewView() string {
+	req := m.request()
+	c := m.creds()
+	var b strings.Builder
+	b.WriteString(m.wrap("This is the request about to be sent:") + "\n\n")
+	b.WriteString(m.row("Platform", c.BaseURL) + "\n")
+	b.WriteString(m.row("Connector", req.Connector) + "\n")
+	b.WriteString(m.row("Name", req.Name) + "\n")
+	tags := strings.Join(req.Tags, ", ")
+	if tags == "" {
+		tags = m.st.Muted.Render("(none)")
+	}
+	b.WriteString(m.row("Tags", tags) + "\n")
+	b.WriteString(m.row("Configuration", "") + "\n")
+	for _, k := range req.ConfigKeys() {
+		v := req.Extra[k]
+		switch {
+		case k == flow.ConfigClientID:
+			v = req.ClientID
+		case k == flow.ConfigCallbackURL:
+			v = req.CallbackURL
+		case k == flow.ConfigClientSecret || flow.IsSecretKey(k):
+			v = flow.Mask
+		}
+		b.WriteString("  " + m.st.Muted.Render(k) + " = " + v + "\n")
+	}
+	b.WriteString(m.row("Code", flow.Mask+" (from the provider)"))
+	if m.nameTaken {
+		b.WriteString("\n\n" + m.st.Warn.Render(m.wrap(fmt.Sprintf("An instance named %q already exists on this machine for this platform: creating replaces its local entry (the old instance stays on the platform). Esc to choose another name.", req.Name))))
+	}
+	return b.String()
+}
+
+func (m *Model) curlView() string {
+	return m.st.Muted.Render("The same request with curl (secrets from the environment; v for the summary):") + "\n\n" +
+		ansi.Hardwrap(m.request().Curl(m.creds().BaseURL), m.contentWidth(), true)
+}

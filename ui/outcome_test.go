@@ -1,0 +1,175 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/connectwiz/connectwiz/flow"
+)
+
+// ended waits for the program to end by itself and returns its model.
+func (h *harness) ended() *Model {
+	h.t.Helper()
+	h.tm.WaitFinished(h.t, teatest.WithFinalTimeout(5*time.Second))
+	return h.tm.FinalModel(h.t).(*Model)
+}
+
+func TestOutcomeCreated(t *testing.T) {
+	h := start(t, newFake(), func(o *Options) { o.Remember = true })
+	h.toDone()
+	h.enter() // exit
+	o := h.ended().Outcome()
+	if o.Kind != Created || o.Created == nil || o.Created.Instance.ID != "4711" || o.Err != nil {
+		t.Fatalf("outcome %s, created %+v, err %v", o.Kind, o.Created, o.Err)
+	}
+	if o.Note != "The secrets are remembered in the keychain for next time." {
+		t.Fatalf("note %q", o.Note)
+	}
+}
+
+// TestOutcomeNoteBareCode: the note that a pasted bare code's state could
+// not be checked reaches the done screen and the outcome, next to the
+// create's own note.
+func TestOutcomeNoteBareCode(t *testing.T) {
+	svc := newFake()
+	svc.paste = true
+	h := start(t, svc, func(o *Options) {
+		o.Creds.CallbackURL = "https://app.example.com/cb"
+		o.Remember = true
+	})
+	h.waitFor("Ready with these credentials")
+	h.enter()
+	h.waitFor("Redirect URL or code")
+	h.typeText(theCode)
+	h.enter()
+	h.waitFor("Unique on this machine")
+	h.enter()
+	h.enter()
+	h.enter()
+	h.waitFor("request about to be sent")
+	h.enter()
+	h.waitFor("Instance created")
+	h.enter() // exit
+	o := h.ended().Outcome()
+	want := "A bare code was pasted: its state could not be checked. The secrets are remembered in the keychain for next time."
+	if o.Kind != Created || o.Note != want {
+		t.Fatalf("outcome %s, note %q", o.Kind, o.Note)
+	}
+}
+
+// TestOutcomeRecovered: the create's answer is lost, "r recover now" finds
+// the instance and stores its token, the user exits. The command must
+// report the recovery, not "nothing was created".
+func TestOutcomeRecovered(t *testing.T) {
+	svc := newFake()
+	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", flow.ErrAnswerLost)}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("did not succeed")
+	h.rune('r')
+	h.waitFor("recovered")
+	h.enter() // exit
+	o := h.ended().Outcome()
+	if o.Kind != Recovered || o.Created != nil || o.Err != nil {
+		t.Fatalf("outcome %s, created %v, err %v", o.Kind, o.Created != nil, o.Err)
+	}
+	if len(o.Recovered) != 1 {
+		t.Fatalf("recovered %+v", o.Recovered)
+	}
+	r := o.Recovered[0]
+	if !r.Found || r.Pending.Name != "drive" || r.Saved.Entry.ID != "4711" {
+		t.Fatalf("recovered %+v", r)
+	}
+}
+
+func TestOutcomeAborted(t *testing.T) {
+	errDown := &flow.APIError{Op: "create the instance", Status: 502, Message: "The provider could not be reached"}
+	errLost := fmt.Errorf("%w (could not create the instance: EOF)", flow.ErrAnswerLost)
+	tests := map[string]struct {
+		svc  func() *fakeService
+		play func(h *harness)
+		err  error // the outcome's Err, matched with errors.Is
+	}{
+		"ctrl+c at review": {
+			svc: newFake,
+			play: func(h *harness) {
+				h.toReview()
+				h.key(tea.KeyCtrlC)
+			},
+		},
+		"quit while a failing create runs": {
+			svc: func() *fakeService {
+				svc := newFake()
+				svc.holdCreate = make(chan struct{})
+				svc.createErrs = []error{errDown}
+				return svc
+			},
+			play: func(h *harness) {
+				h.toReview()
+				h.enter()
+				h.waitFor("Creating")
+				h.key(tea.KeyCtrlC)
+				h.waitFor("before quitting")
+				close(h.svc.holdCreate)
+			},
+			err: errDown,
+		},
+		"quit on a lost answer without recovering": {
+			svc: func() *fakeService {
+				svc := newFake()
+				svc.createErrs = []error{errLost}
+				return svc
+			},
+			play: func(h *harness) {
+				h.toReview()
+				h.enter()
+				h.waitFor("did not succeed")
+				h.send(SignalMsg{})
+			},
+			err: flow.ErrAnswerLost,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			h := start(t, tt.svc())
+			tt.play(h)
+			o := h.ended().Outcome()
+			if o.Kind != Aborted || o.Created != nil || o.Recovered != nil {
+				t.Fatalf("outcome %s", o.Kind)
+			}
+			if (tt.err == nil) != (o.Err == nil) || (tt.err != nil && !errors.Is(o.Err, tt.err)) {
+				t.Fatalf("err %v, want %v", o.Err, tt.err)
+			}
+		})
+	}
+}
+
+// TestCloseAuthorization calls the Cmd: it closes the listener and says
+// nothing.
+func TestCloseAuthorization(t *testing.T) {
+	if closeAuthorization(nil) != nil {
+		t.Fatal("a Cmd to close no authorization")
+	}
+	state := flow.NewState()
+	l, err := flow.Listen("http://127.0.0.1:0/callback", state, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.Close)
+	a := &flow.Authorization{URL: "https://provider.test/authorize", State: state, CallbackURL: l.URL, Listener: l, Done: l.Done()}
+	if msg := closeAuthorization(a)(); msg != nil {
+		t.Fatalf("message %T", msg)
+	}
+	client := &http.Client{Timeout: 2 * time.Second}
+	if resp, err := client.Get(l.URL); err == nil {
+		_ = resp.Body.Close()
+		t.Fatal("the listener still answers after closeAuthorization")
+	}
+}
