@@ -209,18 +209,19 @@ func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) er
 		where = e.Storage.Describe() + " (see the warning above)"
 	}
 	fmt.Fprintf(ios.Out, "Instance created\n  name:      %s\n  id:        %s\n  connector: %s\n  token:     in %s\nGet the token with: %s\n",
-		e.Name, e.ID, e.Connector, where, tokenCommand(f, o.Sandbox, e.Name))
+		e.Name, e.ID, e.Connector, where, tokenCommand(f, o.Sandbox)+" "+flow.ShellQuote(e.Name))
 	return nil
 }
 
-// tokenCommand is the command that prints an instance's token, as the
-// user started connectwiz.
-func tokenCommand(f *Factory, sandbox bool, name string) string {
-	cmd := f.Program + " token "
+// tokenCommand is the command that prints a token, as the user started
+// connectwiz: "connectwiz token", "go run . token --sandbox"…; the name
+// follows.
+func tokenCommand(f *Factory, sandbox bool) string {
+	cmd := cmp.Or(f.Program, "connectwiz") + " token"
 	if sandbox {
-		cmd += "--sandbox "
+		cmd += " --sandbox"
 	}
-	return cmd + flow.ShellQuote(name)
+	return cmd
 }
 
 // missingInput names every missing value and how to give it.

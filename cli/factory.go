@@ -41,9 +41,6 @@ func (f *Factory) Store() (*keystore.Store, error) {
 	}
 	f.store = keystore.New(dir, timeout)
 	f.store.Log = f.Log
-	if f.Program == "" {
-		f.Program = "connectwiz"
-	}
 	if keystore.NeedsSessionBus(runtime.GOOS) && f.Env.DBusSession == "" {
 		f.store.Keychain.Off = keystore.ErrNoSession
 		f.Log.Info("keychain off", "why", keystore.ErrNoSession)

@@ -11,24 +11,25 @@ import (
 )
 
 // wizardOptions are the wizard's options for a create.
-func wizardOptions(s *flow.Session, o *CreateOptions, in createInput) ui.Options {
+func wizardOptions(f *Factory, s *flow.Session, o *CreateOptions, in createInput) ui.Options {
 	return ui.Options{
-		Creds:       in.creds,
-		Sandbox:     s.Sandbox,
-		Insecure:    o.Insecure,
-		Remember:    o.Remember && !s.Sandbox,
-		Wait:        o.Timeout,
-		Name:        in.name,
-		DefaultName: s.FreeName(flow.DefaultName(in.creds.Connector, time.Now()), in.creds.BaseURL),
-		Tags:        in.tags,
-		Extra:       in.extra,
+		Creds:        in.creds,
+		Sandbox:      s.Sandbox,
+		Insecure:     o.Insecure,
+		Remember:     o.Remember && !s.Sandbox,
+		Wait:         o.Timeout,
+		Name:         in.name,
+		DefaultName:  s.FreeName(flow.DefaultName(in.creds.Connector, time.Now()), in.creds.BaseURL),
+		Tags:         in.tags,
+		Extra:        in.extra,
+		TokenCommand: tokenCommand(f, s.Sandbox),
 	}
 }
 
 // runWizard runs the full-screen wizard and reports how it ended.
 func runWizard(f *Factory, s *flow.Session, o *CreateOptions, in createInput) error {
 	recoverPending(o.Ctx, f, s, in.creds, false)
-	m := ui.New(s, wizardOptions(s, o, in))
+	m := ui.New(s, wizardOptions(f, s, o, in))
 	p := tea.NewProgram(m, tea.WithInput(o.IO.In), tea.WithOutput(o.IO.Out), tea.WithoutSignalHandler(),
 		// The renderer checks for a new frame 60 times a second. That is most
 		// of what an idle wait costs (~1 % of a core on the benchmark VM), but
@@ -79,7 +80,7 @@ func runAccessible(f *Factory, s *flow.Session, o *CreateOptions, in createInput
 	}
 	ch := make(chan answered, 1)
 	go func() { // the prompts block on stdin: a signal must not wait for them
-		ans, err := ui.Accessible(o.IO.In, o.IO.ErrOut, wizardOptions(s, o, in))
+		ans, err := ui.Accessible(o.IO.In, o.IO.ErrOut, wizardOptions(f, s, o, in))
 		ch <- answered{ans, err}
 	}()
 	var ans ui.Answers

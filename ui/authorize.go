@@ -114,7 +114,7 @@ func (m *Model) authorizeKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.notice = "Approving in the sandbox…"
 		return m, tea.Batch(m.startWaiting(), approve(m.svc, m.auth.URL))
 	case key.Matches(k, m.keys.Open), m.opts.Sandbox && k.String() == "o":
-		return m, tea.Batch(m.startWaiting(), openBrowser(m.svc, m.auth.URL))
+		return m, tea.Batch(m.startWaiting(), openBrowser(m.svc, m.auth))
 	}
 	return m, nil
 }

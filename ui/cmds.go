@@ -61,8 +61,11 @@ func authorize(svc Service, creds flow.Credentials) tea.Cmd {
 	}
 }
 
-func openBrowser(svc Service, url string) tea.Cmd {
-	return func() tea.Msg { return browserMsg{svc.OpenBrowser(url)} }
+// openBrowser opens the browser on the authorization's one-time link (a
+// fresh one each time), never on the authorize URL itself: the state must
+// not sit in the browser's argv.
+func openBrowser(svc Service, a *flow.Authorization) tea.Cmd {
+	return func() tea.Msg { return browserMsg{svc.OpenBrowser(a.BrowserURL())} }
 }
 
 func copyURL(svc Service, url string) tea.Cmd {

@@ -180,6 +180,6 @@ func (m *Model) doneView() string {
 	if m.finalNote != "" {
 		b.WriteString("\n" + m.st.Muted.Render(m.wrap(m.finalNote)) + "\n")
 	}
-	b.WriteString("\nGet the token in scripts with:\n  " + m.st.KeyHint.Render("connectwiz token "+flow.ShellQuote(e.Name)))
+	b.WriteString("\nGet the token in scripts with:\n  " + m.st.KeyHint.Render(m.opts.TokenCommand+" "+flow.ShellQuote(e.Name)))
 	return b.String()
 }

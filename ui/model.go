@@ -69,6 +69,10 @@ type Options struct {
 	// Tick is the animation interval (spinner, time left); default 1s, which
 	// keeps an idle wait under 0.5 % of a core (see BENCHMARKS.md).
 	Tick time.Duration
+	// TokenCommand is the command the done screen offers for getting the
+	// token back, as the user started connectwiz ("connectwiz token" when
+	// empty; "go run . token --sandbox" for a sandbox run under go run).
+	TokenCommand string
 }
 
 // step is where the wizard is: every state the wizard can be in is one.
@@ -188,6 +192,9 @@ type Model struct {
 func New(svc Service, opts Options) *Model {
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.TokenCommand == "" {
+		opts.TokenCommand = "connectwiz token"
 	}
 	if opts.Tick <= 0 {
 		opts.Tick = time.Second
