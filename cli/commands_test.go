@@ -272,3 +272,29 @@ func TestDefaultNamesAndReplace(t *testing.T) {
 		t.Fatalf("the sandbox holds %d instances, want 3", len(sb.Instances()))
 	}
 }
+
+// Sandbox runs stay in the sandbox: never the real index or keychain,
+// --remember included; the sandbox's store is read with --sandbox.
+func TestSandboxRunsStayInTheSandbox(t *testing.T) {
+	f, out, errOut := testFactory(t, nil)
+	f.Browser = consentBrowser{}
+	if code := run(t, context.Background(), f, "create", "--sandbox", "--no-input", "--remember", "--name", "sb", "--callback-url", "http://127.0.0.1:0/callback"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out.String(), "connectwiz token --sandbox sb") {
+		t.Fatalf("the hint does not reach the sandbox's store:\n%s", out)
+	}
+	if entries, _ := f.store.Entries(); len(entries) != 0 {
+		t.Fatalf("the real index got sandbox entries: %+v", entries)
+	}
+	if _, err := f.store.Remembered("http://127.0.0.1:1/your_moms/api-v2"); err == nil {
+		t.Fatal("remembered secrets")
+	}
+	out.buf.Reset()
+	if code := run(t, context.Background(), f, "token", "--sandbox", "sb"); code != exitOK || len(strings.TrimSpace(out.String())) < 10 {
+		t.Fatalf("token --sandbox: exit %d %q %s", code, out, errOut)
+	}
+	if code := run(t, context.Background(), f, "token", "sb"); code != exitError {
+		t.Fatalf("the real store knows the sandbox's instance (exit %d)", code)
+	}
+}

@@ -201,12 +201,9 @@ func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) er
 			TokenStorage string `json:"tokenStorage"`
 		}{c.Instance, e.BaseURL, e.Storage.String()})
 	}
-	where := "the OS keychain"
-	switch {
-	case o.Sandbox:
-		where = "the sandbox's own store (test tokens, apart from your real instances)"
-	case c.Saved.Warning != "":
-		where = e.Storage.Describe() + " (see the warning above)"
+	where := c.Saved.Where()
+	if c.Saved.Warning != "" {
+		where += " (see the warning above)"
 	}
 	fmt.Fprintf(ios.Out, "Instance created\n  name:      %s\n  id:        %s\n  connector: %s\n  token:     in %s\nGet the token with: %s\n",
 		e.Name, e.ID, e.Connector, where, tokenCommand(f, o.Sandbox)+" "+flow.ShellQuote(e.Name))

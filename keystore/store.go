@@ -156,6 +156,19 @@ type Saved struct {
 	// Replaced is the entry of the same name this one replaced (whose
 	// instance still exists on the platform), if any.
 	Replaced *Entry
+	// Sandbox is set when the token went to the sandbox's store.
+	Sandbox bool
+}
+
+// Where says where the token went, in words for the user.
+func (s Saved) Where() string {
+	switch {
+	case s.Sandbox:
+		return "the sandbox's own store (a test token, kept apart from your real instances)"
+	case s.Entry.Storage == InKeychain:
+		return "the OS keychain (service " + Service + ", account " + s.Entry.Account() + ")"
+	}
+	return s.Entry.Storage.Describe()
 }
 
 // Save stores an instance's token — in the keychain, or, when the keychain
@@ -210,7 +223,7 @@ func (s *Store) stash(e Entry, token string, insecure bool) (Saved, error) {
 	s.log().Info("token stored in file", "account", e.Account(), "reason", why, "sandbox", s.Sandbox)
 	e.Storage = InFile
 	if s.Sandbox {
-		return Saved{Entry: e}, nil
+		return Saved{Entry: e, Sandbox: true}, nil
 	}
 	return Saved{
 		Entry:   e,

@@ -169,11 +169,7 @@ func (m *Model) doneView() string {
 	b.WriteString(m.row("Name", e.Name) + "\n")
 	b.WriteString(m.row("ID", e.ID) + "\n")
 	b.WriteString(m.row("Connector", e.Connector) + "\n")
-	where := e.Storage.Describe()
-	if c.Saved.Warning == "" {
-		where += " (service connectwiz, account " + e.Account() + ")"
-	}
-	b.WriteString(m.row("Token", "in "+where) + "\n")
+	b.WriteString(m.row("Token", "in "+c.Saved.Where()) + "\n")
 	if c.Saved.Warning != "" {
 		b.WriteString("\n" + m.st.Warn.Render(m.wrap("⚠ "+c.Saved.Warning+".")) + "\n")
 	}
