@@ -39,8 +39,10 @@ func TestCreateParsesFlagsIntoOptions(t *testing.T) {
 	f, _, _ := testFactory(t, nil)
 	var got *CreateOptions
 	cmd := newCmdCreate(f, func(o *CreateOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--base-url", "https://p.example/api", "--key", "box", "--client-id", "cid",
-		"--name", "n1", "--tag", "a,b", "--tag", "c", "--config", "k=v", "--timeout", "7s", "--no-input", "--replace"})
+	cmd.SetArgs([]string{
+		"--base-url", "https://p.example/api", "--key", "box", "--client-id", "cid",
+		"--name", "n1", "--tag", "a,b", "--tag", "c", "--config", "k=v", "--timeout", "7s", "--no-input", "--replace",
+	})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}

@@ -62,15 +62,16 @@ EOF`, shellQuoteAlways(strings.TrimRight(baseURL, "/")+"/instances"), EnvUserSec
 // configuration entry from: CONNECTWIZ_CONFIG_ and the key in upper case,
 // every other character an underscore.
 func ConfigEnv(key string) string {
-	b := []byte("CONNECTWIZ_CONFIG_")
+	var b strings.Builder
+	b.WriteString("CONNECTWIZ_CONFIG_")
 	for _, r := range strings.ToUpper(key) {
 		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			b = append(b, byte(r))
+			b.WriteRune(r)
 		} else {
-			b = append(b, '_')
+			b.WriteByte('_')
 		}
 	}
-	return string(b)
+	return b.String()
 }
 
 func shellQuoteAlways(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

@@ -39,8 +39,10 @@ func TestHostilePlatformAnswer(t *testing.T) {
 		_ = json.NewEncoder(w).Encode(map[string]any{
 			"id": "42" + evil, "name": "victim" + evil, "token": "hostile-token",
 			"tags": []string{"t" + evil},
-			flow.WireConnector: map[string]any{"id": 7, "key": "k" + evil, "name": "n" + evil,
-				"configuration": map[string]any{"oauth.user.token": "provider-token", "site" + evil: "v" + evil}},
+			flow.WireConnector: map[string]any{
+				"id": 7, "key": "k" + evil, "name": "n" + evil,
+				"configuration": map[string]any{"oauth.user.token": "provider-token", "site" + evil: "v" + evil},
+			},
 		})
 	}))
 	defer srv.Close()
@@ -62,8 +64,10 @@ func TestHostilePlatformAnswer(t *testing.T) {
 	if e.Name != "asked-for" || !strings.HasPrefix(e.PlatformName, "victim") {
 		t.Fatalf("entry %+v", e)
 	}
-	for what, v := range map[string]string{"id": e.ID, "platform name": e.PlatformName, "connector": e.Connector, "tag": strings.Join(e.Tags, ","),
-		"instance name": created.Instance.Name, "connector name": created.Instance.Connector.Name} {
+	for what, v := range map[string]string{
+		"id": e.ID, "platform name": e.PlatformName, "connector": e.Connector, "tag": strings.Join(e.Tags, ","),
+		"instance name": created.Instance.Name, "connector name": created.Instance.Connector.Name,
+	} {
 		assertSafe(t, what, v)
 	}
 	for k, v := range created.Instance.Connector.Configuration {

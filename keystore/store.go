@@ -40,6 +40,7 @@ func (l Location) Describe() string {
 		return "an unencrypted file"
 	case Missing:
 		return "neither the keychain nor the file (missing)"
+	case Unknown:
 	}
 	return "an unknown place (the keychain did not answer)"
 }
