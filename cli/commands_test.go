@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 	"github.com/connectwiz/connectwiz/keystore"
@@ -298,5 +300,67 @@ func TestSandboxRunsStayInTheSandbox(t *testing.T) {
 	}
 	if code := run(t, context.Background(), f, "token", "sb"); code != exitError {
 		t.Fatalf("the real store knows the sandbox's instance (exit %d)", code)
+	}
+}
+
+func TestListFormats(t *testing.T) {
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, context.Background(), f, "list", "--json"); code != exitOK || strings.TrimSpace(out.String()) != "[]" {
+		t.Fatalf("empty list --json: %d %q", code, out)
+	}
+	base := "https://p.example/api"
+	for _, e := range []keystore.Entry{
+		{Name: "drive", ID: "1", Connector: "onedrivebusiness", BaseURL: base},
+		{Name: "ドライブ🚀", ID: "2", Connector: "onedrivebusiness", BaseURL: base},
+		{Name: strings.Repeat("very-long-name-", 8), ID: strings.Repeat("7", 40), Connector: "onedrivebusiness", BaseURL: base},
+	} {
+		if _, err := f.store.Save(e, "tok-"+e.ID, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out.buf.Reset()
+	if code := run(t, context.Background(), f, "list"); code != exitOK {
+		t.Fatalf("list: %d %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	if len(lines) != 3 || strings.Contains(out.String(), "NAME") || strings.Count(lines[0], "\t") != 5 {
+		t.Fatalf("piped list is not TSV without a header:\n%s", out)
+	}
+	f.IO.SetTTY(true, true)
+	out.buf.Reset()
+	if code := run(t, context.Background(), f, "list"); code != exitOK {
+		t.Fatalf("list: %d %s", code, errOut)
+	}
+	lines = strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "NAME") {
+		t.Fatalf("table:\n%s", out)
+	}
+	col := -1
+	for _, l := range lines {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("line %q is %d columns wide", l, w)
+		}
+		// The ID column starts at the same display column on every line.
+		name := strings.Fields(l)[0]
+		at := ansi.StringWidth(l[:strings.Index(l, name)+len(name)])
+		rest := l[strings.Index(l, name)+len(name):]
+		start := at + len(rest) - len(strings.TrimLeft(rest, " "))
+		if col >= 0 && start != col {
+			t.Errorf("misaligned ID column at %d, want %d:\n%s", start, col, out)
+		}
+		col = start
+	}
+}
+
+func TestForgetRemoteNeedsConfirmation(t *testing.T) {
+	f, _, errOut := testFactory(t, map[string]string{flow.EnvUserSecret: "u", flow.EnvOrgSecret: "o"})
+	if _, err := f.store.Save(keystore.Entry{Name: "d", ID: "1", BaseURL: "http://127.0.0.1:1/api"}, "tok", true); err != nil {
+		t.Fatal(err)
+	}
+	if code := run(t, context.Background(), f, "forget", "d", "--remote"); code != exitUsage || !strings.Contains(errOut.String(), "--yes") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, _, err := f.store.Token("d", ""); err != nil {
+		t.Fatalf("the entry was removed without confirmation: %v", err)
 	}
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -96,6 +95,9 @@ func runCreate(f *Factory, o *CreateOptions) error {
 	}
 	if creds.BaseURL, err = flow.NormalizeBaseURL(creds.BaseURL); err != nil {
 		return usagef("%v", err)
+	}
+	if o.Name != "" && flow.Sanitize(o.Name, 200) != o.Name {
+		return usagef("--name %q has control, format or leading, trailing or repeated white space characters: give a plain name", o.Name)
 	}
 	in := createInput{creds: creds, extra: extra, name: o.Name, tags: flow.ParseTags(o.Tags...)}
 	if !o.NoInput && o.Code == "" && o.IO.CanPrompt() {
@@ -193,13 +195,7 @@ func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) er
 	}
 	e := c.Saved.Entry
 	if o.JSON {
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			flow.Instance
-			BaseURL      string `json:"baseUrl"`
-			TokenStorage string `json:"tokenStorage"`
-		}{c.Instance, e.BaseURL, e.Storage.String()})
+		return writeJSON(ios.Out, e)
 	}
 	where := c.Saved.Where()
 	if c.Saved.Warning != "" {

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +18,7 @@ type ForgetOptions struct {
 	Name    string
 	BaseURL string
 	Remote  bool
+	Yes     bool
 	Sandbox bool
 }
 
@@ -36,7 +39,8 @@ func newCmdForget(f *Factory, runF func(*ForgetOptions) error) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&o.BaseURL, "base-url", "", "the platform, when the name exists on several")
 	cmd.Flags().BoolVar(&o.Sandbox, "sandbox", false, "the instances made with --sandbox (kept apart from the real ones)")
-	cmd.Flags().BoolVar(&o.Remote, "remote", false, "first delete the instance on the platform")
+	cmd.Flags().BoolVar(&o.Remote, "remote", false, "first delete the instance on the platform (asks first on a terminal)")
+	cmd.Flags().BoolVar(&o.Yes, "yes", false, "with --remote: delete without asking")
 	return cmd
 }
 
@@ -57,6 +61,17 @@ func runForget(f *Factory, o *ForgetOptions) error {
 		s.FillRemembered(&creds)
 		if creds.UserSecret.IsZero() || creds.OrgSecret.IsZero() {
 			return usagef("--remote needs the platform's secrets: set CONNECTWIZ_USER_SECRET and CONNECTWIZ_ORG_SECRET")
+		}
+		if !o.Yes {
+			if !f.IO.CanPrompt() {
+				return usagef("forget --remote deletes instance %s on %s for good: pass --yes to confirm (no terminal to ask on); nothing was deleted", e.ID, keystore.Host(e.BaseURL))
+			}
+			fmt.Fprintf(f.IO.ErrOut, "Delete instance %q (id %s) on %s? This cannot be undone. [y/N] ", e.Name, e.ID, keystore.Host(e.BaseURL))
+			line, _ := bufio.NewReader(f.IO.In).ReadString('\n')
+			if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+				fmt.Fprintln(f.IO.ErrOut, "Nothing was deleted.")
+				return nil
+			}
 		}
 		if err := s.Client(creds).DeleteInstance(o.Ctx, flow.ID(e.ID)); err != nil {
 			if ae, ok := flow.AsAPIError(err); !ok || ae.Status != 404 {

@@ -3,8 +3,11 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"text/tabwriter"
+	"io"
+	"strings"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
 	"github.com/connectwiz/connectwiz/keystore"
@@ -13,6 +16,7 @@ import (
 // ListOptions are the flags of list.
 type ListOptions struct {
 	JSON    bool
+	Check   bool
 	Sandbox bool
 }
 
@@ -21,8 +25,12 @@ func newCmdList(f *Factory, runF func(*ListOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the instances provisioned from this machine",
-		Long: `List the instances provisioned from this machine, and where each token is:
-keychain, file, or missing (probed, with the keychain timeout).`,
+		Long: `List the instances provisioned from this machine, and where each token is
+kept (keychain or file) as recorded when it was stored. --check asks the
+keychain for each token (one keychain call per instance) and shows
+"missing" for a token that is gone. On a terminal the columns are aligned
+to fit 80 columns; piped, each instance is one tab-separated line without
+a header.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(*cobra.Command, []string) error {
 			if runF != nil {
@@ -31,7 +39,8 @@ keychain, file, or missing (probed, with the keychain timeout).`,
 			return runList(f, o)
 		},
 	}
-	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print a JSON array (the same fields as create --json)")
+	cmd.Flags().BoolVar(&o.Check, "check", false, "probe the keychain for each token")
 	cmd.Flags().BoolVar(&o.Sandbox, "sandbox", false, "the instances made with --sandbox (kept apart from the real ones)")
 	return cmd
 }
@@ -45,8 +54,36 @@ func runList(f *Factory, o *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	// Probe where each token really is; a keychain that does not answer is
-	// asked once, not once per entry.
+	var keychainErr error
+	if o.Check {
+		keychainErr = probe(st, entries)
+	}
+	out := f.IO.Out
+	switch {
+	case o.JSON:
+		if entries == nil {
+			entries = []keystore.Entry{}
+		}
+		err = writeJSON(out, entries)
+	case len(entries) == 0 && f.IO.IsStdoutTTY():
+		fmt.Fprintln(out, "No instances yet. Create one with: connectwiz")
+	case f.IO.IsStdoutTTY():
+		err = writeTable(out, entries, 80)
+	default:
+		err = writeTSV(out, entries)
+	}
+	if err != nil {
+		return err
+	}
+	if keychainErr != nil {
+		fmt.Fprintf(f.IO.ErrOut, "Some tokens could not be checked (unknown): %v\n", keychainErr)
+	}
+	return nil
+}
+
+// probe sets where each token really is; a keychain that does not answer
+// is asked once, not once per entry.
+func probe(st *keystore.Store, entries []keystore.Entry) error {
 	var keychainErr error
 	for i, e := range entries {
 		if keychainErr != nil && e.Storage == keystore.InKeychain {
@@ -60,26 +97,77 @@ func runList(f *Factory, o *ListOptions) error {
 		}
 		entries[i].Storage = w
 	}
-	out := f.IO.Out
-	if o.JSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(entries)
-	}
-	if len(entries) == 0 {
-		fmt.Fprintln(out, "No instances yet. Create one with: connectwiz")
-		return nil
-	}
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tID\tCONNECTOR\tPLATFORM\tCREATED\tTOKEN")
+	return keychainErr
+}
+
+// writeJSON is the one JSON encoding of instances (create --json and
+// list --json): control characters escaped, no HTML escaping.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func listRow(e keystore.Entry) []string {
+	return []string{e.Name, e.ID, e.Connector, keystore.Host(e.BaseURL), e.CreatedAt.Local().Format("2006-01-02 15:04"), e.Storage.String()}
+}
+
+// writeTSV writes one tab-separated line per instance, for scripts.
+func writeTSV(w io.Writer, entries []keystore.Entry) error {
 	for _, e := range entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.ID, e.Connector, keystore.Host(e.BaseURL), e.CreatedAt.Local().Format("2006-01-02 15:04"), e.Storage)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if keychainErr != nil {
-		fmt.Fprintf(f.IO.ErrOut, "Some tokens could not be checked (unknown): %v\n", keychainErr)
+		if _, err := fmt.Fprintln(w, strings.Join(listRow(e), "\t")); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// writeTable aligns the columns by display width (wide CJK and emoji
+// count double) and fits width, cutting the widest of name, id, connector
+// and platform with an ellipsis as needed.
+func writeTable(w io.Writer, entries []keystore.Entry, width int) error {
+	rows := [][]string{{"NAME", "ID", "CONNECTOR", "PLATFORM", "CREATED", "TOKEN"}}
+	for _, e := range entries {
+		rows = append(rows, listRow(e))
+	}
+	const gap = 2
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], lipgloss.Width(c))
+		}
+	}
+	total := func() int {
+		n := gap * (len(widths) - 1)
+		for _, w := range widths {
+			n += w
+		}
+		return n
+	}
+	for total() > width {
+		widest := -1
+		for _, i := range []int{0, 1, 2, 3} { // the columns that may be cut
+			if widths[i] > 8 && (widest < 0 || widths[i] > widths[widest]) {
+				widest = i
+			}
+		}
+		if widest < 0 {
+			break
+		}
+		widths[widest]--
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		for i, c := range r {
+			c = ansi.Truncate(c, widths[i], "…")
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-lipgloss.Width(c)+gap))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -49,13 +49,27 @@ func (s *Secret) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// IsSecretKey reports whether a configuration key names a secret value
-// (a token, secret or password), which connectwiz never shows or keeps.
+// IsSecretKey is the one rule for which configuration keys (and variable
+// names) hold a secret value, which connectwiz never shows or keeps: a key
+// with a word token, secret, password, passwd or pwd — unless its last word
+// says it is an address (url, uri, endpoint), as in the public
+// oauth.token.url.
 func IsSecretKey(key string) bool {
-	k := strings.ToLower(key)
-	for _, w := range []string{"token", "secret", "password", "passwd"} {
-		if strings.Contains(k, w) {
-			return true
+	words := strings.FieldsFunc(strings.ToLower(key), func(r rune) bool {
+		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
+	})
+	if len(words) == 0 {
+		return false
+	}
+	switch words[len(words)-1] {
+	case "url", "uri", "endpoint", "host":
+		return false
+	}
+	for _, w := range words {
+		for _, secret := range []string{"token", "secret", "password", "passwd", "pwd"} {
+			if strings.Contains(w, secret) {
+				return true
+			}
 		}
 	}
 	return false

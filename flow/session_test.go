@@ -177,3 +177,16 @@ func TestParseConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestIsSecretKey(t *testing.T) {
+	for key, want := range map[string]bool{
+		"oauth.api.secret": true, "oauth.user.token": true, "oauth.user.refresh_token": true,
+		"db.password": true, "CONNECTWIZ_USER_SECRET": true, "accessToken": true,
+		"oauth.token.url": false, "oauth.api.key": false, "oauth.callback.url": false,
+		"site.address": false, "token.endpoint": false, "": false,
+	} {
+		if got := flow.IsSecretKey(key); got != want {
+			t.Errorf("IsSecretKey(%q) = %v, want %v", key, got, want)
+		}
+	}
+}
