@@ -5,9 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/connectwiz/connectwiz/flow"
@@ -159,6 +161,16 @@ func readCode(flag string, in io.Reader) (flow.Secret, error) {
 func runHeadless(f *Factory, s *flow.Session, o *CreateOptions, h flow.HeadlessOptions) error {
 	h.Wait, h.NoBrowser, h.Replace, h.Insecure, h.Remember = o.Timeout, o.NoBrowser, o.Replace, o.Insecure, o.Remember
 	h.Stdin, h.Status = o.IO.In, o.IO.ErrOut
+	if f, ok := o.IO.In.(*os.File); ok && o.IO.IsStdinTTY() {
+		h.ReadSecretLine = func() (string, error) { // the pasted URL carries the code: no echo
+			b, err := term.ReadPassword(f.Fd())
+			fmt.Fprintln(o.IO.ErrOut)
+			return string(b), err
+		}
+	}
+	if w := flow.PlainHTTPWarning(h.Creds.BaseURL); w != "" {
+		fmt.Fprintf(o.IO.ErrOut, "Warning: %s.\n", w)
+	}
 	recoverPending(o.Ctx, f, s, h.Creds, false)
 	created, err := s.Headless(o.Ctx, h)
 	if err != nil {

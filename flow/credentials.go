@@ -102,3 +102,14 @@ func NormalizeBaseURL(raw string) (string, error) {
 
 // Host is the platform's host (and port), for messages.
 func (c Credentials) Host() string { return keystore.Host(c.BaseURL) }
+
+// PlainHTTPWarning is a warning when the platform URL sends the secrets in
+// clear text over the network (plain http to a host that is not loopback);
+// empty otherwise.
+func PlainHTTPWarning(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme != "http" || loopbackHost(u.Host) {
+		return ""
+	}
+	return "the platform URL " + Sanitize(u.Scheme+"://"+u.Host, 200) + " is plain http: the platform's secrets, the client secret and the code travel unencrypted; use https"
+}

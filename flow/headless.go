@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/connectwiz/connectwiz/keystore"
@@ -27,6 +28,9 @@ type HeadlessOptions struct {
 	Remember bool
 	// Stdin supplies a pasted redirect when the callback URL is not loopback.
 	Stdin io.Reader
+	// ReadSecretLine, when set, reads that line instead, without echo (a
+	// terminal): the pasted URL carries the code.
+	ReadSecretLine func() (string, error)
 	// Status receives what the user is told along the way (stderr).
 	Status io.Writer
 }
@@ -87,7 +91,7 @@ func (s *Session) authorizeHeadless(ctx context.Context, o HeadlessOptions) (Sec
 	}
 	if a.Listener == nil {
 		fmt.Fprintf(o.Status, "The callback URL %s is not on this machine.\nAfter approving, paste the URL the browser was sent to (or the code) and press Enter:\n", a.CallbackURL)
-		code, err := readPasted(ctx, o.Stdin, a.State)
+		code, err := readPasted(ctx, o, a.State)
 		return code, a.CallbackURL, err
 	}
 	wait := o.Wait
@@ -102,13 +106,23 @@ func (s *Session) authorizeHeadless(ctx context.Context, o HeadlessOptions) (Sec
 	return code, a.CallbackURL, err
 }
 
-func readPasted(ctx context.Context, in io.Reader, state Secret) (Secret, error) {
-	if in == nil {
+func readPasted(ctx context.Context, o HeadlessOptions, state Secret) (Secret, error) {
+	in := o.Stdin
+	if in == nil && o.ReadSecretLine == nil {
 		return "", ErrNoPasteInput
 	}
 	lines := make(chan string, 1)
 	errc := make(chan error, 1)
 	go func() {
+		if o.ReadSecretLine != nil {
+			line, err := o.ReadSecretLine()
+			if err != nil || strings.TrimSpace(line) == "" {
+				errc <- errors.New("input ended before a redirect URL or code was pasted")
+				return
+			}
+			lines <- line
+			return
+		}
 		sc := bufio.NewScanner(in)
 		sc.Buffer(make([]byte, 0, 16<<10), 16<<10)
 		for sc.Scan() {

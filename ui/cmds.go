@@ -35,6 +35,7 @@ type (
 	nameTakenMsg struct {
 		name  string
 		taken bool
+		free  string
 	}
 	recoveredMsg struct {
 		found []flow.Recovered
@@ -122,7 +123,10 @@ func create(svc Service, r flow.CreateRequest) tea.Cmd {
 }
 
 func checkName(svc Service, name, baseURL string) tea.Cmd {
-	return func() tea.Msg { return nameTakenMsg{name, svc.NameTaken(name, baseURL)} }
+	return func() tea.Msg {
+		free := svc.FreeName(name, baseURL)
+		return nameTakenMsg{name, free != name, free}
+	}
 }
 
 func recoverNow(svc Service, creds flow.Credentials) tea.Cmd {

@@ -35,7 +35,7 @@ type credentialField struct {
 }
 
 var credentialFields = []credentialField{
-	{titleBaseURL, false, func(m *Model) *string { return &m.baseURL }, validHTTPURL},
+	{titleBaseURL, false, func(m *Model) *string { return &m.baseURL }, validPlatformURL},
 	{titleUserSecret, true, func(m *Model) *string { return &m.userSecret }, required},
 	{titleOrgSecret, true, func(m *Model) *string { return &m.orgSecret }, required},
 	{titleConnector, false, func(m *Model) *string { return &m.connector }, validConnector},
@@ -73,14 +73,21 @@ func validHTTPURL(s string) error {
 	return nil
 }
 
+// validPlatformURL is the platform URL's check: flow's one normalisation
+// (http(s), a host, no user:password@).
+func validPlatformURL(s string) error {
+	if err := required(s); err != nil {
+		return err
+	}
+	_, err := flow.NormalizeBaseURL(s)
+	return err
+}
+
 func validConnector(s string) error {
 	if err := required(s); err != nil {
 		return err
 	}
-	if strings.ContainsAny(trim(s), " /?#") {
-		return errors.New("a connector key has no spaces or slashes, e.g. onedrivebusiness")
-	}
-	return nil
+	return flow.CheckConnectorKey(trim(s))
 }
 
 // errorFields maps an authorize error to the credential fields it concerns.
@@ -222,7 +229,17 @@ func (m *Model) summaryView() string {
 		b.WriteString(m.row(f.title, v) + "\n")
 	}
 	b.WriteString(m.row("", m.st.Muted.Render(callbackNote(m.callbackURL))))
+	if w := flow.PlainHTTPWarning(trim(m.baseURL)); w != "" {
+		b.WriteString("\n\n" + m.st.Warn.Render(m.wrap("⚠ "+capitalize(w)+".")))
+	}
 	return b.String()
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func mask(s string) string {

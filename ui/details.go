@@ -100,12 +100,19 @@ func (m *Model) detailsDone() (tea.Model, tea.Cmd) {
 
 func (m *Model) onNameTaken(msg nameTakenMsg) (tea.Model, tea.Cmd) {
 	m.nameTaken = msg.taken && msg.name == trim(m.name)
+	m.freeName = msg.free
 	return m, nil
 }
 
 // reviewKey handles the keys of the review and curl steps.
 func (m *Model) reviewKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	switch {
+	case key.Matches(k, m.keys.Create) && m.nameTaken:
+		// The default keeps both: the new instance takes the free name.
+		m.name, m.nameTaken = m.freeName, false
+		return m, m.startCreate()
+	case key.Matches(k, m.keys.Replace) && m.nameTaken:
+		return m, m.startCreate()
 	case key.Matches(k, m.keys.Create):
 		return m, m.startCreate()
 	case key.Matches(k, m.keys.Curl) && m.step == stepCurl:
@@ -156,7 +163,7 @@ func (m *Model) reviewView() string {
 	}
 	b.WriteString(m.row("Code", flow.Mask+" (from the provider)"))
 	if m.nameTaken {
-		b.WriteString("\n\n" + m.st.Warn.Render(m.wrap(fmt.Sprintf("An instance named %q already exists on this machine for this platform: creating replaces its local entry (the old instance stays on the platform). Esc to choose another name.", req.Name))))
+		b.WriteString("\n\n" + m.st.Warn.Render(m.wrap(fmt.Sprintf("An instance named %q already exists on this machine for this platform. Enter creates this one as %q and keeps both; R replaces the local entry (its token is removed, the old instance stays on the platform). Esc to choose another name.", req.Name, m.freeName))))
 	}
 	return b.String()
 }

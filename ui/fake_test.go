@@ -97,7 +97,12 @@ func (f *fakeService) Approve(context.Context, string) error {
 	return nil
 }
 
-func (f *fakeService) NameTaken(string, string) bool { return f.nameTaken }
+func (f *fakeService) FreeName(name, _ string) string {
+	if f.nameTaken {
+		return name + "-2"
+	}
+	return name
+}
 
 func (f *fakeService) Create(_ context.Context, r flow.CreateRequest) (flow.Created, error) {
 	c, req := r.Creds, r.Instance

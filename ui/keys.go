@@ -15,6 +15,7 @@ type keyMap struct {
 	Retry    key.Binding
 	Create   key.Binding
 	Curl     key.Binding
+	Replace  key.Binding
 	Recover  key.Binding
 	Exit     key.Binding
 }
@@ -32,6 +33,7 @@ func newKeyMap() keyMap {
 		Retry:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
 		Create:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "create")),
 		Curl:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "curl")),
+		Replace:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "replace")),
 		Recover:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "recover now")),
 		Exit:     key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter", "exit")),
 	}

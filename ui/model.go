@@ -36,8 +36,9 @@ type Service interface {
 	Copy(text string) error
 	// Approve plays the user at the sandbox's consent page.
 	Approve(ctx context.Context, url string) error
-	// NameTaken reports whether an instance of this name exists locally.
-	NameTaken(name, baseURL string) bool
+	// FreeName is name when no local instance of the platform has it, else
+	// the first free name-2, name-3, ….
+	FreeName(name, baseURL string) string
 	// Create creates the instance, stores its token and, when asked,
 	// remembers the secrets.
 	Create(ctx context.Context, r flow.CreateRequest) (flow.Created, error)
@@ -180,7 +181,8 @@ type Model struct {
 	name, tagsText, extraText string
 	missing                   map[string]*string
 	missingOrder              []string
-	nameTaken                 bool // the name exists locally (checked on entering review)
+	nameTaken                 bool   // the name exists locally (checked on entering review)
+	freeName                  string // a free name offered instead, when it is taken
 
 	createErr error
 	recovered []flow.Recovered // what recovering a lost answer found
@@ -300,7 +302,7 @@ func (m *Model) Outcome() Outcome {
 
 func (m *Model) creds() flow.Credentials {
 	return flow.Credentials{
-		BaseURL:      trim(m.baseURL),
+		BaseURL:      platformURL(m.baseURL),
 		UserSecret:   flow.Secret(trim(m.userSecret)),
 		OrgSecret:    flow.Secret(trim(m.orgSecret)),
 		Connector:    trim(m.connector),
@@ -358,4 +360,13 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// platformURL is the platform URL as flow normalises it (as typed while
+// it does not pass the check).
+func platformURL(s string) string {
+	if u, err := flow.NormalizeBaseURL(s); err == nil {
+		return u
+	}
+	return trim(s)
 }

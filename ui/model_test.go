@@ -157,6 +157,12 @@ func TestCredentialsSummary(t *testing.T) {
 	h.snapshot()
 }
 
+func TestCredentialsSummaryWarnsPlainHTTP(t *testing.T) {
+	h := start(t, newFake(), func(o *Options) { o.Creds.BaseURL = "http://platform.example/api" })
+	h.waitFor("is plain http")
+	h.snapshot()
+}
+
 func TestCredentialsForm(t *testing.T) {
 	h := start(t, newFake(), func(o *Options) { o.Creds.UserSecret = "" })
 	h.waitFor("Platform URL")
@@ -312,6 +318,28 @@ func TestReviewNameTaken(t *testing.T) {
 	h.fillDetails()
 	h.waitFor("Esc to choose another name") // the name check's answer is on screen
 	h.snapshot()
+}
+
+// A taken name is never replaced by default: Enter keeps both, R replaces.
+func TestNameTakenKeepsBothByDefault(t *testing.T) {
+	for _, tc := range []struct {
+		key  func(h *harness)
+		want string
+	}{
+		{func(h *harness) { h.enter() }, "onedrivebusiness-me-20261128-2"},
+		{func(h *harness) { h.rune('R') }, "onedrivebusiness-me-20261128"},
+	} {
+		svc := newFake()
+		svc.nameTaken = true
+		h := start(t, svc)
+		h.fillDetails()
+		h.waitFor("Esc to choose another name")
+		tc.key(h)
+		h.waitFor("Instance created")
+		if got := h.final().Outcome(); got.Kind != Created || got.Created.Instance.Name != tc.want {
+			t.Fatalf("outcome %+v, want an instance named %s", got, tc.want)
+		}
+	}
 }
 
 func TestCreating(t *testing.T) {

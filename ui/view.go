@@ -93,6 +93,10 @@ func (m *Model) bindings() []key.Binding {
 	case stepPaste, stepDetails, stepMissingConfig:
 		return append(m.form.KeyBinds(), k.Back, k.Quit)
 	case stepReview, stepCurl:
+		if m.nameTaken {
+			keep := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep both"))
+			return []key.Binding{keep, k.Replace, k.Back, k.Curl, k.Quit}
+		}
 		return []key.Binding{k.Create, k.Back, k.Curl, k.Quit}
 	case stepAnswerLost:
 		return []key.Binding{k.Recover, k.Quit}
