@@ -125,6 +125,9 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	s.instances[in.ID] = in
 	body := s.wire(in)
 	s.mu.Unlock()
+	if s.opts.AnswerDelay > 0 {
+		time.Sleep(s.opts.AnswerDelay) // the instance exists; its answer waits
+	}
 	if s.opts.DropCreate {
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {

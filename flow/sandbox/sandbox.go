@@ -44,8 +44,11 @@ type Options struct {
 	// RequireConfig lists configuration entries a create must carry besides
 	// the OAuth ones.
 	RequireConfig []string
-	// CreateDelay delays every create's answer.
+	// CreateDelay delays every create before the instance is made.
 	CreateDelay time.Duration
+	// AnswerDelay delays every create's answer after the instance is made:
+	// a client that goes away meanwhile loses an answer whose instance exists.
+	AnswerDelay time.Duration
 	// FailCreate makes the first N creates answer 502 and create nothing.
 	FailCreate int
 	// DropCreate creates the instance, then closes the connection unanswered.
