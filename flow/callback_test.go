@@ -2,6 +2,8 @@ package flow_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"io"
 	"net"
@@ -102,7 +104,7 @@ func TestCallbackRejectsAndIgnores(t *testing.T) {
 			if strings.Contains(body, "<script") || strings.Contains(body, "<b>") || strings.Contains(body, "alert") {
 				t.Errorf("the response reflects input: %s", body)
 			}
-			if h.Get("Content-Security-Policy") != "default-src 'none'" || h.Get("Referrer-Policy") != "no-referrer" || h.Get("Cache-Control") != "no-store" {
+			if !strictPage(h, body) || h.Get("Referrer-Policy") != "no-referrer" || h.Get("Cache-Control") != "no-store" {
 				t.Errorf("security headers missing: %v", h)
 			}
 			stillWaiting(t, l)
@@ -110,7 +112,7 @@ func TestCallbackRejectsAndIgnores(t *testing.T) {
 	}
 	// The real callback still succeeds afterwards.
 	status, h, body := hit(t, l, "GET", "/callback", q("code", "the-code", "state", s), "localhost:1234")
-	if status != 200 || !strings.Contains(body, "return to the terminal") || h.Get("Content-Security-Policy") != "default-src 'none'" {
+	if status != 200 || !strings.Contains(body, "return to the terminal") || !strictPage(h, body) {
 		t.Fatalf("real callback: %d %s", status, body)
 	}
 	code, err := l.Wait(context.Background(), time.Second)
@@ -226,4 +228,28 @@ func TestNewState(t *testing.T) {
 	if a == b || len(a.Reveal()) < 22 {
 		t.Fatalf("states %d chars, equal=%v", len(a.Reveal()), a == b)
 	}
+}
+
+// strictPage reports whether a listener page allows nothing but its own
+// inline style, by the hash of exactly the style it carries.
+func strictPage(h http.Header, body string) bool {
+	csp := h.Get("Content-Security-Policy")
+	_, style, ok := strings.Cut(body, "<style>")
+	style, _, ok2 := strings.Cut(style, "</style>")
+	if !ok || !ok2 || strings.Contains(csp, "unsafe") {
+		return false
+	}
+	sum := sha256.Sum256([]byte(style))
+	return csp == "default-src 'none'; style-src 'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'"
+}
+
+// A provider redirect from an earlier run's tab is told so, and the wait
+// goes on.
+func TestCallbackStaleTab(t *testing.T) {
+	l, s := listen(t)
+	status, h, body := hit(t, l, "GET", "/callback", q("code", "old-code", "state", "state-of-an-earlier-run"), "127.0.0.1")
+	if status != http.StatusBadRequest || !strings.Contains(body, "earlier or another connectwiz run") || !strictPage(h, body) || strings.Contains(body, s.Reveal()) {
+		t.Fatalf("stale tab: %d %s", status, body)
+	}
+	stillWaiting(t, l)
 }

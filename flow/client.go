@@ -133,8 +133,9 @@ func (c *Client) CreateInstance(ctx context.Context, r InstanceRequest) (Instanc
 	if err := c.do(ctx, "create the instance", http.MethodPost, "/instances", body, true, &w); err != nil {
 		return Instance{}, err
 	}
-	if w.ID == "" || w.Token == "" {
-		return Instance{}, errors.New("the platform answered the create without an instance id or token; run 'connectwiz recover' to look it up")
+	if w.Token == "" {
+		// No token to keep: the pending record stays for a recover.
+		return Instance{}, fmt.Errorf("%w: the platform answered the create without a token", ErrAnswerLost)
 	}
 	return w.instance(), nil
 }

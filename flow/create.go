@@ -57,6 +57,9 @@ func createAndSave(ctx context.Context, c *Client, st *keystore.Store, req Insta
 	}
 	inst, err := c.CreateInstance(ctx, req)
 	if err != nil {
+		if errors.Is(err, ErrAnswerLost) {
+			return Created{}, err
+		}
 		if answerLost(err) {
 			// The platform was reached: this is no network advice case.
 			cause := err

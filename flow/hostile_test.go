@@ -3,6 +3,7 @@ package flow_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -86,5 +87,36 @@ func TestHostilePlatformAnswer(t *testing.T) {
 	assertSafe(t, "the index", string(index))
 	if strings.Contains(string(index), "provider-token") || strings.Contains(string(index), "hostile-token") {
 		t.Fatal("the index holds a token")
+	}
+}
+
+// An answer without an id still has its token stored (under a safe
+// account) and reported; one without a token keeps the pending record.
+func TestAnswerWithoutIDOrToken(t *testing.T) {
+	answer := map[string]any{"name": "n", "token": "tok-without-id"}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(answer)
+	}))
+	defer srv.Close()
+	st := &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg")}
+	s := &flow.Session{Store: st, Version: "test"}
+	creds := flow.Credentials{BaseURL: srv.URL, UserSecret: "u", OrgSecret: "o", Connector: "c", ClientID: "c", ClientSecret: "s"}
+	req := flow.CreateRequest{Creds: creds, Instance: flow.InstanceRequest{Connector: "c", Code: "x", Name: "no-id"}, Insecure: true}
+	created, err := s.Create(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, _, err := st.Token("no-id", ""); err != nil || tok != "tok-without-id" || created.Saved.Entry.Account() == "" {
+		t.Fatalf("token %q %v (account %q)", tok, err, created.Saved.Entry.Account())
+	}
+	answer = map[string]any{"id": 5, "name": "n"}
+	req.Instance.Name = "no-token"
+	if _, err := s.Create(context.Background(), req); !errors.Is(err, flow.ErrAnswerLost) {
+		t.Fatalf("an answer without a token: %v", err)
+	}
+	if p, _ := st.PendingCreates(); len(p) != 1 || p[0].Name != "no-token" {
+		t.Fatalf("pending records %+v", p)
 	}
 }
