@@ -279,15 +279,23 @@ type page struct {
 }
 
 var (
-	pageDone = page{"✓", "Authorization received",
-		"connectwiz has the authorization. You can close this tab and return to the terminal to name the instance and create it."}
-	pageError = page{"✗", "The provider reported an error",
-		"Nothing was created. Return to the terminal: it says what the provider answered and how to authorize again."}
-	pageStale = page{"!", "This tab belongs to an earlier or another connectwiz run",
-		"It was not used, and nothing changed. If you are authorizing now, use the tab connectwiz opened most recently, or open the URL the terminal shows."}
+	pageDone = page{
+		"✓", "Authorization received",
+		"connectwiz has the authorization. You can close this tab and return to the terminal to name the instance and create it.",
+	}
+	pageError = page{
+		"✗", "The provider reported an error",
+		"Nothing was created. Return to the terminal: it says what the provider answered and how to authorize again.",
+	}
+	pageStale = page{
+		"!", "This tab belongs to an earlier or another connectwiz run",
+		"It was not used, and nothing changed. If you are authorizing now, use the tab connectwiz opened most recently, or open the URL the terminal shows.",
+	}
 	pageRejected = page{"✗", "Not accepted", "This request was not accepted."}
-	pageReused   = page{"✗", "Authorization stopped",
-		"This one-time link was already used, so someone else may have opened it. connectwiz stopped the authorization and created nothing. Return to the terminal and authorize again."}
+	pageReused   = page{
+		"✗", "Authorization stopped",
+		"This one-time link was already used, so someone else may have opened it. connectwiz stopped the authorization and created nothing. Return to the terminal and authorize again.",
+	}
 	pageNotFound = page{"?", "Not found", "There is nothing here."}
 )
 
