@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/ui"
@@ -70,32 +74,35 @@ func reportOutcome(f *Factory, o *CreateOptions, out ui.Outcome) error {
 	return errInterrupted
 }
 
-// runAccessible asks the questions as plain line prompts, then runs the
-// headless steps, which print each step as a line.
+// runAccessible runs the wizard as plain line prompts, for screen readers,
+// and reports how it ended as runWizard does. A signal ends the prompts at
+// once, even one waiting for a line (a create in flight finishes first),
+// and the terminal is left as it was, even by a secret's prompt without
+// echo.
 func runAccessible(f *Factory, s *flow.Session, o *CreateOptions, in createInput) error {
-	s.FillRemembered(&in.creds)
-	type answered struct {
-		ans ui.Answers
-		err error
+	recoverPending(o.Ctx, f, s, in.creds, false)
+	defer keepTerminalState(o.IO.In)()
+	var svc ui.Service = s
+	if o.NoBrowser {
+		svc = noBrowser{s}
 	}
-	ch := make(chan answered, 1)
-	go func() { // the prompts block on stdin: a signal must not wait for them
-		ans, err := ui.Accessible(o.IO.In, o.IO.ErrOut, wizardOptions(f, s, o, in))
-		ch <- answered{ans, err}
-	}()
-	var ans ui.Answers
-	select {
-	case <-o.Ctx.Done():
-		return errInterrupted
-	case r := <-ch:
-		if r.err != nil {
-			return r.err
+	return reportOutcome(f, o, ui.RunAccessible(o.Ctx, svc, o.IO.In, o.IO.ErrOut, wizardOptions(f, s, o, in)))
+}
+
+// noBrowser is the session under --no-browser: the URL is shown, never
+// opened.
+type noBrowser struct{ *flow.Session }
+
+// OpenBrowser implements ui.Service: it opens nothing.
+func (noBrowser) OpenBrowser(string) error { return errors.New("--no-browser was given") }
+
+// keepTerminalState returns a func that restores the state of in, when it
+// is a terminal.
+func keepTerminalState(in io.Reader) func() {
+	if t, ok := in.(*os.File); ok && term.IsTerminal(t.Fd()) {
+		if st, err := term.GetState(t.Fd()); err == nil {
+			return func() { _ = term.Restore(t.Fd(), st) }
 		}
-		ans = r.ans
 	}
-	for k, v := range ans.Extra {
-		in.extra[k] = v
-	}
-	o.Remember = ans.Remember
-	return runHeadless(f, s, o, flow.HeadlessOptions{Creds: ans.Creds, Name: ans.Name, Tags: ans.Tags, Extra: in.extra})
+	return func() {}
 }

@@ -1,69 +1,448 @@
 package ui
 
 import (
+	"cmp"
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/connectwiz/connectwiz/flow"
 )
 
-// Answers are what the accessible prompts collected.
-type Answers struct {
-	Creds    flow.Credentials
-	Name     string
-	Tags     []string
-	Extra    map[string]string
-	Remember bool
+// The accessible mode: the wizard's steps as plain line prompts, each
+// calling the Service method the wizard calls. The answers live in a Model,
+// so the request, its review and the outcome are the wizard's own.
+
+// RunAccessible runs the wizard as line prompts on in and out, and returns
+// how it ended. It never prints a secret, and reads secrets without echo
+// when in is a terminal. A cancelled ctx ends it at once, even from a
+// prompt waiting for a line, except while creating: the create and the
+// save finish first.
+func RunAccessible(ctx context.Context, svc Service, in io.Reader, out io.Writer, opts Options) Outcome {
+	a := &accessible{ctx: ctx, m: New(svc, opts), raw: in, in: &lineReader{r: in}, out: out, tty: isTerminal(in)}
+	a.run()
+	o := a.m.Outcome()
+	if o.Kind == Aborted && o.Err == nil && ctx.Err() == nil {
+		o.Err = a.err
+	}
+	return o
 }
 
-// Accessible asks the wizard's questions as plain line prompts (huh's
-// accessible mode), for screen readers. Prefilled secrets are not asked
-// again. The caller then runs the same flow steps as the headless mode.
-func Accessible(in io.Reader, out io.Writer, opts Options) (Answers, error) {
-	m := New(nil, opts)
-	var fields []huh.Field
+var (
+	// errInputEnded ends the prompts when the input ends before an answer.
+	errInputEnded = errors.New("the input ended before the questions were answered, so nothing was created: answer each prompt, or run with --no-input to use flags and the environment")
+	// errAuthorizeAgain asks for a new authorization with the same answers.
+	errAuthorizeAgain = errors.New("authorize again")
+)
+
+// accessible is one run of the prompts. Its first error ends it: every
+// later prompt answers at once (the current value, or no), silently.
+type accessible struct {
+	ctx     context.Context
+	m       *Model
+	raw     io.Reader   // the input as given: a terminal's secrets are read from its fd
+	in      *lineReader // the input the line prompts read
+	out     io.Writer
+	tty     bool
+	err     error
+	offered string // a taken name the free name was offered for
+	replace string // a taken name the user chose to replace
+}
+
+func (a *accessible) fail(err error) { a.err = cmp.Or(a.err, err) }
+
+func (a *accessible) say(format string, args ...any) {
+	if a.err == nil {
+		fmt.Fprintf(a.out, format+"\n", args...)
+	}
+}
+
+func (a *accessible) run() {
+	m := a.m
+	if !m.opts.Sandbox && m.creds().LacksSecret() {
+		if c, ok := m.svc.Remembered(m.creds().BaseURL); ok {
+			m.onRemembered(c) // the wizard's rule: fill what is missing, remember again
+		}
+	}
+	if m.notice != "" {
+		a.say("%s", m.notice)
+		m.notice = ""
+	}
+	a.askCredentials(nil)
+	if !m.opts.Sandbox {
+		m.remember = a.confirm("Remember the secrets in the keychain?", m.remember)
+	}
+	if w := flow.PlainHTTPWarning(m.creds().BaseURL); w != "" {
+		a.say("Warning: %s.", w)
+	}
+	a.authorize()
+	for a.err == nil {
+		a.askDetails()
+		a.say("%s", a.review())
+		if a.confirm("Create it?", true) {
+			a.create()
+			return
+		}
+		a.say("Back to the details: Enter keeps each answer.")
+	}
+}
+
+// askCredentials asks every credential but the prefilled secrets or, with
+// refused (errorFields of an authorize error), only those it names.
+func (a *accessible) askCredentials(refused map[string]string) {
 	for _, f := range credentialFields {
-		if f.secret && *f.value(m) != "" {
+		msg, concerned := refused[f.title]
+		v := f.value(a.m)
+		if (refused != nil && !concerned) || (refused == nil && f.secret && *v != "") {
 			continue
 		}
-		fields = append(fields, accessibleInput(f.title, f.secret, f.value(m), f.validate))
+		*v = a.ask(strings.TrimSuffix(f.title+", "+msg, ", "), *v, f.secret, f.validate)
 	}
-	if !opts.Sandbox {
-		fields = append(fields, huh.NewConfirm().Title("Remember the secrets in the keychain?").Value(&m.remember))
-	}
-	run := func(groups ...*huh.Group) error {
-		return huh.NewForm(groups...).WithAccessible(true).WithInput(in).WithOutput(out).Run()
-	}
-	if err := run(huh.NewGroup(fields...)); err != nil {
-		return Answers{}, fmt.Errorf("credentials: %w", err)
-	}
-	if err := run(huh.NewGroup(
-		accessibleInput(titleName, false, &m.name, required),
-		accessibleInput(titleTags+" (comma-separated, optional)", false, &m.tagsText, func(string) error { return nil }),
-	)); err != nil {
-		return Answers{}, fmt.Errorf("details: %w", err)
-	}
-	return Answers{Creds: m.creds(), Name: trim(m.name), Tags: flow.ParseTags(m.tagsText), Extra: parseExtra(m.extraText), Remember: m.remember}, nil
 }
 
-// accessibleInput is a line prompt that shows its current value and keeps
-// it on an empty answer (huh's accessible prompt validates the raw line
-// before applying the default).
-func accessibleInput(title string, secret bool, value *string, validate func(string) error) *huh.Input {
-	current := *value
-	in := huh.NewInput().Value(value).Validate(func(s string) error {
-		if trim(s) == "" {
-			return validate(current)
+// authorize gets the code: Authorize (asking again what it refuses), then
+// the browser's callback or the pasted redirect.
+func (a *accessible) authorize() {
+	m := a.m
+	for a.err == nil {
+		auth, err := m.svc.Authorize(a.ctx, m.creds())
+		switch {
+		case err != nil && a.ctx.Err() != nil:
+			a.fail(a.ctx.Err())
+		case err != nil:
+			a.refused(err)
+		default:
+			code, note, err := a.callback(auth)
+			auth.Close()
+			if errors.Is(err, errAuthorizeAgain) {
+				continue
+			}
+			a.fail(err)
+			m.code, m.callback, m.finalNote = code, auth.CallbackURL, note
+			return
 		}
-		return validate(s)
-	})
-	if secret {
-		return in.Title(title + ":").EchoMode(huh.EchoModePassword)
 	}
-	if current != "" {
+}
+
+// refused says why Authorize failed and asks again the fields the wizard
+// marks for the error (only the secrets, when they were refused).
+func (a *accessible) refused(err error) {
+	fields := errorFields(err)
+	for _, f := range credentialFields {
+		if _, ok := fields[f.title]; ok {
+			a.say("✗ %v", err)
+			a.say("Check the answers asked again below (Enter keeps one); connectwiz then tries again. ctrl+c quits.")
+			a.askCredentials(fields)
+			return
+		}
+	}
+	a.fail(err)
+}
+
+// callback shows the URL, opens the browser (or approves the sandbox's
+// consent here) and waits for the code, or reads the pasted redirect.
+func (a *accessible) callback(auth *flow.Authorization) (flow.Secret, string, error) {
+	a.say("Open this URL in a browser to authorize connectwiz:\n\n  %s\n", auth.URL)
+	if auth.Done == nil {
+		a.openBrowser(auth, false)
+		a.say("The callback URL %s is not on this machine: after approving, paste the URL the browser was sent to (or just the code).", auth.CallbackURL)
+		return a.paste(auth, false)
+	}
+	if a.openBrowser(auth, true); a.err != nil {
+		return "", "", a.err
+	}
+	wait := a.m.opts.Wait
+	a.say("Waiting for the browser to come back to %s (up to %s; ctrl+c to stop)…", auth.CallbackURL, wait)
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case r := <-auth.Done:
+		if r.Err != nil {
+			return "", "", a.denied(r.Err)
+		}
+		return r.Code, "", nil
+	case <-t.C:
+		a.say("✗ No callback arrived in %s.", wait)
+		return a.paste(auth, true)
+	case <-a.ctx.Done():
+		return "", "", a.ctx.Err()
+	}
+}
+
+// openBrowser opens the browser on the authorization or, in the sandbox
+// when asked, offers to approve the consent here instead.
+func (a *accessible) openBrowser(auth *flow.Authorization, approve bool) {
+	if approve && a.m.opts.Sandbox && a.confirm("Approve the sandbox's consent here?", true) {
+		err := a.m.svc.Approve(a.ctx, auth.URL)
+		if err == nil {
+			return
+		}
+		a.say("Approving in the sandbox failed (%v): approve in the browser instead.", err)
+	}
+	if a.err != nil {
+		return
+	}
+	if err := a.m.svc.OpenBrowser(auth.BrowserURL()); err != nil {
+		a.say("The browser was not opened (%v): open the URL above yourself.", err)
+	}
+}
+
+// paste reads the redirect URL or the bare code, masked, checking the
+// state; after a timeout, an empty answer authorizes again.
+func (a *accessible) paste(auth *flow.Authorization, timedOut bool) (flow.Secret, string, error) {
+	title := "Redirect URL or code"
+	if timedOut {
+		title += " (empty to authorize again)"
+	}
+	var p flow.Pasted
+	var denied *flow.AuthError
+	text := a.ask(title, "", true, func(s string) (err error) {
+		if p, err = flow.ParsePasted(s, auth.State); errors.As(err, &denied) || (timedOut && trim(s) == "") {
+			return nil
+		}
+		return err
+	})
+	switch {
+	case a.err != nil:
+		return "", "", a.err
+	case denied != nil:
+		return "", "", a.denied(denied)
+	case text == "":
+		return "", "", errAuthorizeAgain
+	case !p.StateChecked:
+		return p.Code, "A bare code was pasted: its state could not be checked.", nil
+	}
+	return p.Code, "", nil
+}
+
+// denied says what the provider (or an alarm) said; it may authorize again.
+func (a *accessible) denied(e *flow.AuthError) error {
+	a.say("✗ Nothing was created: %v.", e)
+	if a.confirm("Authorize again?", true) {
+		return errAuthorizeAgain
+	}
+	return cmp.Or(a.err, error(e))
+}
+
+func (a *accessible) askDetails() {
+	m := a.m
+	for free := false; !free && a.err == nil; {
+		m.name = a.ask(titleName, m.name, false, required)
+		free = a.nameFree()
+	}
+	m.tagsText = a.ask(titleTags+" (comma-separated, optional)", m.tagsText, false, func(string) error { return nil })
+	a.askExtra()
+}
+
+// nameFree reports whether the name is free here, or its local entry is
+// to be replaced (the taken name typed again, and confirmed); otherwise the
+// free name becomes the answer offered.
+func (a *accessible) nameFree() bool {
+	m := a.m
+	name := trim(m.name)
+	free := m.svc.FreeName(name, m.creds().BaseURL)
+	if free == name || name == a.replace {
+		return true
+	}
+	if name == a.offered && a.confirm(fmt.Sprintf("Replace the local entry %q? Its token is removed here; the old instance stays on the platform.", name), false) {
+		a.replace = name
+		return true
+	}
+	a.say("An instance named %q already exists on this machine for this platform. Enter names this one %q and keeps both; type %q again to replace the local entry; or type another name.", name, free, name)
+	a.offered, m.name = name, free
+	return false
+}
+
+// askExtra asks configuration entries, one KEY=VALUE a prompt, until an
+// empty answer; KEY= removes one.
+func (a *accessible) askExtra() {
+	extra := parseExtra(a.m.extraText)
+	for a.err == nil {
+		entries, _ := flow.ParseConfig(a.ask(titleExtra+", KEY=VALUE (empty to finish; KEY= removes one)", "", false, func(s string) error {
+			_, err := flow.ParseConfig(s)
+			return err
+		}))
+		if len(entries) == 0 {
+			break
+		}
+		for k, v := range entries {
+			extra[k] = v
+			if v == "" {
+				delete(extra, k)
+			}
+		}
+	}
+	a.m.extraText = extraLines(extra)
+}
+
+// review is the wizard's review of the request (secrets masked) as text.
+func (a *accessible) review() string {
+	a.m.nameTaken = false // the prompts settled the name
+	return "\n" + trailingSpace.ReplaceAllString(ansi.Strip(a.m.reviewView()), "") + "\n"
+}
+
+var trailingSpace = regexp.MustCompile(`(?m) +$`)
+
+// create sends the create: again with the configuration the platform
+// says is missing (same code); a lost answer offers recovery; another
+// error, a retry.
+func (a *accessible) create() {
+	m := a.m
+	for a.err == nil {
+		a.say("Creating %s on %s…", trim(m.name), m.creds().Host())
+		c, err := m.svc.Create(a.ctx, flow.CreateRequest{Creds: m.creds(), Instance: m.request(), Insecure: m.opts.Insecure, Remember: m.remember})
+		m.createErr = err
+		e, _ := flow.AsAPIError(err)
+		switch {
+		case err == nil:
+			m.created = &c
+			return
+		case a.ctx.Err() != nil:
+			a.fail(err)
+		case e != nil && len(e.Missing) > 0:
+			a.askMissing(e.Missing)
+		case errors.Is(err, flow.ErrAnswerLost):
+			a.say("✗ The create did not succeed: %v", err)
+			a.answerLost(err)
+			return
+		default:
+			a.say("✗ The create did not succeed: %v", err)
+			if !a.confirm("Send it again?", true) {
+				a.fail(err)
+			}
+		}
+	}
+}
+
+// askMissing asks the missing entries as the wizard does (sorted, earlier
+// answers kept), secret-looking ones masked.
+func (a *accessible) askMissing(keys []string) {
+	m := a.m
+	m.askMissing(keys)
+	a.say("The platform needs more configuration for this connector: %s. Give each entry and the create is sent again.", strings.Join(m.missingOrder, ", "))
+	for _, k := range m.missingOrder {
+		*m.missing[k] = a.ask(k, *m.missing[k], flow.IsSecretKey(k), required)
+	}
+}
+
+// answerLost offers to look the instance up: it may exist, so the create
+// is not sent again.
+func (a *accessible) answerLost(lost error) {
+	a.say("The instance may exist. Its pending record is kept either way, so the token is not lost.")
+	for a.confirm("Look the instance up now?", true) {
+		found, err := a.m.svc.Recover(a.ctx, a.m.creds())
+		if err == nil {
+			a.m.recovered = found
+			return
+		}
+		a.say("✗ Looking the instance up failed: %v.", err)
+	}
+	a.say("Run 'connectwiz recover' later: it stores the token of the instance if it was created.")
+	a.fail(lost)
+}
+
+// ask asks one line. A current value is shown (a secret's never) and kept
+// on an empty answer; a secret is read without echo from a terminal.
+func (a *accessible) ask(title, current string, secret bool, validate func(string) error) string {
+	value, name := current, title
+	in := huh.NewInput().Value(&value).Validate(func(s string) error {
+		if trim(s) == "" {
+			s = current
+		}
+		if err := validate(s); err != nil {
+			return fmt.Errorf("✗ %s: %w; answer again", name, err)
+		}
+		return nil
+	})
+	switch {
+	case secret && current != "":
+		title += " (Enter keeps the one given)"
+	case current != "":
 		title += " [" + current + "]"
 	}
-	return in.Title(title + ":")
+	in.Title(title + ":")
+	r := io.Reader(a.in)
+	if secret && a.tty {
+		in.EchoMode(huh.EchoModePassword)
+		r = a.raw // the terminal reads it without echo; the line reader holds nothing back
+	}
+	done := make(chan string, 1)
+	if !a.prompt(in, r, func() { done <- value }) {
+		return current
+	}
+	return trim(orDefault(<-done, current))
+}
+
+// confirm asks a yes/no question; no after an error.
+func (a *accessible) confirm(title string, def bool) bool {
+	value := def
+	done := make(chan bool, 1)
+	return a.prompt(huh.NewConfirm().Title(title).Value(&value), a.in, func() { done <- value }) && <-done
+}
+
+// prompt runs a field in huh's accessible mode, then got, and reports
+// whether it was answered. It returns at once when ctx ends, leaving the
+// field blocked on its read (its value unread), and fails at the input's end.
+func (a *accessible) prompt(f huh.Field, r io.Reader, got func()) bool {
+	if a.err != nil {
+		return false
+	}
+	f.Focus()
+	before := a.in.dry.Load()
+	errc := make(chan error, 1)
+	go func() {
+		err := f.RunAccessible(a.out, r)
+		got()
+		errc <- err
+	}()
+	select {
+	case err := <-errc:
+		if !a.tty {
+			fmt.Fprintln(a.out) // a terminal echoes the answer's line end; a pipe does not
+		}
+		switch {
+		case errors.Is(err, io.EOF), err == nil && a.in.dry.Load() > before:
+			a.fail(errInputEnded)
+		case err != nil:
+			a.fail(fmt.Errorf("reading the answer: %w", err))
+		}
+	case <-a.ctx.Done():
+		fmt.Fprintln(a.out) // the report starts on a line of its own
+		a.fail(a.ctx.Err())
+	}
+	return a.err == nil
+}
+
+// lineReader hands over a line at most per Read, reading a byte at a time:
+// each huh prompt reads through a new bufio.Scanner, which would swallow
+// lines typed ahead. It counts the reads that met the input's end, which
+// huh's prompts take for an answer.
+type lineReader struct {
+	r   io.Reader
+	dry atomic.Int32
+}
+
+// Read implements io.Reader.
+func (l *lineReader) Read(p []byte) (n int, err error) {
+	for k := 0; n < len(p) && err == nil && (n == 0 || p[n-1] != '\n'); n += k {
+		k, err = l.r.Read(p[n : n+1])
+	}
+	if n == 0 && err != nil {
+		l.dry.Add(1)
+	}
+	return n, err
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(f.Fd())
 }

@@ -1,0 +1,409 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/connectwiz/connectwiz/flow"
+)
+
+// a11yFake is the wizard's fake service with what the accessible tests
+// need besides: the credentials each Authorize got, the browser coming
+// back when it is opened, and names taken on this machine.
+type a11yFake struct {
+	*fakeService
+	authCreds []flow.Credentials
+	// callbacks are what successive browser trips deliver (a nil entry:
+	// the browser never comes back); a code once they are used up.
+	callbacks []*flow.CallbackResult
+	taken     map[string]bool
+}
+
+func newA11yFake() *a11yFake { return &a11yFake{fakeService: newFake(), taken: map[string]bool{}} }
+
+func (f *a11yFake) Authorize(ctx context.Context, c flow.Credentials) (*flow.Authorization, error) {
+	f.mu.Lock()
+	f.authCreds = append(f.authCreds, c)
+	f.mu.Unlock()
+	return f.fakeService.Authorize(ctx, c)
+}
+
+func (f *a11yFake) OpenBrowser(url string) error {
+	if err := f.fakeService.OpenBrowser(url); err != nil || f.paste {
+		return err
+	}
+	r := &flow.CallbackResult{Code: theCode}
+	if len(f.callbacks) > 0 {
+		r, f.callbacks = f.callbacks[0], f.callbacks[1:]
+	}
+	if r != nil {
+		f.deliver(*r)
+	}
+	return nil
+}
+
+func (f *a11yFake) FreeName(name, _ string) string {
+	free := name
+	for i := 2; f.taken[free]; i++ {
+		free = fmt.Sprintf("%s-%d", name, i)
+	}
+	return free
+}
+
+// syncBuffer is an output written by a prompt left blocked by a cancel.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+func a11yOptions() Options {
+	return Options{
+		Creds: flow.Credentials{
+			BaseURL: "https://platform.test/api", UserSecret: userSecret, OrgSecret: orgSecret,
+			Connector: "onedrivebusiness", ClientID: "cid", ClientSecret: clientSecret, CallbackURL: "http://127.0.0.1:8750/callback",
+		},
+		DefaultName: "drive",
+		Wait:        time.Minute,
+	}
+}
+
+// Answers to the usual prompts: the credentials with the remember
+// question, and the details (name, tags, no extra configuration).
+var (
+	keepCreds   = []string{"", "", "", "", "n"}
+	keepDetails = []string{"", "", ""}
+)
+
+func answers(parts ...any) io.Reader {
+	var lines []string
+	for _, p := range parts {
+		switch p := p.(type) {
+		case string:
+			lines = append(lines, p)
+		case []string:
+			lines = append(lines, p...)
+		}
+	}
+	return strings.NewReader(strings.Join(lines, "\n") + "\n")
+}
+
+// runA11y runs the prompts and checks that no secret was printed.
+func runA11y(t *testing.T, f *a11yFake, opts Options, in io.Reader) (Outcome, string) {
+	t.Helper()
+	out := &syncBuffer{}
+	o := RunAccessible(context.Background(), f, in, out, opts)
+	for _, s := range append(allSecrets, "x-s3cret-extra", "new-user-s3cret") {
+		if strings.Contains(out.String(), s) {
+			t.Errorf("the output shows the secret %q:\n%s", s, out)
+		}
+	}
+	return o, out.String()
+}
+
+// inOrder fails unless the texts show in out in this order.
+func inOrder(t *testing.T, out string, texts ...string) {
+	t.Helper()
+	rest := out
+	for _, s := range texts {
+		i := strings.Index(rest, s)
+		if i < 0 {
+			t.Fatalf("%q does not show (in order) in:\n%s", s, out)
+		}
+		rest = rest[i+len(s):]
+	}
+}
+
+func TestAccessibleSandboxRun(t *testing.T) {
+	f := newA11yFake()
+	opts := a11yOptions()
+	opts.Sandbox = true
+	o, out := runA11y(t, f, opts, answers("", "", "", "", "", "", "a, b",
+		"site.address=https://contoso", "site.api.token=x-s3cret-extra", "bad", "gone=1", "gone=", "", ""))
+	if o.Kind != Created || o.Created.Saved.Entry.Name != "drive" {
+		t.Fatalf("outcome %+v\n%s", o, out)
+	}
+	inOrder(t, out, "Platform URL [https://platform.test/api]:", "Connector [onedrivebusiness]:", "OAuth client ID [cid]:",
+		"Callback URL [http://127.0.0.1:8750/callback]:", "Approve the sandbox's consent here? [Y/n]", "Waiting for the browser",
+		"Instance name [drive]:", "Tags", "Extra configuration, KEY=VALUE", `"bad" is not KEY=VALUE`,
+		"This is the request about to be sent:", "Platform             https://platform.test/api", "Name                 drive",
+		"Tags                 a, b", "oauth.api.secret = "+flow.Mask, "site.address = https://contoso",
+		"site.api.token = "+flow.Mask, "Code                 "+flow.Mask, "Create it? [Y/n]", "Creating drive on platform.test")
+	for _, never := range []string{"Remember the secrets", "User secret", "gone"} {
+		if strings.Contains(out, never) {
+			t.Errorf("%q shows:\n%s", never, out)
+		}
+	}
+	req := f.creates[0]
+	if f.approves != 1 || len(f.creates) != 1 || req.Code != theCode || strings.Join(req.Tags, "|") != "a|b" ||
+		len(req.Extra) != 2 || req.Extra["site.api.token"] != "x-s3cret-extra" || req.Extra["site.address"] != "https://contoso" {
+		t.Fatalf("approves %d, creates %+v", f.approves, f.creates)
+	}
+}
+
+// A refused answer is asked again alone, with what was wrong; the other
+// answers are kept.
+func TestAccessibleRefusedAskedAlone(t *testing.T) {
+	for name, tc := range map[string]struct {
+		err    error
+		asked  []string
+		answer []string
+		check  func(c flow.Credentials) bool
+	}{
+		"secrets refused": {
+			&flow.APIError{Op: "check the secrets", Status: http.StatusUnauthorized},
+			[]string{"User secret, refused by the platform (Enter keeps the one given):", "Organization secret, refused by the platform (Enter keeps the one given):"},
+			[]string{"new-user-s3cret", ""},
+			func(c flow.Credentials) bool {
+				return c.UserSecret == "new-user-s3cret" && c.OrgSecret == orgSecret && c.ClientSecret == clientSecret
+			},
+		},
+		"client refused": {
+			&flow.APIError{Op: "get the authorize URL", Status: http.StatusBadRequest, Message: "invalid client"},
+			[]string{"OAuth client ID, refused by the provider [cid]:", "OAuth client secret, refused by the provider (Enter keeps the one given):"},
+			[]string{"cid2", ""},
+			func(c flow.Credentials) bool { return c.ClientID == "cid2" && c.ClientSecret == clientSecret },
+		},
+		"connector not found": {
+			&flow.APIError{Op: "get the authorize URL", Status: http.StatusNotFound},
+			[]string{"Platform URL, check the path too [https://platform.test/api]:", "Connector, not found on this platform [onedrivebusiness]:"},
+			[]string{"", "box"},
+			func(c flow.Credentials) bool { return c.Connector == "box" && c.BaseURL == "https://platform.test/api" },
+		},
+		"unreachable": {
+			errUnreachable,
+			[]string{"Platform URL, cannot reach the platform [https://platform.test/api]:"},
+			[]string{"https://other.test/api/"},
+			func(c flow.Credentials) bool { return c.BaseURL == "https://other.test/api" },
+		},
+		"cannot listen": {
+			fmt.Errorf("%w: port in use", flow.ErrListen),
+			[]string{"Callback URL, cannot listen here [http://127.0.0.1:8750/callback]:"},
+			[]string{"http://127.0.0.1:8751/callback"},
+			func(c flow.Credentials) bool { return c.CallbackURL == "http://127.0.0.1:8751/callback" },
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newA11yFake()
+			f.authErrs = []error{tc.err}
+			o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, tc.answer, keepDetails, "y"))
+			if o.Kind != Created || len(f.authCreds) != 2 || !tc.check(f.authCreds[1]) {
+				t.Fatalf("outcome %v, authorizations %+v\n%s", o.Kind, f.authCreds, out)
+			}
+			retry := out[strings.Index(out, "✗ "):strings.Index(out, "Open this URL")]
+			inOrder(t, retry, append([]string{tc.err.Error(), "Check the answers asked again below"}, tc.asked...)...)
+			if n := strings.Count(retry, ": \n"); n != len(tc.asked) {
+				t.Fatalf("%d prompts after the error, want %d:\n%s", n, len(tc.asked), retry)
+			}
+		})
+	}
+}
+
+// The configuration the platform says is missing is asked (secrets
+// masked) and the create is sent again with the same code.
+func TestAccessibleMissingConfiguration(t *testing.T) {
+	f := newA11yFake()
+	f.createErrs = []error{&flow.APIError{Op: "create the instance", Status: http.StatusBadRequest, Missing: []string{"site.api.token", "site.address"}}}
+	o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, keepDetails, "y", "", "https://contoso", "x-s3cret-extra"))
+	if o.Kind != Created || len(f.creates) != 2 {
+		t.Fatalf("outcome %v, %d creates\n%s", o.Kind, len(f.creates), out)
+	}
+	inOrder(t, out, "The platform needs more configuration for this connector: site.address, site.api.token.",
+		"site.address:", "✗ site.address: required", "site.address:", "site.api.token:", "Creating drive")
+	again := f.creates[1]
+	if again.Code != theCode || f.creates[0].Code != theCode || again.Extra["site.address"] != "https://contoso" || again.Extra["site.api.token"] != "x-s3cret-extra" {
+		t.Fatalf("the second create: %+v", again)
+	}
+	if f.authorizes != 1 {
+		t.Fatalf("authorized %d times: the code must be reused", f.authorizes)
+	}
+}
+
+// A taken name offers the free one (Enter keeps both), or replaces the
+// local entry when the taken name is typed again and confirmed.
+func TestAccessibleTakenName(t *testing.T) {
+	for name, tc := range map[string]struct {
+		answers []string
+		want    string
+	}{
+		"keep both":       {[]string{"", "", "", ""}, "drive-2"},
+		"replace":         {[]string{"drive", "y", "", ""}, "drive"},
+		"replace refused": {[]string{"drive", "n", "other", "", ""}, "other"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newA11yFake()
+			f.taken["drive"] = true
+			o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, "", tc.answers, "y"))
+			if o.Kind != Created || f.creates[0].Name != tc.want {
+				t.Fatalf("outcome %v, creates %+v\n%s", o.Kind, f.creates, out)
+			}
+			inOrder(t, out, `An instance named "drive" already exists on this machine for this platform. Enter names this one "drive-2" and keeps both`,
+				"Instance name [drive-2]:", "Name                 "+tc.want)
+		})
+	}
+}
+
+// No at the review goes back to the details, the answers kept.
+func TestAccessibleReviewBack(t *testing.T) {
+	f := newA11yFake()
+	o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, "", "a", "k=v", "", "n", "d2", "", "", "y"))
+	if o.Kind != Created || len(f.creates) != 1 {
+		t.Fatalf("outcome %v\n%s", o.Kind, out)
+	}
+	inOrder(t, out, "Create it? [Y/n]", "Back to the details", "Instance name [drive]:", "Tags (comma-separated, optional) [a]:",
+		"Name                 d2", "k = v", "Create it?")
+	if r := f.creates[0]; r.Name != "d2" || strings.Join(r.Tags, ",") != "a" || r.Extra["k"] != "v" {
+		t.Fatalf("create %+v", r)
+	}
+}
+
+func TestAccessibleOutcomes(t *testing.T) {
+	lost := fmt.Errorf("%w: connection reset", flow.ErrAnswerLost)
+	failed := &flow.APIError{Op: "create the instance", Status: http.StatusBadGateway}
+	denied := &flow.AuthError{Code: "access_denied"}
+	for name, tc := range map[string]struct {
+		setup   func(f *a11yFake)
+		answers []any
+		kind    OutcomeKind
+		err     error
+		shows   []string
+	}{
+		"lost answer recovered": {
+			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "y"}, kind: Recovered,
+			shows: []string{"The instance may exist", "Look the instance up now? [Y/n]"},
+		},
+		"lost answer left": {
+			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "n"}, kind: Aborted, err: flow.ErrAnswerLost,
+			shows: []string{"Run 'connectwiz recover' later"},
+		},
+		"create failed, sent again": {
+			setup: func(f *a11yFake) { f.createErrs = []error{failed} }, answers: []any{"", "y"}, kind: Created,
+			shows: []string{"✗ The create did not succeed: could not create the instance", "Send it again? [Y/n]", "Creating drive"},
+		},
+		"create failed, quit": {
+			setup: func(f *a11yFake) { f.createErrs = []error{failed} }, answers: []any{"", "n"}, kind: Aborted, err: failed,
+		},
+		"denied, quit": {
+			setup: func(f *a11yFake) { f.callbacks = []*flow.CallbackResult{{Err: denied}} }, answers: []any{"n"}, kind: Aborted, err: denied,
+			shows: []string{"✗ Nothing was created: access was denied at the provider", "Authorize again? [Y/n]"},
+		},
+		"denied, authorized again": {
+			setup: func(f *a11yFake) { f.callbacks = []*flow.CallbackResult{{Err: denied}} }, answers: []any{"", keepDetails, ""}, kind: Created,
+			shows: []string{"Authorize again?", "Open this URL", "Instance name"},
+		},
+		"input ended": {setup: func(*a11yFake) {}, answers: []any{"x"}, kind: Aborted, err: errInputEnded},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newA11yFake()
+			tc.setup(f)
+			in := []any{keepCreds}
+			if !strings.HasPrefix(name, "denied") && name != "input ended" {
+				in = append(in, keepDetails)
+			}
+			o, out := runA11y(t, f, a11yOptions(), answers(append(in, tc.answers...)...))
+			if o.Kind != tc.kind || !errors.Is(o.Err, tc.err) {
+				t.Fatalf("outcome %v (%v), want %v (%v)\n%s", o.Kind, o.Err, tc.kind, tc.err, out)
+			}
+			inOrder(t, out, tc.shows...)
+		})
+	}
+}
+
+// The paste: the state is checked; a bare code is noted; the provider's
+// error in the URL is a denial.
+func TestAccessiblePaste(t *testing.T) {
+	good := "http://127.0.0.1:8750/callback?code=" + theCode + "&state=" + theState
+	for name, tc := range map[string]struct {
+		pasted []string
+		note   string
+		shows  []string
+	}{
+		"redirect URL": {[]string{good}, "", []string{"is not on this machine", "Redirect URL or code:"}},
+		"wrong state":  {[]string{"http://127.0.0.1:8750/callback?code=x&state=nope", good}, "", []string{"does not match this session", "Redirect URL or code:"}},
+		"bare code":    {[]string{theCode}, "A bare code was pasted: its state could not be checked.", nil},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newA11yFake()
+			f.paste = true
+			o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, tc.pasted, keepDetails, "y"))
+			if o.Kind != Created || o.Note != tc.note || f.creates[0].Code != theCode {
+				t.Fatalf("outcome %+v\n%s", o, out)
+			}
+			inOrder(t, out, tc.shows...)
+		})
+	}
+}
+
+// No callback in time: an empty paste authorizes again.
+func TestAccessibleTimeout(t *testing.T) {
+	f := newA11yFake()
+	f.callbacks = []*flow.CallbackResult{nil}
+	opts := a11yOptions()
+	opts.Wait = 10 * time.Millisecond
+	o, out := runA11y(t, f, opts, answers(keepCreds, "", keepDetails, "y"))
+	if o.Kind != Created || f.authorizes != 2 {
+		t.Fatalf("outcome %v after %d authorizations\n%s", o.Kind, f.authorizes, out)
+	}
+	inOrder(t, out, "✗ No callback arrived in 10ms.", "Redirect URL or code (empty to authorize again):", "Open this URL")
+}
+
+// Remembered secrets fill what is missing; remembering is then offered as
+// the default.
+func TestAccessibleRemembered(t *testing.T) {
+	f := newA11yFake()
+	f.remembered = &flow.Credentials{UserSecret: userSecret, OrgSecret: orgSecret, ClientSecret: clientSecret}
+	opts := a11yOptions()
+	opts.Creds.UserSecret, opts.Creds.ClientSecret = "", ""
+	o, out := runA11y(t, f, opts, answers("", "", "", "", "", keepDetails, "y"))
+	if o.Kind != Created || len(f.creates) != 1 || f.authCreds[0].UserSecret != userSecret {
+		t.Fatalf("outcome %v\n%s", o.Kind, out)
+	}
+	inOrder(t, out, "Secrets prefilled from the keychain.", "Remember the secrets in the keychain? [Y/n]")
+	if strings.Contains(out, "User secret") {
+		t.Fatalf("a remembered secret was asked:\n%s", out)
+	}
+}
+
+// A cancel ends a prompt blocked on its read at once.
+func TestAccessibleCancelledAtPrompt(t *testing.T) {
+	r, w := io.Pipe()
+	defer func() { _ = w.Close() }() // the prompt left blocked reads its end
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan Outcome, 1)
+	go func() { done <- RunAccessible(ctx, newA11yFake(), r, out, a11yOptions()) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "Platform URL") {
+		if time.Now().After(deadline) {
+			t.Fatal("no prompt")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case o := <-done:
+		if o.Kind != Aborted || o.Err != nil {
+			t.Fatalf("outcome %+v", o)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the cancel waited for the prompt")
+	}
+}
