@@ -30,14 +30,15 @@ type terminal struct {
 	mu     sync.Mutex
 	out    bytes.Buffer
 	seen   int // how much of the stripped output expect has consumed
-	// answered counts the queries answered, by query.
-	answered map[string]int
+	asked  int // how much of the output was searched for queries
 }
 
-// queries are what a terminal is asked, and its answers.
-var queries = map[string]string{
-	"\x1b]11;?": "\x1b]11;rgb:0000/0000/0000\x1b\\",
-	"\x1b[6n":   "\x1b[1;1R",
+// queries are what a terminal is asked, and its answers. A query is
+// answered in the order it was asked: termenv reads the background
+// colour's answer first, then the cursor position's.
+var queries = []struct{ ask, answer string }{
+	{"\x1b]11;?", "\x1b]11;rgb:0000/0000/0000\x1b\\"},
+	{"\x1b[6n", "\x1b[1;1R"},
 }
 
 func startTerminal(t *testing.T, env []string, args ...string) *terminal {
@@ -63,7 +64,7 @@ func startTerminal(t *testing.T, env []string, args ...string) *terminal {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	term := &terminal{t: t, cmd: cmd, ptmx: ptmx, tty: tty, before: before, answered: map[string]int{}}
+	term := &terminal{t: t, cmd: cmd, ptmx: ptmx, tty: tty, before: before}
 	done := make(chan struct{})
 	go term.read(done)
 	t.Cleanup(func() {
@@ -88,12 +89,7 @@ func (term *terminal) read(done chan<- struct{}) {
 		if n > 0 {
 			term.mu.Lock()
 			term.out.Write(buf[:n])
-			var answers []string
-			for q, a := range queries {
-				for c := bytes.Count(term.out.Bytes(), []byte(q)); term.answered[q] < c; term.answered[q]++ {
-					answers = append(answers, a)
-				}
-			}
+			answers := term.queriesAsked()
 			term.mu.Unlock()
 			for _, a := range answers {
 				_, _ = term.ptmx.WriteString(a)
@@ -102,6 +98,26 @@ func (term *terminal) read(done chan<- struct{}) {
 		if err != nil {
 			return
 		}
+	}
+}
+
+// queriesAsked returns the answers to the complete queries in the output
+// not searched yet, in the order they were asked. term.mu is held.
+func (term *terminal) queriesAsked() []string {
+	var answers []string
+	for {
+		rest := term.out.Bytes()[term.asked:]
+		next, at := -1, len(rest)
+		for i, q := range queries {
+			if j := bytes.Index(rest, []byte(q.ask)); j >= 0 && j < at {
+				next, at = i, j
+			}
+		}
+		if next < 0 {
+			return answers
+		}
+		answers = append(answers, queries[next].answer)
+		term.asked += at + len(queries[next].ask)
 	}
 }
 
