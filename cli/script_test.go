@@ -1,11 +1,14 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -73,6 +76,7 @@ func TestScripts(t *testing.T) {
 			"status":    cmdStatus,
 			"signal":    cmdSignal,
 			"await":     cmdAwait,
+			"creating":  cmdCreating,
 			"glob":      cmdGlob,
 			"extract":   cmdExtract,
 			"dial":      cmdDial,
@@ -83,7 +87,7 @@ func TestScripts(t *testing.T) {
 
 // scriptState is what a script's custom commands share.
 type scriptState struct {
-	sb *sandbox.Running
+	sb *scriptSandbox
 }
 
 type stateKey struct{}
@@ -144,9 +148,9 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
 		ts.Fatalf("usage: sandbox [flags] (%v)", err)
 	}
-	sb, err := sandbox.Start("127.0.0.1:0", o)
+	sb, err := startScriptSandbox(o)
 	ts.Check(err)
-	ts.Defer(func() { _ = sb.Close() })
+	ts.Defer(func() { _ = sb.srv.Close() })
 	st.sb = sb
 	so := sb.Options()
 	ts.Setenv("CONNECTWIZ_BASE_URL", sb.BaseURL)
@@ -156,7 +160,45 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv(flow.EnvClientSecret, so.ClientSecret)
 }
 
-func running(ts *testscript.TestScript) *sandbox.Running {
+// scriptSandbox is a sandbox served on a loopback port that also tells
+// when a create has fully arrived, and finishes every create it received
+// even if the client is gone (as a platform would: the scenario of a
+// connectwiz killed while its create is in flight).
+type scriptSandbox struct {
+	*sandbox.Server
+	BaseURL string
+	srv     *http.Server
+	// creates receives a value for each create request fully received.
+	creates chan struct{}
+}
+
+func startScriptSandbox(o sandbox.Options) (*scriptSandbox, error) {
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	sb := &scriptSandbox{Server: sandbox.New(o), BaseURL: "http://" + ln.Addr().String() + sandbox.APIPath, creates: make(chan struct{}, 100)}
+	sb.srv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == sandbox.APIPath+"/instances" {
+			body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			r = r.WithContext(context.WithoutCancel(r.Context()))
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			select {
+			case sb.creates <- struct{}{}:
+			default: // nobody awaits this many creates
+			}
+		}
+		sb.ServeHTTP(w, r)
+	})}
+	go func() { _ = sb.srv.Serve(ln) }()
+	return sb, nil
+}
+
+func running(ts *testscript.TestScript) *scriptSandbox {
 	sb := state(ts).sb
 	if sb == nil {
 		ts.Fatalf("no sandbox: run 'sandbox' first")
@@ -227,10 +269,10 @@ func cmdOAuthURL(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: oauthurl CALLBACK_URL")
 	}
 	sb := running(ts)
-	c := sb.Credentials(args[0])
-	u, err := flow.NewClient(c.BaseURL, c.UserSecret, c.OrgSecret, "script").AuthURL(context.Background(), flow.AuthURLRequest{
-		Connector: flow.DefaultConnector, ClientID: c.ClientID, ClientSecret: c.ClientSecret,
-		CallbackURL: c.CallbackURL, State: flow.NewState(),
+	o := sb.Options()
+	u, err := flow.NewClient(sb.BaseURL, flow.Secret(o.UserSecret), flow.Secret(o.OrgSecret), "script").AuthURL(context.Background(), flow.AuthURLRequest{
+		Connector: flow.DefaultConnector, ClientID: o.ClientID, ClientSecret: flow.Secret(o.ClientSecret),
+		CallbackURL: args[0], State: flow.NewState(),
 	})
 	ts.Check(err)
 	fmt.Fprintln(ts.Stdout(), u)
@@ -361,6 +403,21 @@ func cmdAwait(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("after %s, no file %s matches %v", awaitFor, args[0], re)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// cmdCreating waits (bounded) until a create request not awaited yet has
+// fully reached the sandbox: the create is in flight.
+//
+//	creating
+func cmdCreating(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: creating")
+	}
+	select {
+	case <-running(ts).creates:
+	case <-time.After(awaitFor):
+		ts.Fatalf("after %s, no create has reached the sandbox", awaitFor)
 	}
 }
 
