@@ -66,6 +66,7 @@ func binaryEnv(t *testing.T, sb *sandbox.Running, cfg string, extra ...string) [
 		"CONNECTWIZ_CLIENT_ID=" + o.ClientID,
 		flow.EnvClientSecret + "=" + o.ClientSecret,
 		"CONNECTWIZ_KEYRING_TIMEOUT=3s",
+		"GORACE=" + goRace(),
 	}
 	return append(env, extra...)
 }

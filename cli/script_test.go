@@ -113,7 +113,19 @@ func setupScript(env *testscript.Env) error {
 	env.Setenv("CONNECTWIZ_KEYRING_TIMEOUT", "3s")
 	env.Setenv("DBUS_SESSION_BUS_ADDRESS", bus)
 	env.Setenv(statusEnv, strconv.Itoa(os.Getpid())+":"+filepath.Join(env.WorkDir, ".status"))
+	env.Setenv("GORACE", goRace())
 	return nil
+}
+
+// goRace is GORACE for the command's runs: under -race, a race-enabled
+// binary sleeps a second at exit (atexit_sleep_ms) unless told otherwise,
+// a second each connectwiz run of every script would wait.
+func goRace() string {
+	v := os.Getenv("GORACE")
+	if strings.Contains(v, "atexit_sleep_ms") {
+		return v
+	}
+	return strings.TrimSpace(v + " atexit_sleep_ms=10")
 }
 
 // awaitFor bounds every wait of a script command.
