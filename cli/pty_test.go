@@ -1,8 +1,9 @@
-package main
+package cli_test
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"strings"
@@ -17,17 +18,27 @@ import (
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 )
 
-// terminal runs the binary in a real pseudo-terminal and answers the
+// terminal runs connectwiz in a real pseudo-terminal and answers the
 // queries a real terminal answers (background colour, cursor position).
 type terminal struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	ptmx *os.File
 	tty  *os.File
-	mu   sync.Mutex
-	out  bytes.Buffer
-	seen int // how much of the stripped output expect has consumed
-	done chan struct{}
+	// before are the terminal's modes before connectwiz started.
+	before *unix.Termios
+	mu     sync.Mutex
+	out    bytes.Buffer
+	seen   int // how much of the stripped output expect has consumed
+	asked  int // how much of the output was searched for queries
+}
+
+// queries are what a terminal is asked, and its answers. A query is
+// answered in the order it was asked: termenv reads the background
+// colour's answer first, then the cursor position's.
+var queries = []struct{ ask, answer string }{
+	{"\x1b]11;?", "\x1b]11;rgb:0000/0000/0000\x1b\\"},
+	{"\x1b[6n", "\x1b[1;1R"},
 }
 
 func startTerminal(t *testing.T, env []string, args ...string) *terminal {
@@ -39,43 +50,74 @@ func startTerminal(t *testing.T, env []string, args ...string) *terminal {
 	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 80}); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(binary, args...)
+	// The modes to restore are read before connectwiz starts: read after,
+	// they may already be the wizard's raw mode (a loaded machine can run
+	// the child up to raw mode before this goroutine runs again).
+	before, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(connectwizBinary(t), args...)
 	cmd.Env = append(env, "TERM=xterm-256color")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
 	cmd.SysProcAttr = &unix.SysProcAttr{Setsid: true, Setctty: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	term := &terminal{t: t, cmd: cmd, ptmx: ptmx, tty: tty, done: make(chan struct{})}
-	go term.read()
+	term := &terminal{t: t, cmd: cmd, ptmx: ptmx, tty: tty, before: before}
+	done := make(chan struct{})
+	go term.read(done)
 	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
 		_ = ptmx.Close()
 		_ = tty.Close()
+		<-done
 	})
 	return term
 }
 
-func (term *terminal) read() {
-	defer close(term.done)
+// read collects the output and answers each query once it is complete,
+// wherever the reads split it.
+func (term *terminal) read(done chan<- struct{}) {
+	defer close(done)
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := term.ptmx.Read(buf)
 		if n > 0 {
-			chunk := buf[:n]
-			if bytes.Contains(chunk, []byte("\x1b]11;?")) {
-				_, _ = term.ptmx.WriteString("\x1b]11;rgb:0000/0000/0000\x1b\\")
-			}
-			if bytes.Contains(chunk, []byte("\x1b[6n")) {
-				_, _ = term.ptmx.WriteString("\x1b[1;1R")
-			}
 			term.mu.Lock()
-			term.out.Write(chunk)
+			term.out.Write(buf[:n])
+			answers := term.queriesAsked()
 			term.mu.Unlock()
+			for _, a := range answers {
+				_, _ = term.ptmx.WriteString(a)
+			}
 		}
 		if err != nil {
 			return
 		}
+	}
+}
+
+// queriesAsked returns the answers to the complete queries in the output
+// not searched yet, in the order they were asked. term.mu is held.
+func (term *terminal) queriesAsked() []string {
+	var answers []string
+	for {
+		rest := term.out.Bytes()[term.asked:]
+		next, at := -1, len(rest)
+		for i, q := range queries {
+			if j := bytes.Index(rest, []byte(q.ask)); j >= 0 && j < at {
+				next, at = i, j
+			}
+		}
+		if next < 0 {
+			return answers
+		}
+		answers = append(answers, queries[next].answer)
+		term.asked += at + len(queries[next].ask)
 	}
 }
 
@@ -110,14 +152,15 @@ func (term *terminal) send(s string) {
 	}
 }
 
-// wait waits for the process to exit and returns its exit code.
+// wait waits (bounded) for connectwiz to exit and returns its exit code.
 func (term *terminal) wait() int {
 	term.t.Helper()
 	errc := make(chan error, 1)
 	go func() { errc <- term.cmd.Wait() }()
 	select {
 	case err := <-errc:
-		if ee, ok := err.(*exec.ExitError); ok {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
 			return ee.ExitCode()
 		}
 		if err != nil {
@@ -125,7 +168,9 @@ func (term *terminal) wait() int {
 		}
 		return 0
 	case <-time.After(15 * time.Second):
-		term.t.Fatal("the wizard did not exit")
+		_ = term.cmd.Process.Kill()
+		<-errc
+		term.t.Fatalf("the wizard did not exit; the screen ended with:\n%s", lastLines(ansi.Strip(term.output()), 30))
 		return -1
 	}
 }
@@ -149,12 +194,18 @@ func (term *terminal) output() string {
 	return term.out.String()
 }
 
-// assertModesRestored checks echo and canonical mode are as before.
-func (term *terminal) assertModesRestored(before *unix.Termios) {
+// assertModesRestored checks the terminal's modes are those from before
+// connectwiz started: raw mode (and any query's no-echo) undone.
+func (term *terminal) assertModesRestored() {
 	term.t.Helper()
-	after := term.termios()
-	if before.Lflag&(unix.ECHO|unix.ICANON) != after.Lflag&(unix.ECHO|unix.ICANON) {
-		term.t.Errorf("terminal modes not restored: lflag %#x → %#x", before.Lflag, after.Lflag)
+	after, err := unix.IoctlGetTermios(int(term.tty.Fd()), unix.TCGETS)
+	if err != nil {
+		term.t.Fatal(err)
+	}
+	b := term.before
+	if b.Iflag != after.Iflag || b.Oflag != after.Oflag || b.Cflag != after.Cflag || b.Lflag != after.Lflag {
+		term.t.Errorf("terminal modes not restored: iflag %#x → %#x, oflag %#x → %#x, cflag %#x → %#x, lflag %#x → %#x",
+			b.Iflag, after.Iflag, b.Oflag, after.Oflag, b.Cflag, after.Cflag, b.Lflag, after.Lflag)
 	}
 }
 
@@ -164,22 +215,10 @@ func detailsAndCreate(tags string) []string {
 	return []string{"Instance name", "\r", "┃ Tags", tags + "\r", "┃ Extra configuration", "\r", "request about to be sent", "\r", "Instance created", "\r"}
 }
 
-// termios reads the terminal's current modes.
-func (term *terminal) termios() *unix.Termios {
-	term.t.Helper()
-	tio, err := unix.IoctlGetTermios(int(term.tty.Fd()), unix.TCGETS)
-	if err != nil {
-		term.t.Fatal(err)
-	}
-	return tio
-}
-
 func TestWizardInRealTerminal(t *testing.T) {
-	sb := startSandboxProc(t)
-	cfg := t.TempDir()
-	env := cwEnv(sb, cfg, "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback")
+	sb := startSandbox(t, sandbox.Options{})
+	env := binaryEnv(t, sb, t.TempDir(), "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback")
 	term := startTerminal(t, env, "--name", "pty-drive")
-	before := term.termios()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	term.expect("Ready with these credentials")
@@ -202,17 +241,17 @@ func TestWizardInRealTerminal(t *testing.T) {
 	if code := term.wait(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	term.assertModesRestored(before)
-	list, err := sb.client().Instances(ctx)
-	if err != nil || len(list) != 1 || list[0].Name != "pty-drive" || strings.Join(list[0].Tags, ",") != "pty,e2e" {
-		t.Fatalf("sandbox holds %+v (%v)", list, err)
+	term.assertModesRestored()
+	in := instanceNamed(t, sb, "pty-drive")
+	if n := len(sb.Instances()); n != 1 || strings.Join(in.Tags, ",") != "pty,e2e" {
+		t.Fatalf("the sandbox holds %d instances, tags %v", n, in.Tags)
 	}
-	tok := runCW(t, env, "token", "pty-drive")
-	if strings.TrimSpace(tok.stdout) != list[0].Token.Reveal() {
-		t.Fatalf("token after the wizard: %d %s", tok.code, tok.stderr)
+	if tok := runBinary(t, env, "token", "pty-drive"); tok.code != 0 || tok.stdout != in.Token+"\n" {
+		t.Fatalf("token after the wizard: exit %d, %d bytes (want the sandbox's token)\n%s", tok.code, len(tok.stdout), tok.stderr)
 	}
 	all := term.output()
-	for _, secret := range []string{sandbox.DefaultUserSecret, sandbox.DefaultOrgSecret, sandbox.DefaultClientSecret, list[0].Token.Reveal()} {
+	o := sb.Options()
+	for _, secret := range []string{o.UserSecret, o.OrgSecret, o.ClientSecret, in.Token} {
 		if strings.Contains(all, secret) {
 			t.Fatalf("the terminal showed a secret (%d bytes)", len(secret))
 		}
@@ -239,7 +278,7 @@ func lastAuthorizeURL(screen string) string {
 }
 
 func TestWizardCtrlCRestoresTerminal(t *testing.T) {
-	sb := startSandboxProc(t)
+	sb := startSandbox(t, sandbox.Options{})
 	// Each script alternates: text to wait for, keys to send.
 	steps := map[string][]string{
 		"credentials": {"Ready with these credentials"},
@@ -254,23 +293,21 @@ func TestWizardCtrlCRestoresTerminal(t *testing.T) {
 	}
 	for name, script := range steps {
 		t.Run(name, func(t *testing.T) {
-			term := startTerminal(t, cwEnv(sb, t.TempDir(), "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback"), "--sandbox")
-			before := term.termios()
+			term := startTerminal(t, binaryEnv(t, sb, t.TempDir(), "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback"), "--sandbox")
 			term.play(script...)
 			term.send("\x03")
 			if code := term.wait(); code != 130 {
-				t.Fatalf("ctrl+c exited %d, want 130", code)
+				t.Fatalf("ctrl+c exited %d, want 130; the screen ended with:\n%s", code, lastLines(ansi.Strip(term.output()), 30))
 			}
-			term.assertModesRestored(before)
+			term.assertModesRestored()
 			term.expect("interrupted")
 		})
 	}
 }
 
 func TestAccessibleModeInRealTerminal(t *testing.T) {
-	sb := startSandboxProc(t)
-	cfg := t.TempDir()
-	env := cwEnv(sb, cfg, "ACCESSIBLE=1", "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback", browserEnv(""))
+	sb := startSandbox(t, sandbox.Options{})
+	env := binaryEnv(t, sb, t.TempDir(), "ACCESSIBLE=1", "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback", browserEnv(t))
 	term := startTerminal(t, env)
 	term.play(
 		"Platform URL [", "\r", "Connector [", "\r", "OAuth client ID [", "\r", "Callback URL [", "\r",
@@ -279,8 +316,9 @@ func TestAccessibleModeInRealTerminal(t *testing.T) {
 	if code := term.wait(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	list, _ := sb.client().Instances(context.Background())
+	term.assertModesRestored()
+	list := sb.Instances()
 	if len(list) != 1 || strings.Join(list[0].Tags, ",") != "a11y" {
-		t.Fatalf("sandbox holds %+v", list)
+		t.Fatalf("the sandbox holds %d instances (%+v)", len(list), list)
 	}
 }

@@ -1,0 +1,62 @@
+package cli_test
+
+import (
+	"context"
+	"io"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/connectwiz/connectwiz/flow/sandbox"
+)
+
+// TestHeadlessPasteWhenCallbackIsRemote is the SSH case: the callback URL
+// is not on this machine, so the redirect the browser ends on is pasted
+// into the running create. It stays in Go: the paste answers the URL the
+// create prints, on the same run's stdin.
+func TestHeadlessPasteWhenCallbackIsRemote(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{})
+	env := binaryEnv(t, sb, t.TempDir())
+	cmd := exec.Command(connectwizBinary(t), "create", "--no-input", "--no-browser", "--name", "pasted", "--callback-url", "https://app.example.com/oauth/callback")
+	cmd.Env = env
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	waitOutput(t, out, "paste the URL the browser was sent to")
+	authURL := regexp.MustCompile(`http://\S+/oauth/authorize\S+`).FindString(out.String())
+	redirect, err := sandbox.ConsentRedirect(context.Background(), authURL, true)
+	if err != nil || !strings.HasPrefix(redirect, "https://app.example.com/oauth/callback?") {
+		t.Fatalf("redirect %q: %v", redirect, err)
+	}
+	_, _ = io.WriteString(stdin, "  "+redirect+"\n")
+	if code := exitCode(t, cmd); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	in := instanceNamed(t, sb, "pasted")
+	if n := len(sb.Instances()); n != 1 {
+		t.Fatalf("the sandbox holds %d instances", n)
+	}
+	code := regexp.MustCompile(`code=([^&]+)`).FindStringSubmatch(redirect)[1]
+	if strings.Contains(out.String(), code) {
+		t.Fatal("the code was echoed")
+	}
+	if strings.Contains(out.String(), in.Token) {
+		t.Fatal("the token was printed")
+	}
+	if tok := runBinary(t, env, "token", "pasted"); tok.code != 0 || tok.stdout != in.Token+"\n" {
+		t.Fatalf("token: exit %d, %d bytes (want the sandbox's token)\n%s", tok.code, len(tok.stdout), tok.stderr)
+	}
+}
