@@ -311,7 +311,8 @@ func TestAccessibleModeInRealTerminal(t *testing.T) {
 	term := startTerminal(t, env)
 	term.play(
 		"Platform URL [", "\r", "Connector [", "\r", "OAuth client ID [", "\r", "Callback URL [", "\r",
-		"Remember the secrets", "n\r", "Instance name [", "\r", "Tags", "a11y\r", "Instance created",
+		"Remember the secrets", "n\r", "Instance name [", "\r", "Tags", "a11y\r",
+		"Extra configuration", "\r", "Create it?", "\r", "Instance created",
 	)
 	if code := term.wait(); code != 0 {
 		t.Fatalf("exit %d", code)
