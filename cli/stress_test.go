@@ -1,0 +1,132 @@
+package cli_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/connectwiz/connectwiz/flow/sandbox"
+)
+
+// Many headless creates in parallel against a sandbox that answers each
+// create a second after making the instance; some processes are killed
+// while their answer is in flight. After `recover`, every instance the
+// sandbox holds has its token retrievable with `token`, exactly once, and
+// no pending record is left. Bounded: 10 creates, loopback only.
+func TestStressParallelCreatesKillsRecover(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stress test")
+	}
+	const n = 10
+	killed := map[int]bool{0: true, 3: true, 6: true, 9: true}
+	sb := startSandbox(t, sandbox.Options{AnswerDelay: time.Second})
+	cfg := t.TempDir()
+	env := binaryEnv(t, sb, cfg, browserEnv(t), "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback")
+
+	type run struct {
+		cmd    *exec.Cmd
+		stderr bytes.Buffer
+	}
+	runs := make([]*run, n)
+	for i := range runs {
+		r := &run{cmd: exec.Command(connectwizBinary(t), "create", "--no-input", "--name", fmt.Sprint("stress-", i))}
+		r.cmd.Env, r.cmd.Stderr = env, &r.stderr
+		if err := r.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		runs[i] = r
+	}
+	t.Cleanup(func() {
+		for _, r := range runs {
+			_ = r.cmd.Process.Kill()
+			_ = r.cmd.Wait()
+		}
+	})
+
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i, r := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if killed[i] {
+				// Kill once the platform has made the instance: its answer is
+				// still a second away, so it is lost.
+				name := fmt.Sprint("stress-", i)
+				deadline := time.Now().Add(30 * time.Second)
+				for !hasInstance(sb, name) {
+					if time.Now().After(deadline) {
+						errs <- fmt.Errorf("%s never reached the sandbox", name)
+						return
+					}
+					time.Sleep(5 * time.Millisecond)
+				}
+				_ = r.cmd.Process.Signal(syscall.SIGKILL)
+				_ = r.cmd.Wait() // reaped: its pending record's owner is gone
+				return
+			}
+			if err := r.cmd.Wait(); err != nil {
+				errs <- fmt.Errorf("stress-%d: %v\n%s", i, err, r.stderr.String())
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+
+	pending, _ := filepath.Glob(filepath.Join(cfg, "pending", "*.json"))
+	if len(pending) != len(killed) {
+		t.Fatalf("%d pending records after %d kills, want one each", len(pending), len(killed))
+	}
+	start := time.Now()
+	rec := runBinary(t, env, "recover")
+	t.Logf("recover after %d kills took %s", len(killed), time.Since(start).Round(time.Millisecond))
+	if rec.code != 0 || !strings.Contains(rec.stdout, "All pending creates are settled") {
+		t.Fatalf("recover: exit %d\n%s\n%s", rec.code, rec.stdout, rec.stderr)
+	}
+	if strings.Count(rec.stderr, "Pending create: recovered") != len(killed) {
+		t.Fatalf("recover did not recover each killed create:\n%s", rec.stderr)
+	}
+	if left, _ := filepath.Glob(filepath.Join(cfg, "pending", "*.json")); len(left) != 0 {
+		t.Fatalf("%d pending records left after recover", len(left))
+	}
+
+	instances := sb.Instances()
+	if len(instances) != n {
+		t.Fatalf("the sandbox holds %d instances, want %d (one per create, no duplicate)", len(instances), n)
+	}
+	list := runBinary(t, env, "list")
+	if got := strings.Count(list.stdout, "\n"); got != n {
+		t.Fatalf("list shows %d entries, want %d:\n%s", got, n, list.stdout)
+	}
+	for _, in := range instances {
+		if c := strings.Count(list.stdout, in.Name+"\t"); c != 1 {
+			t.Errorf("%s is listed %d times", in.Name, c)
+		}
+		tok := runBinary(t, env, "token", in.Name)
+		if tok.code != 0 || strings.TrimSpace(tok.stdout) != in.Token {
+			t.Errorf("token %s: exit %d, the token differs from the sandbox's (%s)", in.Name, tok.code, tok.stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(cfg, "tokens.json")); err == nil && os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		t.Log("some tokens went to the file (the keychain did not take them)")
+	}
+}
+
+func hasInstance(sb *sandbox.Running, name string) bool {
+	for _, in := range sb.Instances() {
+		if in.Name == name {
+			return true
+		}
+	}
+	return false
+}
