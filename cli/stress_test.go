@@ -83,18 +83,20 @@ func TestStressParallelCreatesKillsRecover(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	pending, _ := filepath.Glob(filepath.Join(cfg, "pending", "*.json"))
-	if len(pending) != len(killed) {
-		t.Fatalf("%d pending records after %d kills, want one each", len(pending), len(killed))
-	}
+	// A create that starts late settles the records of those killed
+	// before it (every create recovers first); recover settles the rest.
 	start := time.Now()
 	rec := runBinary(t, env, "recover")
 	t.Logf("recover after %d kills took %s", len(killed), time.Since(start).Round(time.Millisecond))
 	if rec.code != 0 || !strings.Contains(rec.stdout, "All pending creates are settled") {
 		t.Fatalf("recover: exit %d\n%s\n%s", rec.code, rec.stdout, rec.stderr)
 	}
-	if strings.Count(rec.stderr, "Pending create: recovered") != len(killed) {
-		t.Fatalf("recover did not recover each killed create:\n%s", rec.stderr)
+	said := rec.stderr
+	for _, r := range runs {
+		said += r.stderr.String()
+	}
+	if got := strings.Count(said, "Pending create: recovered"); got != len(killed) {
+		t.Fatalf("%d creates recovered, want one per kill (%d):\n%s", got, len(killed), said)
 	}
 	if left, _ := filepath.Glob(filepath.Join(cfg, "pending", "*.json")); len(left) != 0 {
 		t.Fatalf("%d pending records left after recover", len(left))
