@@ -364,3 +364,19 @@ func TestForgetRemoteNeedsConfirmation(t *testing.T) {
 		t.Fatalf("the entry was removed without confirmation: %v", err)
 	}
 }
+
+// A run that falls back to headless because a stream is not a terminal
+// says so in one line.
+func TestHeadlessFallbackSaysWhy(t *testing.T) {
+	f, _, errOut := testFactory(t, nil)
+	f.IO.SetTTY(false, true)
+	_ = run(t, context.Background(), f, "create")
+	if first, _, _ := strings.Cut(errOut.String(), "\n"); !strings.Contains(first, "Not a terminal (stdin): running headless") {
+		t.Fatalf("stderr: %s", errOut)
+	}
+	f, _, errOut = testFactory(t, nil)
+	_ = run(t, context.Background(), f, "create", "--no-input")
+	if strings.Contains(errOut.String(), "Not a terminal") {
+		t.Fatalf("--no-input is not a fallback: %s", errOut)
+	}
+}

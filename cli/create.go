@@ -102,11 +102,14 @@ func runCreate(f *Factory, o *CreateOptions) error {
 		return usagef("--name %q has control, format or leading, trailing or repeated white space characters: give a plain name", o.Name)
 	}
 	in := createInput{creds: creds, extra: extra, name: o.Name, tags: flow.ParseTags(o.Tags...)}
-	if !o.NoInput && o.Code == "" && o.IO.CanPrompt() {
-		if o.Accessible {
-			return runAccessible(f, s, o, in)
+	if !o.NoInput && o.Code == "" {
+		if o.IO.CanPrompt() {
+			if o.Accessible {
+				return runAccessible(f, s, o, in)
+			}
+			return runWizard(f, s, o, in)
 		}
-		return runWizard(f, s, o, in)
+		fmt.Fprintf(o.IO.ErrOut, "Not a terminal (%s): running headless, as with --no-input, from flags and the environment.\n", notTerminal(o.IO))
 	}
 	code, err := readCode(o.Code, o.IO.In)
 	if err != nil {
@@ -130,6 +133,17 @@ type createInput struct {
 	extra map[string]string
 	name  string
 	tags  []string
+}
+
+// notTerminal names the standard stream that is not a terminal.
+func notTerminal(ios *IOStreams) string {
+	switch {
+	case !ios.IsStdinTTY() && !ios.IsStdoutTTY():
+		return "stdin and stdout"
+	case !ios.IsStdinTTY():
+		return "stdin"
+	}
+	return "stdout"
 }
 
 // readCode is the --code value: a code, or a redirect URL carrying one
