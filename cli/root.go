@@ -144,6 +144,7 @@ in the OS keychain. Without arguments it runs 'connectwiz create'.`,
 		newCmdList(f, nil),
 		newCmdForget(f, nil),
 		newCmdRecover(f, nil),
+		newCmdDoctor(f, nil),
 		newCmdVersion(f),
 	)
 	return root
