@@ -145,6 +145,7 @@ in the OS keychain. Without arguments it runs 'connectwiz create'.`,
 		newCmdForget(f, nil),
 		newCmdRecover(f, nil),
 		newCmdDoctor(f, nil),
+		newCmdSecrets(f),
 		newCmdVersion(f),
 	)
 	return root
