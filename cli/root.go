@@ -146,6 +146,7 @@ in the OS keychain. Without arguments it runs 'connectwiz create'.`,
 		newCmdRecover(f, nil),
 		newCmdDoctor(f, nil),
 		newCmdSecrets(f),
+		newCmdMan(f, nil),
 		newCmdVersion(f),
 	)
 	return root
