@@ -195,16 +195,20 @@ func doctorKeychain(st *keystore.Store) checkResult {
 	}
 	_ = kc.Delete(account) // in case the write landed before the failure
 	msg := err.Error()
+	unlock := "log in to the desktop or use Seahorse; without a desktop: gnome-keyring-daemon --unlock (type the password, then ctrl+d)"
+	if runtime.GOOS == "darwin" {
+		unlock = "security unlock-keychain login.keychain"
+	}
 	switch {
 	case errors.Is(err, keystore.ErrNoSession):
 		return res(checkKeychain, statusProblem, "not available: no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset, as over SSH or in a container), so connectwiz does not ask the Secret Service; new tokens go to the unencrypted 0600 file",
-			"run connectwiz in your desktop session (over SSH to it: export DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$(id -u)/bus), or start a session with an unlocked keyring: dbus-run-session -- sh -c 'echo -n PASSWORD | gnome-keyring-daemon --unlock --components=secrets; exec \"$SHELL\"'")
+			"run connectwiz in your desktop session (over SSH to it: export DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$(id -u)/bus), or start one with an unlocked keyring: dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock --components=secrets; exec \"$SHELL\"' (type the keyring password, then ctrl+d)")
 	case errors.Is(err, keystore.ErrTimeout):
 		return res(checkKeychain, statusProblem, fmt.Sprintf("timing out: no answer within %s (a locked keyring waiting for a password prompt nobody sees?)", cmp.Or(kc.Timeout, keystore.DefaultTimeout)),
-			"unlock the keyring (log in to the desktop, or: echo -n PASSWORD | gnome-keyring-daemon --unlock), or allow it longer with CONNECTWIZ_KEYRING_TIMEOUT=15s")
+			"unlock the keyring ("+unlock+"), or allow it longer with CONNECTWIZ_KEYRING_TIMEOUT=15s")
 	case strings.Contains(strings.ToLower(msg), "lock"):
 		return res(checkKeychain, statusProblem, "locked, or no default keyring exists yet ("+msg+"); new tokens go to the unencrypted 0600 file",
-			"unlock (or create) the login keyring: log in to the desktop or use Seahorse; without a desktop: echo -n PASSWORD | gnome-keyring-daemon --unlock")
+			"unlock (or create) the login keyring: "+unlock)
 	case strings.Contains(msg, "org.freedesktop.secrets"):
 		return res(checkKeychain, statusProblem, "not available: no Secret Service answers on the D-Bus session ("+msg+")",
 			"install and start one (gnome-keyring, or KeePassXC with its Secret Service on), or keep tokens in the 0600 file on purpose with --insecure-storage")
@@ -257,7 +261,7 @@ func doctorPort(callbackURL string) checkResult {
 	}
 	if isAddrInUse(err) {
 		return res(checkPort, statusProblem, addr+" is in use by another program (another connectwiz waiting for its browser?)",
-			fmt.Sprintf("stop the program listening there (find it with: ss -ltnp 'sport = :%s' or lsof -i :%s), or use another port with --callback-url http://%s:PORT%s (it must match a redirect URI registered with the provider)", port, port, u.Hostname(), u.EscapedPath()))
+			fmt.Sprintf("stop the program listening there (find it with: %s), or use another port with --callback-url http://%s:PORT%s (it must match a redirect URI registered with the provider)", findListener(port), u.Hostname(), u.EscapedPath()))
 	}
 	return res(checkPort, statusProblem, "cannot listen on "+addr+": "+err.Error(), "use another loopback callback URL with --callback-url (one registered with the provider)")
 }
@@ -421,6 +425,17 @@ func doctorPending(st *keystore.Store) checkResult {
 			"let it finish; if it was killed, run 'connectwiz recover' afterwards")
 	}
 	return res(checkPending, statusOK, "none", "")
+}
+
+// findListener is a command that shows which program listens on port.
+func findListener(port string) string {
+	switch runtime.GOOS {
+	case "windows":
+		return "netstat -ano | findstr :" + port
+	case "linux":
+		return "ss -ltnp 'sport = :" + port + "'"
+	}
+	return "lsof -nP -iTCP:" + port + " -sTCP:LISTEN"
 }
 
 // isAddrInUse reports whether a listen failed because the port is taken.
