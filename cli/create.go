@@ -52,6 +52,7 @@ func newCmdCreate(f *Factory, runF func(*CreateOptions) error) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&o.Flags.BaseURL, "base-url", "", "platform API root (env CONNECTWIZ_BASE_URL; default "+flow.DefaultBaseURL+")")
 	fl.StringVar(&o.Flags.Connector, "key", "", "connector key (env CONNECTWIZ_KEY; default "+flow.DefaultConnector+")")
+	_ = cmd.RegisterFlagCompletionFunc("key", completeConnectors(f))
 	fl.StringVar(&o.Flags.ClientID, "client-id", "", "OAuth client id registered with the provider (env CONNECTWIZ_CLIENT_ID)")
 	fl.StringVar(&o.Flags.CallbackURL, "callback-url", "", "OAuth callback URL registered with the provider (env CONNECTWIZ_CALLBACK_URL; default "+flow.DefaultCallbackURL+")")
 	fl.StringVar(&o.Name, "name", "", "instance name (default <connector>-<user>-<yyyymmdd>)")

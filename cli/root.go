@@ -144,6 +144,9 @@ in the OS keychain. Without arguments it runs 'connectwiz create'.`,
 		newCmdList(f, nil),
 		newCmdForget(f, nil),
 		newCmdRecover(f, nil),
+		newCmdDoctor(f, nil),
+		newCmdSecrets(f),
+		newCmdMan(f, nil),
 		newCmdVersion(f),
 	)
 	return root

@@ -1,0 +1,445 @@
+package cli
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// DoctorOptions are the flags of doctor.
+type DoctorOptions struct {
+	Ctx         context.Context
+	JSON        bool
+	BaseURL     string
+	CallbackURL string
+}
+
+func newCmdDoctor(f *Factory, runF func(*DoctorOptions) error) *cobra.Command {
+	o := &DoctorOptions{}
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Check the keychain, callback port, platform and browser; say what to fix",
+		Long: `Check what a create needs — the keychain, the token file, the callback
+port, the platform and its secrets, the browser, the config dir's
+permissions and pending creates — one line each, with the fix for each
+problem. The keychain is probed with a throwaway entry, deleted at once;
+the callback port is bound and released at once. Exit status 1 when
+something needs fixing.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Ctx = cmd.Context()
+			if runF != nil {
+				return runF(o)
+			}
+			return runDoctor(f, o)
+		},
+	}
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print a JSON array of {check, status, detail, fix}")
+	cmd.Flags().StringVar(&o.BaseURL, "base-url", "", "the platform to check (env CONNECTWIZ_BASE_URL; default the last run's, else "+flow.DefaultBaseURL+")")
+	cmd.Flags().StringVar(&o.CallbackURL, "callback-url", "", "the callback URL whose port to check (env CONNECTWIZ_CALLBACK_URL; default the last run's, else "+flow.DefaultCallbackURL+")")
+	return cmd
+}
+
+// checkStatus is a check's outcome.
+type checkStatus string
+
+// The check outcomes; only a problem makes doctor exit 1.
+const (
+	statusOK      checkStatus = "ok"
+	statusProblem checkStatus = "problem"
+	statusWarning checkStatus = "warning"
+	statusSkipped checkStatus = "skipped"
+)
+
+// checkResult is one line of doctor's report (one element of --json).
+type checkResult struct {
+	Check  string      `json:"check"`
+	Status checkStatus `json:"status"`
+	Detail string      `json:"detail"`
+	Fix    string      `json:"fix"`
+}
+
+// The checks, in the order they are reported.
+const (
+	checkKeychain = "keychain"
+	checkFile     = "token file"
+	checkPort     = "callback port"
+	checkPlatform = "platform"
+	checkBrowser  = "browser"
+	checkDir      = "config dir"
+	checkPending  = "pending creates"
+)
+
+// platformTimeout bounds doctor's one platform call.
+const platformTimeout = 10 * time.Second
+
+func runDoctor(f *Factory, o *DoctorOptions) error {
+	s, err := f.Session(nil)
+	if err != nil {
+		return err
+	}
+	creds := f.Env.Credentials(flow.Credentials{BaseURL: o.BaseURL, CallbackURL: o.CallbackURL}, s.SavedAnswers())
+	base, err := flow.NormalizeBaseURL(creds.BaseURL)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	st := s.Store
+	results := []checkResult{
+		doctorKeychain(st),
+		doctorTokenFile(st),
+		doctorPort(creds.CallbackURL),
+		doctorPlatform(o.Ctx, f, s, base),
+		doctorBrowser(f.Browser),
+		doctorDir(st.Dir),
+		doctorPending(st),
+	}
+	if o.JSON {
+		err = writeJSON(f.IO.Out, results)
+	} else {
+		err = writeChecks(f.IO.Out, results)
+	}
+	if err != nil {
+		return err
+	}
+	if n := countStatus(results, statusProblem); n > 0 {
+		return fmt.Errorf("%d %s to fix (see the fixes above); run 'connectwiz doctor' again afterwards", n, plural(n, "problem", "problems"))
+	}
+	return nil
+}
+
+// writeChecks writes one line per check — a mark and the status in words
+// (for screen readers), the check and what was found — and the fix
+// indented below it.
+func writeChecks(w io.Writer, results []checkResult) error {
+	marks := map[checkStatus]string{statusOK: "✓", statusProblem: "✗", statusWarning: "!", statusSkipped: "-"}
+	var b strings.Builder
+	for _, r := range results {
+		fmt.Fprintf(&b, "%s %-8s %s: %s\n", marks[r.Status], r.Status, r.Check, r.Detail)
+		switch {
+		case r.Fix == "":
+		case r.Status == statusSkipped:
+			fmt.Fprintf(&b, "           to check: %s\n", r.Fix)
+		default:
+			fmt.Fprintf(&b, "           fix: %s\n", r.Fix)
+		}
+	}
+	p, wn := countStatus(results, statusProblem), countStatus(results, statusWarning)
+	switch {
+	case p == 0 && wn == 0:
+		b.WriteString("Everything checked is fine.\n")
+	case p == 0:
+		fmt.Fprintf(&b, "No problems; %d %s worth reading.\n", wn, plural(wn, "warning", "warnings"))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func countStatus(results []checkResult, s checkStatus) int {
+	n := 0
+	for _, r := range results {
+		if r.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// res is one check's result.
+func res(check string, status checkStatus, detail, fix string) checkResult {
+	return checkResult{Check: check, Status: status, Detail: detail, Fix: fix}
+}
+
+// doctorKeychain writes, reads back and deletes a throwaway entry.
+func doctorKeychain(st *keystore.Store) checkResult {
+	kc := st.Keychain
+	if kc == nil {
+		return res(checkKeychain, statusSkipped, "not checked: this store has no keychain (tokens go to its 0600 file)", "")
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	account := "doctor:probe-" + hex.EncodeToString(b)
+	start := time.Now()
+	err := kc.Set(account, "probe-"+hex.EncodeToString(b))
+	if err == nil {
+		err = kc.Delete(account)
+	}
+	took := time.Since(start).Round(time.Millisecond)
+	if err == nil {
+		return res(checkKeychain, statusOK, fmt.Sprintf("available (a throwaway entry was written, read back and deleted in %s)", took), "")
+	}
+	_ = kc.Delete(account) // in case the write landed before the failure
+	msg := err.Error()
+	unlock := "log in to the desktop or use Seahorse; without a desktop: gnome-keyring-daemon --unlock (type the password, then ctrl+d)"
+	if runtime.GOOS == "darwin" {
+		unlock = "security unlock-keychain login.keychain"
+	}
+	switch {
+	case errors.Is(err, keystore.ErrNoSession):
+		return res(checkKeychain, statusProblem, "not available: no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset, as over SSH or in a container), so connectwiz does not ask the Secret Service; new tokens go to the unencrypted 0600 file",
+			"run connectwiz in your desktop session (over SSH to it: export DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$(id -u)/bus), or start one with an unlocked keyring: dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock --components=secrets; exec \"$SHELL\"' (type the keyring password, then ctrl+d)")
+	case errors.Is(err, keystore.ErrTimeout):
+		return res(checkKeychain, statusProblem, fmt.Sprintf("timing out: no answer within %s (a locked keyring waiting for a password prompt nobody sees?)", cmp.Or(kc.Timeout, keystore.DefaultTimeout)),
+			"unlock the keyring ("+unlock+"), or allow it longer with CONNECTWIZ_KEYRING_TIMEOUT=15s")
+	case strings.Contains(strings.ToLower(msg), "lock"):
+		return res(checkKeychain, statusProblem, "locked, or no default keyring exists yet ("+msg+"); new tokens go to the unencrypted 0600 file",
+			"unlock (or create) the login keyring: "+unlock)
+	case strings.Contains(msg, "org.freedesktop.secrets"):
+		return res(checkKeychain, statusProblem, "not available: no Secret Service answers on the D-Bus session ("+msg+")",
+			"install and start one (gnome-keyring, or KeePassXC with its Secret Service on), or keep tokens in the 0600 file on purpose with --insecure-storage")
+	}
+	return res(checkKeychain, statusProblem, "not working: "+msg, "check that the OS keychain runs and is unlocked; until then new tokens go to the unencrypted 0600 file")
+}
+
+// doctorTokenFile says whether tokens are kept in the file fallback.
+func doctorTokenFile(st *keystore.Store) checkResult {
+	path := filepath.Join(st.Dir, keystore.TokensFile)
+	entries, err := st.Entries()
+	if err != nil {
+		return res(checkFile, statusProblem, err.Error(), "move the damaged index aside and run 'connectwiz recover'")
+	}
+	var inFile []string
+	for _, e := range entries {
+		if e.Storage == keystore.InFile {
+			inFile = append(inFile, e.Name)
+		}
+	}
+	if n := len(inFile); n > 0 {
+		return res(checkFile, statusWarning, fmt.Sprintf("in use: %d %s kept unencrypted in %s (mode 0600): %s", n, plural(n, "token is", "tokens are"), path, strings.Join(inFile, ", ")),
+			"to move one into the keychain once it works: connectwiz forget NAME --remote, then create it again")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return res(checkFile, statusOK, "not in use: "+path+" exists but holds no token of an instance in the index", "")
+	}
+	return res(checkFile, statusOK, "not in use: no token is kept in a file", "")
+}
+
+// doctorPort binds the callback URL's loopback address and releases it at
+// once.
+func doctorPort(callbackURL string) checkResult {
+	if !flow.LoopbackCallback(callbackURL) {
+		return res(checkPort, statusSkipped, "not checked: the callback URL "+flow.Sanitize(callbackURL, 200)+" is not a plain-http loopback URL, so nothing listens for it here (you paste the redirected URL instead)", "")
+	}
+	u, _ := url.Parse(callbackURL)
+	host, port := u.Hostname(), cmp.Or(u.Port(), "80")
+	if host == "localhost" {
+		host = "127.0.0.1"
+	}
+	addr := net.JoinHostPort(host, port)
+	if port == "0" {
+		return res(checkPort, statusOK, "the callback URL asks for any free port (0): one is picked on each run", "")
+	}
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
+	if err == nil {
+		_ = ln.Close()
+		return res(checkPort, statusOK, addr+" is free (for "+callbackURL+")", "")
+	}
+	if isAddrInUse(err) {
+		return res(checkPort, statusProblem, addr+" is in use by another program (another connectwiz waiting for its browser?)",
+			fmt.Sprintf("stop the program listening there (find it with: %s), or use another port with --callback-url http://%s:PORT%s (it must match a redirect URI registered with the provider)", findListener(port), u.Hostname(), u.EscapedPath()))
+	}
+	return res(checkPort, statusProblem, "cannot listen on "+addr+": "+err.Error(), "use another loopback callback URL with --callback-url (one registered with the provider)")
+}
+
+// doctorPlatform asks the platform whether it takes the secrets from the
+// environment, or those remembered in the keychain, as a create would.
+func doctorPlatform(ctx context.Context, f *Factory, s *flow.Session, base string) checkResult {
+	secrets := f.Env.PlatformSecrets(base)
+	source := "the environment"
+	if secrets.UserSecret.IsZero() || secrets.OrgSecret.IsZero() {
+		s.FillRemembered(&secrets)
+		source = "the keychain (remembered)"
+		if secrets.UserSecret.IsZero() || secrets.OrgSecret.IsZero() {
+			return res(checkPlatform, statusSkipped, "not checked: no User and Organization secrets for "+base,
+				"set "+flow.EnvUserSecret+" and "+flow.EnvOrgSecret+" to check the platform and its secrets")
+		}
+	}
+	c := s.Client(secrets)
+	c.Timeout, c.Retries = platformTimeout, 0
+	ctx, cancel := context.WithTimeout(ctx, platformTimeout)
+	defer cancel()
+	start := time.Now()
+	err := c.CheckSecrets(ctx)
+	took := time.Since(start).Round(time.Millisecond)
+	c.HTTP.CloseIdleConnections()
+	ae, isAPI := flow.AsAPIError(err)
+	switch {
+	case err == nil && flow.PlainHTTPWarning(base) != "":
+		return res(checkPlatform, statusWarning, fmt.Sprintf("%s answered in %s and accepted the secrets from %s, but %s", base, took, source, flow.PlainHTTPWarning(base)),
+			"use the platform's https URL (--base-url or CONNECTWIZ_BASE_URL)")
+	case err == nil:
+		return res(checkPlatform, statusOK, fmt.Sprintf("%s answered in %s and accepted the secrets from %s", base, took, source), "")
+	case isAPI && (ae.Status == 401 || ae.Status == 403):
+		fix := "check " + flow.EnvUserSecret + " and " + flow.EnvOrgSecret + " for this platform"
+		if source != "the environment" {
+			fix = "set the right ones in " + flow.EnvUserSecret + " and " + flow.EnvOrgSecret + ", or drop the stale ones: connectwiz secrets forget --base-url " + base
+		}
+		return res(checkPlatform, statusProblem, fmt.Sprintf("%s is reachable but refused the secrets from %s: %v", base, source, err), fix)
+	case isAPI:
+		return res(checkPlatform, statusProblem, fmt.Sprintf("%s answered with an error: %v", base, err),
+			"check the platform URL (--base-url or CONNECTWIZ_BASE_URL); if it is right, the platform may be down: try again later")
+	}
+	return res(checkPlatform, statusProblem, fmt.Sprintf("%s is not reachable: %v", base, err),
+		"check the platform URL (--base-url or CONNECTWIZ_BASE_URL), the network, and HTTPS_PROXY if you need a proxy")
+}
+
+// noBrowserFix is what to do when no browser can be opened.
+const noBrowserFix = "do nothing: the URL is always printed, to open in a browser anywhere (paste the redirected URL back if it cannot reach this machine)"
+
+// doctorBrowser checks that a browser can be opened the way flow.Browser
+// opens one: a $BROWSER command, else the system opener, which on Linux
+// needs a display. It reads what the opener reads (see flow.Browser).
+func doctorBrowser(o flow.Opener) checkResult {
+	b, ok := o.(flow.Browser)
+	if o == nil {
+		b, ok = flow.SystemBrowser(), true
+	}
+	if !ok {
+		return res(checkBrowser, statusSkipped, "not checked: a custom browser opener is in use", "")
+	}
+	getenv, lookPath, goos := b.Getenv, b.LookPath, cmp.Or(b.GOOS, runtime.GOOS)
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if lookPath == nil {
+		lookPath = exec.LookPath
+	}
+	if strings.TrimSpace(b.Env) != "" {
+		sep := map[bool]string{true: ";", false: ":"}[goos == "windows"]
+		var tried []string
+		for _, entry := range strings.Split(b.Env, sep) {
+			if fields := strings.Fields(entry); len(fields) > 0 {
+				name := strings.Trim(fields[0], `'"`)
+				if p, err := lookPath(name); err == nil {
+					return res(checkBrowser, statusOK, "$BROWSER names "+name+" ("+p+")", "")
+				}
+				tried = append(tried, name)
+			}
+		}
+		return res(checkBrowser, statusWarning, "$BROWSER names no installed command ("+strings.Join(tried, ", ")+")",
+			"fix $BROWSER, or unset it to use the system opener; "+noBrowserFix)
+	}
+	if opener := map[string]string{"darwin": "open", "windows": "rundll32 url.dll"}[goos]; opener != "" {
+		return res(checkBrowser, statusOK, "the system opener ("+opener+")", "")
+	}
+	openers := []string{"xdg-open", "sensible-browser"}
+	if getenv("WSL_DISTRO_NAME") != "" {
+		openers = []string{"wslview", "xdg-open", "sensible-browser"}
+	} else if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
+		return res(checkBrowser, statusWarning, "no display (DISPLAY and WAYLAND_DISPLAY are unset, as over SSH): no browser can be opened here",
+			"set $BROWSER to a browser that works here (e.g. a text browser), or "+noBrowserFix)
+	}
+	for _, name := range openers {
+		if p, err := lookPath(name); err == nil {
+			return res(checkBrowser, statusOK, "the system opener "+name+" ("+p+"), display "+cmp.Or(getenv("WAYLAND_DISPLAY"), getenv("DISPLAY"), "of WSL"), "")
+		}
+	}
+	return res(checkBrowser, statusWarning, "no opener found ("+strings.Join(openers, ", ")+" are not installed)",
+		"install xdg-utils, or set $BROWSER to a browser command; "+noBrowserFix)
+}
+
+// maxListed is how many loose paths doctor names one by one.
+const maxListed = 5
+
+// doctorDir reports config dir entries readable by others: directories
+// should be 0700, files 0600.
+func doctorDir(dir string) checkResult {
+	if runtime.GOOS == "windows" {
+		return res(checkDir, statusSkipped, "not checked on Windows: "+dir+" is protected by its ACL, not by a mode", "")
+	}
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return res(checkDir, statusOK, dir+" does not exist yet (it is created 0700 by the first create)", "")
+	}
+	var loose []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.Type()&fs.ModeSymlink != 0 {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := map[bool]fs.FileMode{true: 0o700, false: 0o600}[d.IsDir()]
+		if info.Mode().Perm()&^want != 0 {
+			loose = append(loose, fmt.Sprintf("%s is %04o", path, info.Mode().Perm()))
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return res(checkDir, statusProblem, "cannot read "+dir+": "+err.Error(), "check the directory's owner and permissions: ls -la "+flow.ShellQuote(dir))
+	case len(loose) == 0:
+		return res(checkDir, statusOK, dir+" is 0700 and its files 0600", "")
+	case len(loose) > maxListed:
+		loose = append(loose[:maxListed:maxListed], fmt.Sprintf("and %d more", len(loose)-maxListed))
+	}
+	return res(checkDir, statusProblem, "readable by others (directories should be 0700, files 0600): "+strings.Join(loose, ", "), "chmod -R go= "+flow.ShellQuote(dir))
+}
+
+// doctorPending counts the creates whose answer was lost.
+func doctorPending(st *keystore.Store) checkResult {
+	pending, err := st.PendingCreates()
+	if err != nil {
+		return res(checkPending, statusProblem, "cannot read the pending records: "+err.Error(),
+			"move the damaged record out of "+filepath.Join(st.Dir, "pending")+" and run 'connectwiz recover'")
+	}
+	var lost, running []string
+	for _, p := range pending {
+		if p.InFlight() {
+			running = append(running, fmt.Sprintf("%q (pid %d)", p.Name, p.PID))
+		} else {
+			lost = append(lost, fmt.Sprintf("%q on %s", p.Name, keystore.Host(p.BaseURL)))
+		}
+	}
+	switch {
+	case len(lost) > 0:
+		return res(checkPending, statusProblem, fmt.Sprintf("%d %s whose answer was lost: %s (the instance may exist, its token not stored)", len(lost), plural(len(lost), "create", "creates"), strings.Join(lost, ", ")),
+			"run 'connectwiz recover' (it stores the token of an instance that exists and never creates one)")
+	case len(running) > 0:
+		return res(checkPending, statusWarning, fmt.Sprintf("%d %s still running in another connectwiz: %s", len(running), plural(len(running), "create", "creates"), strings.Join(running, ", ")),
+			"let it finish; if it was killed, run 'connectwiz recover' afterwards")
+	}
+	return res(checkPending, statusOK, "none", "")
+}
+
+// findListener is a command that shows which program listens on port.
+func findListener(port string) string {
+	switch runtime.GOOS {
+	case "windows":
+		return "netstat -ano | findstr :" + port
+	case "linux":
+		return "ss -ltnp 'sport = :" + port + "'"
+	}
+	return "lsof -nP -iTCP:" + port + " -sTCP:LISTEN"
+}
+
+// isAddrInUse reports whether a listen failed because the port is taken.
+func isAddrInUse(err error) bool {
+	msg := err.Error()
+	return errors.Is(err, syscall.EADDRINUSE) || strings.Contains(msg, "address already in use") || strings.Contains(msg, "Only one usage of each socket address")
+}

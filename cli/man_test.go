@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"compress/gzip"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// complete runs cobra's hidden __complete command and returns the
+// completions (the last line, the directive, dropped).
+func complete(t *testing.T, f *Factory, args ...string) []string {
+	t.Helper()
+	out := f.IO.Out.(*lockedBuffer)
+	out.buf.Reset()
+	if code := run(t, context.Background(), f, append([]string{"__complete"}, args...)...); code != exitOK {
+		t.Fatalf("__complete %q: exit %d", args, code)
+	}
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	if last := lines[len(lines)-1]; last != ":4" { // ShellCompDirectiveNoFileComp
+		t.Fatalf("__complete %q: directive %q, want :4 (no file names)", args, last)
+	}
+	return lines[:len(lines)-1]
+}
+
+func TestCompletions(t *testing.T) {
+	f, _, _ := testFactory(t, nil)
+	for _, e := range []keystore.Entry{
+		{Name: "drive", ID: "1", Connector: "onedrivebusiness", BaseURL: "https://a.example/api"},
+		{Name: "box-1", ID: "2", Connector: "box", BaseURL: "https://a.example/api"},
+		{Name: "drive", ID: "3", Connector: "box", BaseURL: "https://b.example/api"},
+	} {
+		if _, err := f.store.Save(e, "tok", true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, tc := range map[string]struct {
+		args []string
+		want string
+	}{
+		"token names":         {[]string{"token", ""}, "box-1 drive"},
+		"forget names":        {[]string{"forget", ""}, "box-1 drive"},
+		"token, one name":     {[]string{"token", "drive", ""}, ""},
+		"create --key":        {[]string{"create", "--key", ""}, "box onedrivebusiness"},
+		"root --key":          {[]string{"--key", ""}, "box onedrivebusiness"},
+		"create --key prefix": {[]string{"create", "--key", "o"}, "onedrivebusiness"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := complete(t, f, tc.args...)
+			sort.Strings(got)
+			if strings.Join(got, " ") != tc.want {
+				t.Fatalf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	t.Run("--key without an index", func(t *testing.T) {
+		f, _, _ := testFactory(t, nil)
+		if got := complete(t, f, "--key", ""); strings.Join(got, " ") != "onedrivebusiness" {
+			t.Fatalf("got %q", got)
+		}
+	})
+}
+
+func TestManPages(t *testing.T) {
+	f, out, errOut := testFactory(t, nil)
+	dir := filepath.Join(t.TempDir(), "manpages")
+	if code := run(t, context.Background(), f, "man", "--gzip", dir); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, n := range names {
+		got[filepath.Base(n)] = true
+	}
+	for _, want := range []string{"connectwiz.1.gz", "connectwiz-create.1.gz", "connectwiz-doctor.1.gz", "connectwiz-secrets-forget.1.gz", "connectwiz-token.1.gz"} {
+		if !got[want] {
+			t.Errorf("no %s in %v", want, names)
+		}
+	}
+	for n := range got {
+		if strings.Contains(n, "-man.") || strings.Contains(n, "help") || strings.Contains(n, "__complete") {
+			t.Errorf("a page for a hidden command: %s", n)
+		}
+	}
+	if !strings.Contains(out.String(), "Wrote ") {
+		t.Errorf("stdout: %s", out)
+	}
+	page := gunzip(t, filepath.Join(dir, "connectwiz-doctor.1.gz"))
+	for _, want := range []string{`.TH "CONNECTWIZ-DOCTOR" "1"`, `\fB--callback-url\fP`, "connectwiz manual"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the doctor page lacks %q:\n%s", want, page)
+		}
+	}
+}
+
+func gunzip(t *testing.T, path string) string {
+	t.Helper()
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = fh.Close() }()
+	z, err := gzip.NewReader(fh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
