@@ -1,0 +1,61 @@
+package flow
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"html"
+	"net/http"
+)
+
+// page is what the listener shows in the browser: a title, what happened
+// and what to do next. No page reflects any input.
+type page struct {
+	mark, title, text string
+}
+
+var (
+	pageDone = page{
+		"✓", "Authorization received",
+		"connectwiz has the authorization. You can close this tab and return to the terminal to name the instance and create it.",
+	}
+	pageError = page{
+		"✗", "The provider reported an error",
+		"Nothing was created. Return to the terminal: it says what the provider answered and how to authorize again.",
+	}
+	pageStale = page{
+		"!", "This tab belongs to an earlier or another connectwiz run",
+		"It was not used, and nothing changed. If you are authorizing now, use the tab connectwiz opened most recently, or open the URL the terminal shows.",
+	}
+	pageRejected = page{"✗", "Not accepted", "This request was not accepted."}
+	pageReused   = page{
+		"✗", "Authorization stopped",
+		"This one-time link was already used, so someone else may have opened it. connectwiz stopped the authorization and created nothing. Return to the terminal and authorize again.",
+	}
+	pageNotFound = page{"?", "Not found", "There is nothing here."}
+)
+
+// pageStyle is the pages' only style, allowed by its hash in the
+// Content-Security-Policy (no inline style or script otherwise, nothing
+// from elsewhere).
+const pageStyle = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;background:#1a1b26;color:#e0def4;display:flex;min-height:90vh;align-items:center;justify-content:center;margin:0}` +
+	`main{max-width:34em;padding:2em 2.5em;border:1px solid #7d56f4;border-radius:12px;background:#232433}` +
+	`.brand{color:#7d56f4;font-weight:700;letter-spacing:.04em}h1{font-size:1.35em;margin:.6em 0}p{line-height:1.5;color:#c8c5e0}.mark{font-size:2em}`
+
+var pageCSP = func() string {
+	sum := sha256.Sum256([]byte(pageStyle))
+	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}()
+
+func writePage(w http.ResponseWriter, status int, p page) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content=\"width=device-width\"><title>connectwiz · %s</title><style>%s</style><main><div class=brand>connectwiz</div><div class=mark>%s</div><h1>%s</h1><p>%s</p></main></html>\n",
+		html.EscapeString(p.title), pageStyle, p.mark, html.EscapeString(p.title), html.EscapeString(p.text))
+}

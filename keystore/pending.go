@@ -1,0 +1,83 @@
+package keystore
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+)
+
+// Pending is a create that was sent and whose token is not stored yet. It
+// holds no secret.
+type Pending struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Connector string    `json:"connector"`
+	BaseURL   string    `json:"baseUrl"`
+	Tags      []string  `json:"tags"`
+	StartedAt time.Time `json:"startedAt"`
+	// PID and Machine identify the process that sent the create.
+	PID     int    `json:"pid"`
+	Machine string `json:"machine"`
+}
+
+// InFlight reports whether the process that wrote the record still runs on
+// this machine, i.e. its create may still be answered.
+func (p Pending) InFlight() bool {
+	host, _ := os.Hostname()
+	return p.PID > 0 && p.PID != os.Getpid() && p.Machine == host && processAlive(p.PID)
+}
+
+// Begin records a pending create before it is sent.
+func (s *Store) Begin(p Pending) (Pending, error) {
+	dir := s.path(pendingDir)
+	if err := ensureDir(s.Dir); err != nil {
+		return p, err
+	}
+	if err := ensureDir(dir); err != nil {
+		return p, err
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	p.ID = hex.EncodeToString(b)
+	if p.StartedAt.IsZero() {
+		p.StartedAt = time.Now().UTC()
+	}
+	p.PID = os.Getpid()
+	p.Machine, _ = os.Hostname()
+	if err := writeJSON(filepath.Join(dir, p.ID+".json"), p, 0o600); err != nil {
+		return p, fmt.Errorf("recording the pending create: %w", err)
+	}
+	return p, nil
+}
+
+// Clear removes a pending record.
+func (s *Store) Clear(p Pending) error {
+	err := os.Remove(filepath.Join(s.path(pendingDir), p.ID+".json"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("clearing the pending create of %q: %w", p.Name, err)
+	}
+	return nil
+}
+
+// PendingCreates lists the pending records, oldest first.
+func (s *Store) PendingCreates() ([]Pending, error) {
+	files, err := filepath.Glob(filepath.Join(s.path(pendingDir), "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var out []Pending
+	for _, f := range files {
+		var p Pending
+		if err := readJSON(f, &p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].StartedAt.Before(out[j].StartedAt) })
+	return out, nil
+}
