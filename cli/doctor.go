@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -311,9 +310,8 @@ func doctorPlatform(ctx context.Context, f *Factory, s *flow.Session, base strin
 // noBrowserFix is what to do when no browser can be opened.
 const noBrowserFix = "do nothing: the URL is always printed, to open in a browser anywhere (paste the redirected URL back if it cannot reach this machine)"
 
-// doctorBrowser checks that a browser can be opened the way flow.Browser
-// opens one: a $BROWSER command, else the system opener, which on Linux
-// needs a display. It reads what the opener reads (see flow.Browser).
+// doctorBrowser checks that a browser can be opened: it asks the opener
+// itself which program it would start (flow.Browser.Resolve).
 func doctorBrowser(o flow.Opener) checkResult {
 	b, ok := o.(flow.Browser)
 	if o == nil {
@@ -322,45 +320,15 @@ func doctorBrowser(o flow.Opener) checkResult {
 	if !ok {
 		return res(checkBrowser, statusSkipped, "not checked: a custom browser opener is in use", "")
 	}
-	getenv, lookPath, goos := b.Getenv, b.LookPath, cmp.Or(b.GOOS, runtime.GOOS)
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	if lookPath == nil {
-		lookPath = exec.LookPath
-	}
-	if strings.TrimSpace(b.Env) != "" {
-		sep := map[bool]string{true: ";", false: ":"}[goos == "windows"]
-		var tried []string
-		for _, entry := range strings.Split(b.Env, sep) {
-			if fields := strings.Fields(entry); len(fields) > 0 {
-				name := strings.Trim(fields[0], `'"`)
-				if p, err := lookPath(name); err == nil {
-					return res(checkBrowser, statusOK, "$BROWSER names "+name+" ("+p+")", "")
-				}
-				tried = append(tried, name)
-			}
-		}
-		return res(checkBrowser, statusWarning, "$BROWSER names no installed command ("+strings.Join(tried, ", ")+")",
-			"fix $BROWSER, or unset it to use the system opener; "+noBrowserFix)
-	}
-	if opener := map[string]string{"darwin": "open", "windows": "rundll32 url.dll"}[goos]; opener != "" {
-		return res(checkBrowser, statusOK, "the system opener ("+opener+")", "")
-	}
-	openers := []string{"xdg-open", "sensible-browser"}
-	if getenv("WSL_DISTRO_NAME") != "" {
-		openers = []string{"wslview", "xdg-open", "sensible-browser"}
-	} else if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
+	prog, err := b.Resolve()
+	switch {
+	case err == nil:
+		return res(checkBrowser, statusOK, "opens with "+prog, "")
+	case errors.Is(err, flow.ErrNoDisplay):
 		return res(checkBrowser, statusWarning, "no display (DISPLAY and WAYLAND_DISPLAY are unset, as over SSH): no browser can be opened here",
 			"set $BROWSER to a browser that works here (e.g. a text browser), or "+noBrowserFix)
 	}
-	for _, name := range openers {
-		if p, err := lookPath(name); err == nil {
-			return res(checkBrowser, statusOK, "the system opener "+name+" ("+p+"), display "+cmp.Or(getenv("WAYLAND_DISPLAY"), getenv("DISPLAY"), "of WSL"), "")
-		}
-	}
-	return res(checkBrowser, statusWarning, "no opener found ("+strings.Join(openers, ", ")+" are not installed)",
-		"install xdg-utils, or set $BROWSER to a browser command; "+noBrowserFix)
+	return res(checkBrowser, statusWarning, err.Error(), "install xdg-utils, or set $BROWSER to a browser command; "+noBrowserFix)
 }
 
 // maxListed is how many loose paths doctor names one by one.

@@ -16,7 +16,7 @@ import (
 )
 
 // Many headless creates in parallel against a sandbox that answers each
-// create a second after making the instance; some processes are killed
+// create three seconds after making the instance; some processes are killed
 // while their answer is in flight. After `recover`, every instance the
 // sandbox holds has its token retrievable with `token`, exactly once, and
 // no pending record is left. Bounded: 10 creates, loopback only.
@@ -26,7 +26,7 @@ func TestStressParallelCreatesKillsRecover(t *testing.T) {
 	}
 	const n = 10
 	killed := map[int]bool{0: true, 3: true, 6: true, 9: true}
-	sb := startSandbox(t, sandbox.Options{AnswerDelay: time.Second})
+	sb := startSandbox(t, sandbox.Options{AnswerDelay: 3 * time.Second}) // long enough that a kill lands first, even on a loaded machine
 	cfg := t.TempDir()
 	env := binaryEnv(t, sb, cfg, browserEnv(t), "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback")
 
@@ -58,7 +58,7 @@ func TestStressParallelCreatesKillsRecover(t *testing.T) {
 			defer wg.Done()
 			if killed[i] {
 				// Kill once the platform has made the instance: its answer is
-				// still a second away, so it is lost.
+				// still seconds away, so it is lost.
 				name := fmt.Sprint("stress-", i)
 				deadline := time.Now().Add(30 * time.Second)
 				for !hasInstance(sb, name) {

@@ -149,6 +149,35 @@ func (b Browser) Open(raw string) error {
 	return b.settle(cmd)
 }
 
+// Resolve says which program Open would start, without starting anything:
+// the first $BROWSER command that is installed, else the system opener.
+// Its error is the one Open would fail with (ErrNoDisplay among them).
+func (b Browser) Resolve() (string, error) {
+	const probe = "https://example.invalid/"
+	if strings.TrimSpace(b.Env) == "" {
+		cmd, err := b.systemCommand(probe)
+		if err != nil {
+			return "", err
+		}
+		return cmd.Path, nil
+	}
+	var failures []string
+	for _, entry := range splitBrowserList(b.Env, b.goos()) {
+		args, err := b.browserArgs(entry, probe)
+		if err != nil {
+			failures = append(failures, err.Error())
+			continue
+		}
+		p, err := b.lookPath(args[0])
+		if err != nil {
+			failures = append(failures, Sanitize(args[0], 100)+" is not installed")
+			continue
+		}
+		return p, nil
+	}
+	return "", fmt.Errorf("$BROWSER names no command that can be started (%s); fix $BROWSER or unset it", strings.Join(failures, "; "))
+}
+
 // openEnv tries the $BROWSER commands in order until one starts.
 func (b Browser) openEnv(raw string) error {
 	var failures []string
