@@ -233,12 +233,12 @@ func (m *Model) timedOutView() string {
 		m.wrap("Authorize again (r), paste the URL the browser was sent to (p), or go back (esc).") + "\n\n" + m.wrapURL(m.auth.URL)
 }
 
-func (m *Model) pasteView() string {
-	s := ""
-	if m.auth != nil {
-		s = m.wrap("Open this URL, approve, then paste the URL the browser is sent to:") + "\n\n" + m.wrapURL(m.auth.URL) + "\n\n"
+// pasteIntro is what the paste step shows above its form.
+func (m *Model) pasteIntro() string {
+	if m.auth == nil {
+		return ""
 	}
-	return s + m.form.View()
+	return m.wrap("Open this URL, approve, then paste the URL the browser is sent to:") + "\n\n" + m.wrapURL(m.auth.URL) + "\n\n"
 }
 
 func (m *Model) deniedView() string {

@@ -135,9 +135,8 @@ func (m *Model) creatingView() string {
 	return s
 }
 
-func (m *Model) missingView() string {
-	return m.st.Warn.Render(m.wrap("The platform needs more configuration for this connector. Fill in these entries and the create is sent again.")) +
-		"\n\n" + m.form.View()
+func (m *Model) missingIntro() string {
+	return m.st.Warn.Render(m.wrap("The platform needs more configuration for this connector. Fill in these entries and the create is sent again.")) + "\n\n"
 }
 
 func (m *Model) createErrorView() string {

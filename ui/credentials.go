@@ -213,10 +213,6 @@ func (m *Model) credErrView() string {
 	return m.st.Bad.Render(m.wrap("✗ "+m.credErr.Error())) + "\n\n"
 }
 
-func (m *Model) credentialsView() string {
-	return m.credErrView() + m.form.View()
-}
-
 func (m *Model) summaryView() string {
 	var b strings.Builder
 	b.WriteString(m.credErrView())

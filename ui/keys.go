@@ -38,12 +38,3 @@ func newKeyMap() keyMap {
 		Exit:     key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter", "exit")),
 	}
 }
-
-// bindingsHelp adapts a list of bindings to bubbles/help.
-type bindingsHelp []key.Binding
-
-// ShortHelp implements help.KeyMap.
-func (b bindingsHelp) ShortHelp() []key.Binding { return b }
-
-// FullHelp implements help.KeyMap.
-func (b bindingsHelp) FullHelp() [][]key.Binding { return [][]key.Binding{b} }

@@ -154,6 +154,7 @@ type Model struct {
 	step          step
 	width, height int
 	frame         int
+	scrollY       int // the body's scroll offset, when it does not fit
 	ticking       bool
 
 	// The form of the current step, when it has one.
@@ -314,6 +315,9 @@ func (m *Model) creds() flow.Credentials {
 
 // goTo moves to a step, starting the animation tick when it needs one.
 func (m *Model) goTo(s step) tea.Cmd {
+	if s != m.step {
+		m.scrollY = 0
+	}
 	m.step = s
 	if steps[s].animated && !m.ticking {
 		m.ticking = true

@@ -7,8 +7,14 @@ import (
 )
 
 // Update implements tea.Model. It only dispatches: a Cmd's message to the
-// phase that sent the Cmd, a key to the current step.
+// phase that sent the Cmd, a key to the current step. The step's form is
+// then fitted to the room left for it.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	return next, tea.Batch(cmd, m.fitForm())
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		return m.resize(msg)
@@ -55,7 +61,7 @@ func (m *Model) resize(msg tea.WindowSizeMsg) (tea.Model, tea.Cmd) {
 		return m, nil // size unknown: keep the last one
 	}
 	m.width, m.height = msg.Width, msg.Height
-	m.help.Width = m.contentWidth()
+	m.scrollY = 0
 	if m.form != nil {
 		f, cmd := m.form.WithWidth(m.contentWidth()).Update(msg)
 		m.form = f.(*huh.Form)
@@ -84,12 +90,8 @@ func (m *Model) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	f, cmd := m.form.Update(msg)
 	m.form = f.(*huh.Form)
-	if _, ok := msg.(tea.KeyMsg); ok {
-		// Re-measure: a validation error grows the group's footer, and huh
-		// sizes its viewport only on a WindowSizeMsg.
-		f, _ = m.form.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
-		m.form = f.(*huh.Form)
-	}
+	// Update then re-measures it (fitForm): a validation error grows the
+	// group's footer, and huh sizes its viewport only on a WindowSizeMsg.
 	switch m.form.State {
 	case huh.StateAborted:
 		return m.quit()
@@ -120,6 +122,9 @@ func (m *Model) formDone(cmd tea.Cmd) (tea.Model, tea.Cmd) {
 func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(k, m.keys.Back) {
 		return m.back()
+	}
+	if m.scrollKey(k) {
+		return m, nil
 	}
 	switch m.step {
 	case stepSummary:

@@ -1,0 +1,102 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// words is s with its white space folded, to find wrapped text.
+func words(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// fits checks that a view fits width×height.
+func fits(t *testing.T, view string, width, height int) {
+	t.Helper()
+	if n := lipgloss.Height(view); n > height {
+		t.Errorf("the view has %d lines, the window %d:\n%s", n, height, view)
+	}
+	for _, l := range strings.Split(view, "\n") {
+		if w := ansi.StringWidth(l); w > width {
+			t.Errorf("a line %d wide in a %d-wide window: %q", w, width, l)
+		}
+	}
+}
+
+// At 60×20, the details form keeps its validation error in sight.
+func TestSmallDetailsError(t *testing.T) {
+	h := startAt(t, 60, 20, newFake())
+	h.toDetails()
+	h.key(tea.KeyCtrlU) // clear the name
+	h.enter()
+	h.waitFor("* required")
+	view := ansi.Strip(h.final().View())
+	fits(t, view, 60, 20)
+	if !strings.Contains(view, "* required") {
+		t.Fatalf("no validation error in sight:\n%s", view)
+	}
+}
+
+// At 60×20, a review too long for the window scrolls to its last rows.
+func TestSmallReviewScrolls(t *testing.T) {
+	svc := newFake()
+	svc.nameTaken = true
+	h := startAt(t, 60, 20, svc, func(o *Options) { o.Extra = map[string]string{"onedrivebusiness.site.address": "me.sharepoint.com"} })
+	h.fillDetails()
+	h.waitFor("more lines below")
+	h.key(tea.KeyPgDown)
+	h.waitFor("lines above")
+	m := h.final()
+	view := ansi.Strip(m.View())
+	fits(t, view, 60, 20)
+	for _, want := range []string{"Code", "Esc to choose another name.", "esc back", "ctrl+c quit"} {
+		if !strings.Contains(words(view), want) {
+			t.Errorf("%q not in sight after pgdown:\n%s", want, view)
+		}
+	}
+	// Back up: the first rows again.
+	m.Update(tea.KeyMsg{Type: tea.KeyPgUp})
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "Platform") || strings.Contains(view, "lines above") {
+		t.Fatalf("pgup did not go back to the top:\n%s", view)
+	}
+}
+
+func TestFitHelp(t *testing.T) {
+	k := newKeyMap()
+	approve := k.Open
+	approve.SetHelp("enter", "approve here")
+	all := []key.Binding{approve, k.Approve, k.Copy, k.Paste, k.Back, k.Quit}
+	tests := map[int]string{
+		100: "enter approve here • a approve here • c copy URL • p paste redirect • esc back • ctrl+c quit",
+		78:  "enter approve here • a approve here • c copy URL • esc back • ctrl+c quit",
+		58:  "enter approve here • esc back • ctrl+c quit",
+		20:  "esc back • ctrl+c quit",
+	}
+	for width, want := range tests {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			if got := fitHelp(help.New(), all, width); got != want {
+				t.Fatalf("got  %q\nwant %q", got, want)
+			}
+		})
+	}
+}
+
+// While the create finishes before quitting, ctrl+c is not offered again.
+func TestFinishingHelp(t *testing.T) {
+	m := New(newFake(), Options{Creds: fullCreds()})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.startCreate()
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "ctrl+c quit") {
+		t.Fatalf("creating: no ctrl+c in the help:\n%s", view)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyCtrlC})
+	view := ansi.Strip(m.View())
+	if m.step != stepFinishing || strings.Contains(view, "ctrl+c") {
+		t.Fatalf("step %s:\n%s", m.step, view)
+	}
+}
