@@ -42,9 +42,9 @@ func (m *Model) onAuthorized(msg authorizedMsg) (tea.Model, tea.Cmd) {
 	m.denied = nil
 	if m.auth.Done == nil {
 		m.form = m.pasteForm()
-		return m, tea.Batch(m.goTo(stepPaste), m.form.Init())
+		return m, tea.Batch(m.goTo(stepPaste), m.form.Init(), m.printURL())
 	}
-	return m, tea.Batch(m.goTo(stepAuthorize), waitCallback(m.authCtx, m.auth.Done, m.authGen))
+	return m, tea.Batch(m.goTo(stepAuthorize), waitCallback(m.authCtx, m.auth.Done, m.authGen), m.printURL())
 }
 
 func (m *Model) onCallback(msg callbackMsg) (tea.Model, tea.Cmd) {
@@ -208,8 +208,8 @@ func (m *Model) fetchingView() string {
 
 func (m *Model) authorizeView() string {
 	var b strings.Builder
-	b.WriteString(m.wrap("Open this URL to authorize connectwiz with the provider:") + "\n\n")
-	b.WriteString(m.wrapURL(m.auth.URL) + "\n\n")
+	b.WriteString(m.wrap("Open this URL to authorize connectwiz with the provider (printed in full above this screen; c copies it):") + "\n\n")
+	b.WriteString(m.urlExcerpt(m.auth.URL) + "\n\n")
 	if m.opts.Sandbox {
 		b.WriteString(m.wrap("This is the sandbox: Enter approves the consent here, as a browser would; o opens a real browser."))
 	} else {
@@ -225,12 +225,12 @@ func (m *Model) waitingView() string {
 	}
 	line := m.wrap(fmt.Sprintf("Waiting for the browser to come back on %s (%s left)", addr, m.timeLeft()))
 	return m.spinner() + " " + line + "\n\n" +
-		m.st.Muted.Render(m.wrap("If the browser did not open, open this URL yourself:")) + "\n" + m.wrapURL(m.auth.URL)
+		m.st.Muted.Render(m.wrap("If the browser did not open, open the URL printed above this screen yourself:")) + "\n" + m.urlExcerpt(m.auth.URL)
 }
 
 func (m *Model) timedOutView() string {
 	return m.st.Bad.Render("✗ No callback arrived in "+m.opts.Wait.String()+".") + "\n\n" +
-		m.wrap("Authorize again (r), paste the URL the browser was sent to (p), or go back (esc).") + "\n\n" + m.wrapURL(m.auth.URL)
+		m.wrap("Authorize again (r), paste the URL the browser was sent to (p), or go back (esc). The URL is printed in full above this screen:") + "\n\n" + m.urlExcerpt(m.auth.URL)
 }
 
 // pasteIntro is what the paste step shows above its form.
@@ -238,7 +238,7 @@ func (m *Model) pasteIntro() string {
 	if m.auth == nil {
 		return ""
 	}
-	return m.wrap("Open this URL, approve, then paste the URL the browser is sent to:") + "\n\n" + m.wrapURL(m.auth.URL) + "\n\n"
+	return m.wrap("Open the URL printed above this screen, approve, then paste the URL the browser is sent to:") + "\n\n" + m.urlExcerpt(m.auth.URL) + "\n\n"
 }
 
 func (m *Model) deniedView() string {

@@ -1,16 +1,42 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
 )
+
+// The fake's authorize URL, for the credentials of fullCreds.
+const authURL = "https://login.provider.test/oauth2/authorize?client_id=my-client-id&redirect_uri=http%3A%2F%2F127.0.0.1%3A8750%2Fcallback&response_type=code&state=STATE"
+
+// waitOutput waits for text in the program's output and returns the output
+// read meanwhile.
+func (h *harness) waitOutput(text string) []byte {
+	h.t.Helper()
+	var out []byte
+	teatest.WaitFor(h.t, h.tm.Output(), func(b []byte) bool {
+		out = b
+		return bytes.Contains(b, []byte(text))
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+	return out
+}
+
+// lines is the output as the terminal's lines: escape sequences dropped,
+// every line break a "\n".
+func lines(out []byte) string {
+	s := strings.ReplaceAll(ansi.Strip(string(out)), "\r\n", "\n")
+	return strings.ReplaceAll(s, "\r", "\n")
+}
 
 // words is s with its white space folded, to find wrapped text.
 func words(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -24,6 +50,60 @@ func fits(t *testing.T, view string, width, height int) {
 	for _, l := range strings.Split(view, "\n") {
 		if w := ansi.StringWidth(l); w > width {
 			t.Errorf("a line %d wide in a %d-wide window: %q", w, width, l)
+		}
+	}
+}
+
+// The authorize URL is printed above the view whole: at the start of a
+// line, unbroken, not cut; no OSC 8 on a plain terminal.
+func TestAuthorizeURLPrintedWhole(t *testing.T) {
+	h := start(t, newFake())
+	h.waitFor("Ready with these credentials")
+	h.enter()
+	out := h.waitOutput(authURL)
+	if !strings.Contains(lines(out), "\n"+authURL+"\n") {
+		t.Fatalf("the URL is not printed on a line of its own:\n%q", lines(out))
+	}
+	if bytes.Contains(out, []byte("\x1b]8;")) {
+		t.Fatal("an OSC 8 hyperlink on a plain (ASCII) terminal")
+	}
+	// The view itself keeps to one line of the URL.
+	view := ansi.Strip(h.final().View())
+	if strings.Contains(view, "ri=http") {
+		t.Fatalf("the view wraps the URL:\n%s", view)
+	}
+}
+
+// On a colour terminal the printed URL is an OSC 8 hyperlink to itself.
+func TestAuthorizeURLHyperlink(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	t.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })
+	h := start(t, newFake())
+	h.waitFor("Ready with these credentials")
+	h.enter()
+	h.waitFor(ansi.SetHyperlink(authURL) + authURL + ansi.ResetHyperlink())
+	h.final()
+}
+
+// The curl command is printed above the view as flow renders it: each
+// line at the start of a terminal line, unbroken, so that it runs when
+// pasted (EOF starts its line; ${CONNECTWIZ_ORG_SECRET} is whole).
+func TestCurlPrintedWhole(t *testing.T) {
+	h := start(t, newFake())
+	h.toReview()
+	h.rune('v')
+	out := lines(h.waitOutput("\nEOF"))
+	m := h.final()
+	curl := m.request().Curl(m.creds().BaseURL)
+	if !strings.Contains(curl, "${CONNECTWIZ_ORG_SECRET}") {
+		t.Fatalf("curl without the org secret variable:\n%s", curl)
+	}
+	for i, l := range strings.Split(curl, "\n") {
+		if i == 0 { // after the cursor's move up to the frame
+			l = strings.TrimPrefix(l, "curl")
+		}
+		if !strings.Contains(out, "\n"+l+"\n") && (i > 0 || !strings.Contains(out, "curl"+l+"\n")) {
+			t.Errorf("line %q not printed whole at the start of a line:\n%s", l, out)
 		}
 	}
 }

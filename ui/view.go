@@ -14,7 +14,9 @@ import (
 var spinnerFrames = []string{"◴", "◷", "◶", "◵"}
 
 // View implements tea.Model: the header, the step's body and its keys.
-// A body taller than the window scrolls (see scrollView).
+// A body taller than the window scrolls (see scrollView); long lines meant
+// to be copied (the authorize URL, the curl command) are printed above the
+// view instead (see print.go), since the renderer cuts lines at the width.
 func (m *Model) View() string {
 	if m.step == stepQuit {
 		return ""
@@ -145,11 +147,6 @@ func (m *Model) contentWidth() int {
 }
 
 func (m *Model) wrap(s string) string { return ansi.Wrap(s, m.contentWidth(), " ") }
-
-// wrapURL breaks a URL into lines of the content width: never cut short.
-func (m *Model) wrapURL(u string) string {
-	return m.st.URL.Render(ansi.Hardwrap(u, m.contentWidth(), false))
-}
 
 func (m *Model) spinner() string {
 	return m.st.Spinner.Render(spinnerFrames[m.frame%len(spinnerFrames)])
