@@ -154,7 +154,8 @@ type Model struct {
 	step          step
 	width, height int
 	frame         int
-	scrollY       int // the body's scroll offset, when it does not fit
+	scrollY       int  // the body's scroll offset, when it does not fit
+	sized         bool // a window size has been received
 	ticking       bool
 
 	// The form of the current step, when it has one.

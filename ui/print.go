@@ -30,8 +30,9 @@ import (
 // works; the view says the text is printed above and shows a one-line
 // excerpt.
 //
-// The URL is printed once per authorization; the curl command each time
-// the review switches to it.
+// The URL is printed once per authorization, and again after a resize
+// (which clears the screen, see resize); the curl command each time the
+// review switches to it.
 
 // printURL prints the authorization's URL above the view.
 func (m *Model) printURL() tea.Cmd {
@@ -62,6 +63,19 @@ func (m *Model) println(text string) tea.Cmd {
 		}
 	}
 	return tea.Println(strings.Join(lines, "\n"))
+}
+
+// reprint prints again what the step shows above the view, after the
+// screen was cleared.
+func (m *Model) reprint() tea.Cmd {
+	switch m.step {
+	case stepAuthorize, stepWaiting, stepTimedOut, stepPaste:
+		return m.printURL()
+	case stepCurl:
+		return m.printCurl()
+	default: // nothing printed above the other steps
+	}
+	return nil
 }
 
 // hyperlink is u as an OSC 8 hyperlink to itself, so that terminals that

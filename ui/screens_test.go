@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +83,16 @@ func TestAuthorizeURLHyperlink(t *testing.T) {
 	h.waitFor("Ready with these credentials")
 	h.enter()
 	h.waitFor(ansi.SetHyperlink(authURL) + authURL + ansi.ResetHyperlink())
+	h.final()
+}
+
+// A resize clears the screen, which wipes what was printed above: the URL
+// is printed again.
+func TestAuthorizeURLReprintedAfterResize(t *testing.T) {
+	h := start(t, newFake())
+	h.toAuthorize() // the output so far, the URL included, is read
+	h.send(tea.WindowSizeMsg{Width: 60, Height: 20})
+	h.waitOutput(authURL)
 	h.final()
 }
 
@@ -178,5 +189,42 @@ func TestFinishingHelp(t *testing.T) {
 	view := ansi.Strip(m.View())
 	if m.step != stepFinishing || strings.Contains(view, "ctrl+c") {
 		t.Fatalf("step %s:\n%s", m.step, view)
+	}
+}
+
+// msgs runs cmd and the commands of its batches and sequences; it must
+// not be given a Cmd that blocks.
+func msgs(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
+		var out []tea.Msg
+		for i := range v.Len() {
+			out = append(out, msgs(v.Index(i).Interface().(tea.Cmd))...)
+		}
+		return out
+	}
+	return []tea.Msg{msg}
+}
+
+// A resize clears the screen (not the first size): narrowing leaves a
+// stale copy of the frame's first lines otherwise.
+func TestResizeClearsScreen(t *testing.T) {
+	m := New(newFake(), Options{Creds: fullCreds()})
+	clear := reflect.TypeOf(tea.ClearScreen())
+	for i, tc := range []struct {
+		w, h  int
+		clear bool
+	}{{80, 24, false}, {50, 15, true}, {80, 24, true}, {80, 24, false}} {
+		_, cmd := m.Update(tea.WindowSizeMsg{Width: tc.w, Height: tc.h})
+		cleared := false
+		for _, msg := range msgs(cmd) {
+			cleared = cleared || reflect.TypeOf(msg) == clear
+		}
+		if cleared != tc.clear {
+			t.Fatalf("size %d (%d×%d): cleared %v", i, tc.w, tc.h, cleared)
+		}
 	}
 }

@@ -56,18 +56,30 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// resize takes the window's new size. After a change (not on the first
+// size), the screen is cleared and the frame drawn afresh: narrowing the
+// window makes the terminal reflow the last frame's lines, so the
+// renderer's cursor no longer goes back up to the frame's top and a stale
+// copy of its first lines would stay above it. The clear also wipes what
+// was printed above the view, so that is printed again.
 func (m *Model) resize(msg tea.WindowSizeMsg) (tea.Model, tea.Cmd) {
 	if msg.Width <= 0 || msg.Height <= 0 {
 		return m, nil // size unknown: keep the last one
 	}
+	changed := m.sized && (msg.Width != m.width || msg.Height != m.height)
+	m.sized = true
 	m.width, m.height = msg.Width, msg.Height
 	m.scrollY = 0
+	var cmds []tea.Cmd
 	if m.form != nil {
 		f, cmd := m.form.WithWidth(m.contentWidth()).Update(msg)
 		m.form = f.(*huh.Form)
-		return m, cmd
+		cmds = append(cmds, cmd)
 	}
-	return m, nil
+	if changed {
+		cmds = append(cmds, tea.Sequence(tea.ClearScreen, m.reprint()))
+	}
+	return m, tea.Batch(cmds...)
 }
 
 func (m *Model) onTick() (tea.Model, tea.Cmd) {
