@@ -113,7 +113,7 @@ func (m *Model) authorizeKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Open) && m.opts.Sandbox, key.Matches(k, m.keys.Approve) && m.opts.Sandbox:
 		m.notice = "Approving in the sandbox…"
 		return m, tea.Batch(m.startWaiting(), approve(m.svc, m.auth.URL))
-	case key.Matches(k, m.keys.Open), m.opts.Sandbox && k.String() == "o":
+	case key.Matches(k, m.keys.Open), m.opts.Sandbox && key.Matches(k, m.keys.OpenReal):
 		return m, tea.Batch(m.startWaiting(), openBrowser(m.svc, m.auth))
 	}
 	return m, nil
@@ -258,9 +258,9 @@ func (m *Model) deniedView() string {
 
 func (m *Model) authorizeBindings() []key.Binding {
 	k := m.keys
-	open := k.Open
 	if m.opts.Sandbox {
-		open = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "approve here"))
+		approve := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "approve here"))
+		return []key.Binding{approve, k.OpenReal, k.Copy, k.Paste, k.Back, k.Quit}
 	}
-	return []key.Binding{open, k.Copy, k.Paste, k.Back, k.Quit}
+	return []key.Binding{k.Open, k.Copy, k.Paste, k.Back, k.Quit}
 }

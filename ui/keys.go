@@ -9,6 +9,7 @@ type keyMap struct {
 	Continue key.Binding
 	Edit     key.Binding
 	Open     key.Binding
+	OpenReal key.Binding
 	Approve  key.Binding
 	Copy     key.Binding
 	Paste    key.Binding
@@ -27,6 +28,7 @@ func newKeyMap() keyMap {
 		Continue: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open browser")),
+		OpenReal: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open browser")),
 		Approve:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "approve here")),
 		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy URL")),
 		Paste:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "paste redirect")),

@@ -161,10 +161,10 @@ func TestFitHelp(t *testing.T) {
 	k := newKeyMap()
 	approve := k.Open
 	approve.SetHelp("enter", "approve here")
-	all := []key.Binding{approve, k.Approve, k.Copy, k.Paste, k.Back, k.Quit}
+	all := []key.Binding{approve, k.OpenReal, k.Copy, k.Paste, k.Back, k.Quit}
 	tests := map[int]string{
-		100: "enter approve here • a approve here • c copy URL • p paste redirect • esc back • ctrl+c quit",
-		78:  "enter approve here • a approve here • c copy URL • esc back • ctrl+c quit",
+		100: "enter approve here • o open browser • c copy URL • p paste redirect • esc back • ctrl+c quit",
+		78:  "enter approve here • o open browser • c copy URL • esc back • ctrl+c quit",
 		58:  "enter approve here • esc back • ctrl+c quit",
 		20:  "esc back • ctrl+c quit",
 	}
@@ -225,6 +225,18 @@ func TestResizeClearsScreen(t *testing.T) {
 		}
 		if cleared != tc.clear {
 			t.Fatalf("size %d (%d×%d): cleared %v", i, tc.w, tc.h, cleared)
+		}
+	}
+}
+
+// The sandbox's authorize step offers o (a real browser) besides enter.
+func TestSandboxHelpListsOpen(t *testing.T) {
+	h := start(t, newFake(), func(o *Options) { o.Sandbox = true })
+	h.toAuthorize()
+	view := ansi.Strip(h.final().View())
+	for _, want := range []string{"enter approve here", "o open browser"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("%q not in the help:\n%s", want, view)
 		}
 	}
 }
