@@ -23,6 +23,7 @@ import (
 func (m *Model) startAuthorize() tea.Cmd {
 	closing := m.endAuthorization()
 	m.notice, m.credErr, m.credFields = "", nil, nil
+	m.code, m.finalNote = "", "" // a code got before is not used once a new authorization starts
 	return tea.Batch(closing, m.goTo(stepFetching), authorize(m.svc, m.creds()))
 }
 
@@ -97,6 +98,9 @@ func (m *Model) gotCode(code flow.Secret, callbackURL string) (tea.Model, tea.Cm
 // authorizeKey handles the keys of the URL, waiting and timed-out steps.
 func (m *Model) authorizeKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.auth == nil {
+		if m.step == stepAuthorize && !m.code.IsZero() {
+			return m.codeReceivedKey(k)
+		}
 		return m, nil
 	}
 	switch {
@@ -115,6 +119,19 @@ func (m *Model) authorizeKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.startWaiting(), approve(m.svc, m.auth.URL))
 	case key.Matches(k, m.keys.Open), m.opts.Sandbox && key.Matches(k, m.keys.OpenReal):
 		return m, tea.Batch(m.startWaiting(), openBrowser(m.svc, m.auth))
+	}
+	return m, nil
+}
+
+// codeReceivedKey handles the keys of the authorize step come back to
+// from the details: the code is kept until a new authorization starts.
+func (m *Model) codeReceivedKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Continue):
+		m.form = m.detailsForm()
+		return m, tea.Batch(m.goTo(stepDetails), m.form.Init())
+	case key.Matches(k, m.keys.Reauthorize):
+		return m, m.startAuthorize()
 	}
 	return m, nil
 }
@@ -207,6 +224,9 @@ func (m *Model) fetchingView() string {
 }
 
 func (m *Model) authorizeView() string {
+	if m.auth == nil {
+		return m.codeReceivedView()
+	}
 	var b strings.Builder
 	b.WriteString(m.wrap("Open this URL to authorize connectwiz with the provider (printed in full above this screen; c copies it):") + "\n\n")
 	b.WriteString(m.urlExcerpt(m.auth.URL) + "\n\n")
@@ -216,6 +236,12 @@ func (m *Model) authorizeView() string {
 		b.WriteString(m.wrap("Enter opens your browser. The provider then sends it back to " + m.auth.CallbackURL + "."))
 	}
 	return b.String()
+}
+
+// codeReceivedView is the authorize step once the code was received.
+func (m *Model) codeReceivedView() string {
+	return m.st.Good.Render("✓ The provider sent the code back.") + "\n\n" +
+		m.wrap("Enter goes on to the details with it. a authorizes again (a new URL; this code is dropped); esc changes the credentials.")
 }
 
 func (m *Model) waitingView() string {
@@ -258,6 +284,9 @@ func (m *Model) deniedView() string {
 
 func (m *Model) authorizeBindings() []key.Binding {
 	k := m.keys
+	if m.auth == nil { // the code was received
+		return []key.Binding{k.Continue, k.Reauthorize, k.Back, k.Quit}
+	}
 	if m.opts.Sandbox {
 		approve := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "approve here"))
 		return []key.Binding{approve, k.OpenReal, k.Copy, k.Paste, k.Back, k.Quit}

@@ -122,11 +122,12 @@ func (m *Model) reviewKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// detailsBack: from the details to the credentials form (the code is
-// dropped), from the review to the details form.
+// detailsBack: from the details to the authorize step (the code is kept
+// until the user authorizes again), from the review to the details form.
 func (m *Model) detailsBack() (tea.Model, tea.Cmd) {
 	if m.step == stepDetails {
-		return m.editCredentials()
+		m.form = nil
+		return m, m.goTo(stepAuthorize)
 	}
 	m.form = m.detailsForm()
 	return m, tea.Batch(m.goTo(stepDetails), m.form.Init())

@@ -478,6 +478,8 @@ func TestBackNavigation(t *testing.T) {
 	h.esc()
 	h.waitFor("Unique on this machine")
 	h.esc()
+	h.waitFor("sent the code back") // back to the authorize step; the code is kept
+	h.esc()
 	h.waitFor("Platform URL") // back to the credentials form; the code is dropped
 	m := h.final()
 	if m.step != stepCredentials || !m.code.IsZero() {

@@ -15,6 +15,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
+
+	"github.com/connectwiz/connectwiz/flow"
 )
 
 // The fake's authorize URL, for the credentials of fullCreds.
@@ -225,6 +227,95 @@ func TestResizeClearsScreen(t *testing.T) {
 		}
 		if cleared != tc.clear {
 			t.Fatalf("size %d (%d×%d): cleared %v", i, tc.w, tc.h, cleared)
+		}
+	}
+}
+
+// Esc on the details goes back to the authorize step with the code kept;
+// enter goes on with it, a authorizes again and drops it.
+func TestEscOnDetailsKeepsCode(t *testing.T) {
+	h := start(t, newFake())
+	h.toDetails()
+	h.esc()
+	h.waitFor("sent the code back")
+	h.enter()
+	h.waitFor("Unique on this machine")
+	h.esc()
+	h.waitFor("sent the code back")
+	h.rune('a')
+	h.waitFor("Open this URL")
+	m := h.final()
+	if m.step != stepAuthorize || !m.code.IsZero() || h.svc.authorizes != 2 {
+		t.Fatalf("step %s, code kept %v, %d authorizes", m.step, !m.code.IsZero(), h.svc.authorizes)
+	}
+}
+
+func TestCodeReceived(t *testing.T) {
+	h := start(t, newFake())
+	h.toDetails()
+	h.esc()
+	h.waitFor("sent the code back")
+	m := h.snapshot()
+	if m.code.Reveal() != theCode {
+		t.Fatal("the code was dropped")
+	}
+}
+
+var errCodeRefused = &flow.APIError{
+	Op: "create the instance", Status: 400, Message: "The provider refused the authorization code",
+	ProviderMessage: "invalid_grant: the code is unknown or was already used", RequestID: "r-7",
+}
+
+func TestCreateErrorCodeRefused(t *testing.T) {
+	svc := newFake()
+	svc.createErrs = []error{errCodeRefused}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("did not succeed")
+	h.snapshot()
+}
+
+// After a refused code, a authorizes again; the new code creates.
+func TestCreateErrorAuthorizeAgain(t *testing.T) {
+	svc := newFake()
+	svc.createErrs = []error{errCodeRefused}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("did not succeed")
+	h.rune('a')
+	h.waitFor("Open this URL")
+	h.enter()
+	h.waitFor("Waiting for the browser")
+	h.svc.deliver(flow.CallbackResult{Code: "a-new-code"})
+	h.waitFor("Unique on this machine")
+	h.enter()
+	h.enter()
+	h.enter()
+	h.waitFor("request about to be sent")
+	h.enter()
+	h.waitFor("Instance created")
+	m := h.final()
+	if svc.authorizes != 2 || svc.createCount() != 2 || svc.creates[1].Code.Reveal() != "a-new-code" || m.Outcome().Kind != Created {
+		t.Fatalf("%d authorizes, %d creates, outcome %s", svc.authorizes, svc.createCount(), m.Outcome().Kind)
+	}
+}
+
+func TestCodeRefused(t *testing.T) {
+	tests := map[string]struct {
+		err  error
+		want bool
+	}{
+		"invalid grant":  {errCodeRefused, true},
+		"403 code":       {&flow.APIError{Status: 403, Message: "Authorization code expired"}, true},
+		"401 secrets":    {&flow.APIError{Status: 401, Message: "Invalid Organization or User secret"}, false},
+		"502":            {&flow.APIError{Status: 502, Message: "bad gateway: code 17"}, false},
+		"not an API one": {fmt.Errorf("code refused"), false},
+	}
+	for name, tt := range tests {
+		if got := codeRefused(tt.err); got != tt.want {
+			t.Errorf("%s: %v", name, got)
 		}
 	}
 }

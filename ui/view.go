@@ -119,7 +119,7 @@ func (m *Model) bindings() []key.Binding {
 	case stepAnswerLost:
 		return []key.Binding{k.Recover, k.Quit}
 	case stepCreateError:
-		return []key.Binding{k.Retry, k.Back, k.Quit}
+		return m.createErrorBindings()
 	case stepRecovered, stepDone:
 		return []key.Binding{k.Exit}
 	case stepFinishing:
