@@ -200,7 +200,7 @@ func (m *Model) doneView() string {
 	b.WriteString(m.row("Connector", e.Connector) + "\n")
 	b.WriteString(m.row("Token", "in "+c.Saved.Where()) + "\n")
 	if c.Saved.Warning != "" {
-		b.WriteString("\n" + m.st.Warn.Render(m.wrap("⚠ "+c.Saved.Warning+".")) + "\n")
+		b.WriteString("\n" + m.st.Warn.Render(m.wrap("⚠ "+storageWarning(c.Saved.Warning))) + "\n")
 	}
 	if m.finalNote != "" {
 		b.WriteString("\n" + m.st.Muted.Render(m.wrap(m.finalNote)) + "\n")

@@ -33,6 +33,7 @@ type fakeService struct {
 	nameTaken   bool
 	openErr     error
 	remembered  *flow.Credentials
+	warning     string // the file fallback's warning, when set
 	done        chan flow.CallbackResult
 	creates     []flow.InstanceRequest
 	authorizes  int
@@ -123,6 +124,9 @@ func (f *fakeService) Create(_ context.Context, r flow.CreateRequest) (flow.Crea
 	saved := keystore.Saved{Entry: keystore.Entry{Name: req.Name, ID: "4711", Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags, Storage: f.storage}}
 	if f.storage == keystore.InFile {
 		saved.Warning = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because the OS keychain could not take it (keychain set: the keychain is not available)"
+		if f.warning != "" {
+			saved.Warning = f.warning
+		}
 	}
 	created := flow.Created{Instance: inst, Saved: saved}
 	if r.Remember {
