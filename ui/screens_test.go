@@ -321,6 +321,37 @@ func TestCodeRefused(t *testing.T) {
 	}
 }
 
+// On a plain terminal (NO_COLOR: the ASCII profile), the confirm shows
+// which answer is selected without colour.
+func TestConfirmNoColor(t *testing.T) {
+	h := start(t, newFake())
+	h.waitFor("Ready with these credentials")
+	h.rune('e')
+	h.waitFor("Platform URL")
+	h.toConfirm()
+	h.key(tea.KeyLeft)
+	h.waitFor("[Yes]")
+	m := h.snapshot()
+	if !m.remember {
+		t.Fatal("left did not select Yes")
+	}
+}
+
+// toConfirm goes from the credentials form's first field to its confirm.
+// Enter is pressed once per field, waiting at the group boundary: an Enter
+// sent before the form moves on may move it twice, skipping a group.
+func (h *harness) toConfirm() {
+	h.t.Helper()
+	for range 3 {
+		h.enter()
+	}
+	h.waitFor("The app you registered")
+	for range 4 {
+		h.enter()
+	}
+	h.waitFor("toggle")
+}
+
 func TestStorageWarning(t *testing.T) {
 	const where = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because "
 	tests := map[string]struct{ cause, want string }{
