@@ -33,7 +33,9 @@ type fakeService struct {
 	nameTaken   bool
 	openErr     error
 	remembered  *flow.Credentials
+	rememberFor string // when set, remembered is for this platform URL only
 	warning     string // the file fallback's warning, when set
+	asked       []string
 	done        chan flow.CallbackResult
 	creates     []flow.InstanceRequest
 	authorizes  int
@@ -43,10 +45,11 @@ type fakeService struct {
 
 func newFake() *fakeService { return &fakeService{storage: keystore.InKeychain} }
 
-func (f *fakeService) Remembered(string) (flow.Credentials, bool) {
+func (f *fakeService) Remembered(baseURL string) (flow.Credentials, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.remembered == nil {
+	f.asked = append(f.asked, baseURL)
+	if f.remembered == nil || (f.rememberFor != "" && baseURL != f.rememberFor) {
 		return flow.Credentials{}, false
 	}
 	return *f.remembered, true

@@ -166,6 +166,10 @@ type Model struct {
 	remember                                                                       bool
 	credErr                                                                        error
 	credFields                                                                     map[string]string
+	// The secrets filled from the keychain, and the platform URL they are
+	// remembered for: they are never sent to another platform.
+	filled    flow.Credentials
+	filledFor string
 
 	// The authorization in progress.
 	auth       *flow.Authorization

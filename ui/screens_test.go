@@ -412,3 +412,42 @@ func TestSandboxHelpListsOpen(t *testing.T) {
 		}
 	}
 }
+
+// Secrets filled from the keychain for one platform are dropped when the
+// form is left with another platform's URL, and never sent there.
+func TestPlatformChangeDropsRememberedSecrets(t *testing.T) {
+	leave := map[string]func(h *harness){
+		"completed": func(h *harness) {
+			h.toConfirm()
+			h.enter()
+		},
+		"esc": func(h *harness) { h.esc() },
+	}
+	for name, leaveForm := range leave {
+		t.Run(name, func(t *testing.T) {
+			svc := newFake()
+			svc.remembered = &flow.Credentials{UserSecret: userSecret, OrgSecret: orgSecret, ClientSecret: clientSecret}
+			svc.rememberFor = fullCreds().BaseURL
+			h := start(t, svc, func(o *Options) {
+				o.Creds.UserSecret, o.Creds.OrgSecret, o.Creds.ClientSecret = "", "", ""
+			})
+			h.waitFor("prefilled from the keychain")
+			h.rune('e')
+			h.waitFor("Platform URL")
+			h.key(tea.KeyCtrlU)
+			h.typeText("https://other.test/api")
+			leaveForm(h)
+			h.waitFor("are not used for other.test")
+			m := h.final()
+			if m.step != stepCredentials || m.userSecret != "" || m.orgSecret != "" || m.clientSecret != "" || svc.authorizes != 0 {
+				t.Fatalf("step %s, secrets kept %v, %d authorizes", m.step, m.userSecret+m.orgSecret+m.clientSecret != "", svc.authorizes)
+			}
+			if !strings.Contains(words(ansi.Strip(m.View())), "The secrets remembered for platform.test are not used for other.test: enter this platform's secrets.") {
+				t.Fatalf("no note:\n%s", ansi.Strip(m.View()))
+			}
+			if last := svc.asked[len(svc.asked)-1]; last != "https://other.test/api" {
+				t.Fatalf("the keychain was last asked for %q", last)
+			}
+		})
+	}
+}

@@ -28,7 +28,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tickMsg:
 		return m.onTick()
 	case rememberedMsg:
-		return m.onRemembered(msg.creds)
+		return m.onRemembered(msg)
 	case authorizedMsg:
 		return m.onAuthorized(msg)
 	case callbackMsg:
