@@ -131,7 +131,9 @@ func (m *Model) input(f credentialField) *huh.Input {
 	if msg, ok := m.credFields[f.title]; ok {
 		in = in.Description("✗ " + msg)
 	} else if f.title == titleCallbackURL {
-		in = in.DescriptionFunc(func() string { return callbackNote(m.callbackURL) }, &m.callbackURL)
+		// huh calls the func in a Cmd, off the event loop, while the field
+		// writes m.callbackURL: it reads the copy Update publishes.
+		in = in.DescriptionFunc(func() string { return callbackNote(m.callbackSeen.Load().(string)) }, &m.callbackURL)
 	}
 	return in
 }

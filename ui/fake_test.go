@@ -3,7 +3,9 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
+	"time"
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/keystore"
@@ -87,6 +89,22 @@ func (f *fakeService) deliver(r flow.CallbackResult) {
 	ch := f.done
 	f.mu.Unlock()
 	ch <- r
+}
+
+// wasAsked waits (5s at most) for the remembered secrets of baseURL to be
+// asked for: the Cmd asking may still run when the program has ended.
+func (f *fakeService) wasAsked(baseURL string) bool {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		f.mu.Lock()
+		asked := slices.Contains(f.asked, baseURL)
+		f.mu.Unlock()
+		if asked {
+			return true
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return false
 }
 
 func (f *fakeService) OpenBrowser(string) error { return f.openErr }

@@ -11,6 +11,7 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -166,6 +167,7 @@ type Model struct {
 	remember                                                                       bool
 	credErr                                                                        error
 	credFields                                                                     map[string]string
+	callbackSeen                                                                   atomic.Value // callbackURL as of the last Update, for Cmds to read
 	// The secrets filled from the keychain, and the platform URL they are
 	// remembered for: they are never sent to another platform.
 	filled    flow.Credentials
@@ -231,6 +233,7 @@ func New(svc Service, opts Options) *Model {
 		tagsText:     strings.Join(opts.Tags, ", "),
 		extraText:    extraLines(opts.Extra),
 	}
+	m.callbackSeen.Store(m.callbackURL)
 	if m.credentialsComplete() {
 		m.step = stepSummary
 	} else {

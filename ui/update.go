@@ -11,7 +11,9 @@ import (
 // then fitted to the room left for it.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := m.update(msg)
-	return next, tea.Batch(cmd, m.fitForm())
+	cmd = tea.Batch(cmd, m.fitForm())
+	m.callbackSeen.Store(m.callbackURL) // before the Cmds run
+	return next, cmd
 }
 
 func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
