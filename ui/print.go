@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net/url"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -39,7 +40,7 @@ func (m *Model) printURL() tea.Cmd {
 	if m.auth == nil {
 		return nil
 	}
-	return m.println("Authorize URL (open it in a browser to approve connectwiz):\n" + hyperlink(m.auth.URL))
+	return m.println("Authorize URL (open it in a browser to approve connectwiz):\n" + hyperlink(m.auth.URL) + "\n")
 }
 
 // printCurl prints the request as a curl command above the view: its
@@ -93,10 +94,17 @@ func hyperlink(u string) string {
 	return ansi.SetHyperlink(u) + u + ansi.ResetHyperlink()
 }
 
-// urlExcerpt is the URL on one line of the view: cut to the width with
-// "…", a hyperlink to the whole URL where the terminal knows OSC 8.
+// urlExcerpt is where the URL leads, for the view: its scheme and host,
+// "/…" for the rest (whole above), a hyperlink to the whole URL where the
+// terminal knows OSC 8. Not more of it: a reader of the screen (a person,
+// or a script taking the last URL shown) must not mistake a cut URL for
+// the URL.
 func (m *Model) urlExcerpt(u string) string {
-	shown := ansi.Truncate(u, m.contentWidth(), "…")
+	shown := u
+	if p, err := url.Parse(u); err == nil && p.Host != "" {
+		shown = p.Scheme + "://" + p.Host + "/…"
+	}
+	shown = ansi.Truncate(shown, m.contentWidth(), "…")
 	if flow.CheckBrowserURL(u) != nil {
 		return m.st.URL.Render(flow.Sanitize(shown, len(shown)))
 	}
