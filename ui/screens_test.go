@@ -142,9 +142,9 @@ func TestSmallReviewScrolls(t *testing.T) {
 	svc.nameTaken = true
 	h := startAt(t, 60, 20, svc, func(o *Options) { o.Extra = map[string]string{"onedrivebusiness.site.address": "me.sharepoint.com"} })
 	h.fillDetails()
-	h.waitFor("more lines below")
+	h.waitFor("more below")
 	h.key(tea.KeyPgDown)
-	h.waitFor("lines above")
+	h.waitFor("above (")
 	m := h.final()
 	view := ansi.Strip(m.View())
 	fits(t, view, 60, 20)
@@ -155,7 +155,7 @@ func TestSmallReviewScrolls(t *testing.T) {
 	}
 	// Back up: the first rows again.
 	m.Update(tea.KeyMsg{Type: tea.KeyPgUp})
-	if view := ansi.Strip(m.View()); !strings.Contains(view, "Platform") || strings.Contains(view, "lines above") {
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "Platform") || strings.Contains(view, "above (") {
 		t.Fatalf("pgup did not go back to the top:\n%s", view)
 	}
 }

@@ -68,13 +68,20 @@ func (m *Model) scrollView() string {
 	var hint string
 	switch {
 	case above > 0 && below > 0:
-		hint = fmt.Sprintf("… %d lines above, %d below (↑/↓, pgup/pgdn)", above, below)
+		hint = fmt.Sprintf("… %s above, %d below (↑/↓, pgup/pgdn)", nLines(above), below)
 	case below > 0:
-		hint = fmt.Sprintf("… %d more lines below (↓, pgdn)", below)
+		hint = fmt.Sprintf("… %s more below (↓, pgdn)", nLines(below))
 	default:
-		hint = fmt.Sprintf("… %d lines above (↑, pgup)", above)
+		hint = fmt.Sprintf("… %s above (↑, pgup)", nLines(above))
 	}
 	return vp.View() + "\n" + m.st.Muted.Render(hint)
+}
+
+func nLines(n int) string {
+	if n == 1 {
+		return "1 line"
+	}
+	return fmt.Sprintf("%d lines", n)
 }
 
 // scrollKey scrolls a body that does not fit; handled says k was a
