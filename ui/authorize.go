@@ -23,6 +23,7 @@ import (
 func (m *Model) startAuthorize() tea.Cmd {
 	closing := m.endAuthorization()
 	m.notice, m.credErr, m.credFields = "", nil, nil
+	m.code, m.finalNote = "", "" // a code got before is not used once a new authorization starts
 	return tea.Batch(closing, m.goTo(stepFetching), authorize(m.svc, m.creds()))
 }
 
@@ -42,9 +43,9 @@ func (m *Model) onAuthorized(msg authorizedMsg) (tea.Model, tea.Cmd) {
 	m.denied = nil
 	if m.auth.Done == nil {
 		m.form = m.pasteForm()
-		return m, tea.Batch(m.goTo(stepPaste), m.form.Init())
+		return m, tea.Batch(m.goTo(stepPaste), m.form.Init(), m.printURL())
 	}
-	return m, tea.Batch(m.goTo(stepAuthorize), waitCallback(m.authCtx, m.auth.Done, m.authGen))
+	return m, tea.Batch(m.goTo(stepAuthorize), waitCallback(m.authCtx, m.auth.Done, m.authGen), m.printURL())
 }
 
 func (m *Model) onCallback(msg callbackMsg) (tea.Model, tea.Cmd) {
@@ -97,6 +98,9 @@ func (m *Model) gotCode(code flow.Secret, callbackURL string) (tea.Model, tea.Cm
 // authorizeKey handles the keys of the URL, waiting and timed-out steps.
 func (m *Model) authorizeKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.auth == nil {
+		if m.step == stepAuthorize && !m.code.IsZero() {
+			return m.codeReceivedKey(k)
+		}
 		return m, nil
 	}
 	switch {
@@ -113,8 +117,21 @@ func (m *Model) authorizeKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Open) && m.opts.Sandbox, key.Matches(k, m.keys.Approve) && m.opts.Sandbox:
 		m.notice = "Approving in the sandbox…"
 		return m, tea.Batch(m.startWaiting(), approve(m.svc, m.auth.URL))
-	case key.Matches(k, m.keys.Open), m.opts.Sandbox && k.String() == "o":
+	case key.Matches(k, m.keys.Open), m.opts.Sandbox && key.Matches(k, m.keys.OpenReal):
 		return m, tea.Batch(m.startWaiting(), openBrowser(m.svc, m.auth))
+	}
+	return m, nil
+}
+
+// codeReceivedKey handles the keys of the authorize step come back to
+// from the details: the code is kept until a new authorization starts.
+func (m *Model) codeReceivedKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Continue):
+		m.form = m.detailsForm()
+		return m, tea.Batch(m.goTo(stepDetails), m.form.Init())
+	case key.Matches(k, m.keys.Reauthorize):
+		return m, m.startAuthorize()
 	}
 	return m, nil
 }
@@ -207,15 +224,24 @@ func (m *Model) fetchingView() string {
 }
 
 func (m *Model) authorizeView() string {
+	if m.auth == nil {
+		return m.codeReceivedView()
+	}
 	var b strings.Builder
-	b.WriteString(m.wrap("Open this URL to authorize connectwiz with the provider:") + "\n\n")
-	b.WriteString(m.wrapURL(m.auth.URL) + "\n\n")
+	b.WriteString(m.wrap("Open this URL to authorize connectwiz with the provider (printed in full above this screen; c copies it):") + "\n\n")
+	b.WriteString(m.urlExcerpt(m.auth.URL) + "\n\n")
 	if m.opts.Sandbox {
 		b.WriteString(m.wrap("This is the sandbox: Enter approves the consent here, as a browser would; o opens a real browser."))
 	} else {
 		b.WriteString(m.wrap("Enter opens your browser. The provider then sends it back to " + m.auth.CallbackURL + "."))
 	}
 	return b.String()
+}
+
+// codeReceivedView is the authorize step once the code was received.
+func (m *Model) codeReceivedView() string {
+	return m.st.Good.Render("✓ The provider sent the code back.") + "\n\n" +
+		m.wrap("Enter goes on to the details with it. a authorizes again (a new URL; this code is dropped); esc changes the credentials.")
 }
 
 func (m *Model) waitingView() string {
@@ -225,20 +251,20 @@ func (m *Model) waitingView() string {
 	}
 	line := m.wrap(fmt.Sprintf("Waiting for the browser to come back on %s (%s left)", addr, m.timeLeft()))
 	return m.spinner() + " " + line + "\n\n" +
-		m.st.Muted.Render(m.wrap("If the browser did not open, open this URL yourself:")) + "\n" + m.wrapURL(m.auth.URL)
+		m.st.Muted.Render(m.wrap("If the browser did not open, open the URL printed above this screen yourself:")) + "\n" + m.urlExcerpt(m.auth.URL)
 }
 
 func (m *Model) timedOutView() string {
 	return m.st.Bad.Render("✗ No callback arrived in "+m.opts.Wait.String()+".") + "\n\n" +
-		m.wrap("Authorize again (r), paste the URL the browser was sent to (p), or go back (esc).") + "\n\n" + m.wrapURL(m.auth.URL)
+		m.wrap("Authorize again (r), paste the URL the browser was sent to (p), or go back (esc). The URL is printed in full above this screen:") + "\n\n" + m.urlExcerpt(m.auth.URL)
 }
 
-func (m *Model) pasteView() string {
-	s := ""
-	if m.auth != nil {
-		s = m.wrap("Open this URL, approve, then paste the URL the browser is sent to:") + "\n\n" + m.wrapURL(m.auth.URL) + "\n\n"
+// pasteIntro is what the paste step shows above its form.
+func (m *Model) pasteIntro() string {
+	if m.auth == nil {
+		return ""
 	}
-	return s + m.form.View()
+	return m.wrap("Open the URL printed above this screen, approve, then paste the URL the browser is sent to:") + "\n\n" + m.urlExcerpt(m.auth.URL) + "\n\n"
 }
 
 func (m *Model) deniedView() string {
@@ -258,9 +284,12 @@ func (m *Model) deniedView() string {
 
 func (m *Model) authorizeBindings() []key.Binding {
 	k := m.keys
-	open := k.Open
-	if m.opts.Sandbox {
-		open = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "approve here"))
+	if m.auth == nil { // the code was received
+		return []key.Binding{k.Continue, k.Reauthorize, k.Back, k.Quit}
 	}
-	return []key.Binding{open, k.Copy, k.Paste, k.Back, k.Quit}
+	if m.opts.Sandbox {
+		approve := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "approve here"))
+		return []key.Binding{approve, k.OpenReal, k.Copy, k.Paste, k.Back, k.Quit}
+	}
+	return []key.Binding{k.Open, k.Copy, k.Paste, k.Back, k.Quit}
 }

@@ -15,7 +15,10 @@ type SignalMsg struct{}
 // Messages: each is the result of one Cmd.
 type (
 	tickMsg       struct{}
-	rememberedMsg struct{ creds flow.Credentials }
+	rememberedMsg struct {
+		creds   flow.Credentials
+		baseURL string // the platform they are remembered for
+	}
 	authorizedMsg struct {
 		auth *flow.Authorization
 		err  error
@@ -49,7 +52,7 @@ func loadRemembered(svc Service, baseURL string) tea.Cmd {
 		if !ok {
 			return nil
 		}
-		return rememberedMsg{c}
+		return rememberedMsg{c, baseURL}
 	}
 }
 

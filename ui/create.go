@@ -95,11 +95,39 @@ func (m *Model) onRecovered(msg recoveredMsg) (tea.Model, tea.Cmd) {
 	return m, m.goTo(stepRecovered)
 }
 
+// createErrorKey: send the same request again, or authorize again for a
+// fresh code (the platform may have refused this one: codes are single
+// use and expire).
 func (m *Model) createErrorKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
-	if key.Matches(k, m.keys.Retry) {
+	switch {
+	case key.Matches(k, m.keys.Retry):
 		return m, m.startCreate()
+	case key.Matches(k, m.keys.Reauthorize):
+		m.createErr = nil
+		return m, m.startAuthorize()
 	}
 	return m, nil
+}
+
+// codeRefused says the platform refused the authorization code: a 400,
+// 401 or 403 that speaks of the code or the grant.
+func codeRefused(err error) bool {
+	e, ok := flow.AsAPIError(err)
+	if !ok || (e.Status != 400 && e.Status != 401 && e.Status != 403) {
+		return false
+	}
+	text := strings.ToLower(e.Message + " " + e.ProviderMessage)
+	return strings.Contains(text, "code") || strings.Contains(text, "grant")
+}
+
+// createErrorBindings put authorizing again first when the code was
+// refused, retrying first otherwise.
+func (m *Model) createErrorBindings() []key.Binding {
+	k := m.keys
+	if codeRefused(m.createErr) {
+		return []key.Binding{k.Reauthorize, k.Retry, k.Back, k.Quit}
+	}
+	return []key.Binding{k.Retry, k.Reauthorize, k.Back, k.Quit}
 }
 
 // answerLostKey: the instance may exist, so no retry and no going back;
@@ -135,9 +163,8 @@ func (m *Model) creatingView() string {
 	return s
 }
 
-func (m *Model) missingView() string {
-	return m.st.Warn.Render(m.wrap("The platform needs more configuration for this connector. Fill in these entries and the create is sent again.")) +
-		"\n\n" + m.form.View()
+func (m *Model) missingIntro() string {
+	return m.st.Warn.Render(m.wrap("The platform needs more configuration for this connector. Fill in these entries and the create is sent again.")) + "\n\n"
 }
 
 func (m *Model) createErrorView() string {
@@ -146,8 +173,10 @@ func (m *Model) createErrorView() string {
 	b.WriteString(m.wrap(m.createErr.Error()))
 	if m.step == stepAnswerLost {
 		b.WriteString("\n\n" + m.wrap("Press r to look the instance up now; or quit and run 'connectwiz recover' later. The pending record is kept either way, so the token is not lost."))
+	} else if codeRefused(m.createErr) {
+		b.WriteString("\n\n" + m.wrap("The platform refused the authorization code (a code is good for one try and expires soon). Press a to authorize again for a new one, r to send the request again, or esc to review it."))
 	} else {
-		b.WriteString("\n\n" + m.wrap("Press r to send it again, or esc to review the request."))
+		b.WriteString("\n\n" + m.wrap("Press r to send it again, a to authorize again (a new code), or esc to review the request."))
 	}
 	return b.String()
 }
@@ -171,7 +200,7 @@ func (m *Model) doneView() string {
 	b.WriteString(m.row("Connector", e.Connector) + "\n")
 	b.WriteString(m.row("Token", "in "+c.Saved.Where()) + "\n")
 	if c.Saved.Warning != "" {
-		b.WriteString("\n" + m.st.Warn.Render(m.wrap("⚠ "+c.Saved.Warning+".")) + "\n")
+		b.WriteString("\n" + m.st.Warn.Render(m.wrap("⚠ "+storageWarning(c.Saved.Warning))) + "\n")
 	}
 	if m.finalNote != "" {
 		b.WriteString("\n" + m.st.Muted.Render(m.wrap(m.finalNote)) + "\n")

@@ -131,7 +131,9 @@ func (m *Model) input(f credentialField) *huh.Input {
 	if msg, ok := m.credFields[f.title]; ok {
 		in = in.Description("✗ " + msg)
 	} else if f.title == titleCallbackURL {
-		in = in.DescriptionFunc(func() string { return callbackNote(m.callbackURL) }, &m.callbackURL)
+		// huh calls the func in a Cmd, off the event loop, while the field
+		// writes m.callbackURL: it reads the copy Update publishes.
+		in = in.DescriptionFunc(func() string { return callbackNote(m.callbackSeen.Load().(string)) }, &m.callbackURL)
 	}
 	return in
 }
@@ -151,14 +153,25 @@ func (m *Model) credentialsForm() *huh.Form {
 // Handlers.
 
 // onRemembered fills the secrets the keychain remembers, if the user is
-// still on the credentials.
-func (m *Model) onRemembered(c flow.Credentials) (tea.Model, tea.Cmd) {
-	if m.step != stepSummary && m.step != stepCredentials {
+// still on the credentials of the platform they were asked for.
+func (m *Model) onRemembered(msg rememberedMsg) (tea.Model, tea.Cmd) {
+	if m.step != stepSummary && m.step != stepCredentials || platformURL(msg.baseURL) != platformURL(m.baseURL) {
 		return m, nil
 	}
-	cur := flow.Credentials{UserSecret: flow.Secret(m.userSecret), OrgSecret: flow.Secret(m.orgSecret), ClientSecret: flow.Secret(m.clientSecret)}
-	if !cur.FillSecrets(c) {
+	before := flow.Credentials{UserSecret: flow.Secret(m.userSecret), OrgSecret: flow.Secret(m.orgSecret), ClientSecret: flow.Secret(m.clientSecret)}
+	cur := before
+	if !cur.FillSecrets(msg.creds) {
 		return m, nil
+	}
+	m.filled, m.filledFor = flow.Credentials{}, platformURL(m.baseURL)
+	if before.UserSecret.IsZero() {
+		m.filled.UserSecret = cur.UserSecret
+	}
+	if before.OrgSecret.IsZero() {
+		m.filled.OrgSecret = cur.OrgSecret
+	}
+	if before.ClientSecret.IsZero() {
+		m.filled.ClientSecret = cur.ClientSecret
 	}
 	m.userSecret, m.orgSecret, m.clientSecret = cur.UserSecret.Reveal(), cur.OrgSecret.Reveal(), cur.ClientSecret.Reveal()
 	m.remember = true
@@ -169,6 +182,46 @@ func (m *Model) onRemembered(c flow.Credentials) (tea.Model, tea.Cmd) {
 	}
 	m.form = m.credentialsForm()
 	return m, tea.Batch(m.goTo(stepCredentials), m.form.Init())
+}
+
+// dropForeignSecrets clears the secrets filled from the keychain when the
+// form now names another platform than they are remembered for, and says
+// so; it reports whether it cleared any. A secret the user typed over is
+// kept.
+func (m *Model) dropForeignSecrets() bool {
+	was, now := m.filledFor, platformURL(m.baseURL)
+	if was == "" || was == now {
+		return false
+	}
+	dropped := false
+	for _, p := range []struct {
+		value  *string
+		filled flow.Secret
+	}{{&m.userSecret, m.filled.UserSecret}, {&m.orgSecret, m.filled.OrgSecret}, {&m.clientSecret, m.filled.ClientSecret}} {
+		if !p.filled.IsZero() && *p.value == p.filled.Reveal() {
+			*p.value, dropped = "", true
+		}
+	}
+	m.filled, m.filledFor = flow.Credentials{}, ""
+	if dropped {
+		from, to := flow.Credentials{BaseURL: was}.Host(), flow.Credentials{BaseURL: now}.Host()
+		if from == to { // the same host, another path
+			from, to = was, now
+		}
+		m.notice = "The secrets remembered for " + from + " are not used for " + to + ": enter this platform's secrets."
+	}
+	return dropped
+}
+
+// reaskSecrets shows the credentials form again after dropping another
+// platform's secrets, and asks the keychain for this platform's.
+func (m *Model) reaskSecrets() (tea.Model, tea.Cmd) {
+	m.form = m.credentialsForm()
+	cmds := []tea.Cmd{m.goTo(stepCredentials), m.form.Init()}
+	if !m.opts.Sandbox {
+		cmds = append(cmds, loadRemembered(m.svc, m.baseURL))
+	}
+	return m, tea.Batch(cmds...)
 }
 
 func (m *Model) summaryKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -182,6 +235,9 @@ func (m *Model) summaryKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) credentialsDone() (tea.Model, tea.Cmd) {
+	if m.dropForeignSecrets() {
+		return m.reaskSecrets()
+	}
 	m.form = nil
 	return m, m.startAuthorize()
 }
@@ -189,6 +245,9 @@ func (m *Model) credentialsDone() (tea.Model, tea.Cmd) {
 // credentialsBack returns from the form to the summary, when the
 // credentials are complete and were not refused.
 func (m *Model) credentialsBack() (tea.Model, tea.Cmd) {
+	if m.dropForeignSecrets() {
+		return m.reaskSecrets()
+	}
 	if m.credentialsComplete() && m.credErr == nil {
 		m.form = nil
 		return m, m.goTo(stepSummary)
@@ -211,10 +270,6 @@ func (m *Model) credErrView() string {
 		return ""
 	}
 	return m.st.Bad.Render(m.wrap("✗ "+m.credErr.Error())) + "\n\n"
-}
-
-func (m *Model) credentialsView() string {
-	return m.credErrView() + m.form.View()
 }
 
 func (m *Model) summaryView() string {

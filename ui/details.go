@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/connectwiz/connectwiz/flow"
 )
@@ -118,16 +117,17 @@ func (m *Model) reviewKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Curl) && m.step == stepCurl:
 		return m, m.goTo(stepReview)
 	case key.Matches(k, m.keys.Curl):
-		return m, m.goTo(stepCurl)
+		return m, tea.Batch(m.goTo(stepCurl), m.printCurl())
 	}
 	return m, nil
 }
 
-// detailsBack: from the details to the credentials form (the code is
-// dropped), from the review to the details form.
+// detailsBack: from the details to the authorize step (the code is kept
+// until the user authorizes again), from the review to the details form.
 func (m *Model) detailsBack() (tea.Model, tea.Cmd) {
 	if m.step == stepDetails {
-		return m.editCredentials()
+		m.form = nil
+		return m, m.goTo(stepAuthorize)
 	}
 	m.form = m.detailsForm()
 	return m, tea.Batch(m.goTo(stepDetails), m.form.Init())
@@ -168,7 +168,17 @@ func (m *Model) reviewView() string {
 	return b.String()
 }
 
+// curlView: the command itself is printed above the view (print.go), its
+// lines unbroken and without a margin, so that it runs when pasted.
 func (m *Model) curlView() string {
-	return m.st.Muted.Render("The same request with curl (secrets from the environment; v for the summary):") + "\n\n" +
-		ansi.Hardwrap(m.request().Curl(m.creds().BaseURL), m.contentWidth(), true)
+	req := m.request()
+	env := []string{flow.EnvUserSecret, flow.EnvOrgSecret, flow.EnvClientSecret, flow.EnvCode}
+	for _, k := range req.ConfigKeys() {
+		if _, extra := req.Extra[k]; extra && flow.IsSecretKey(k) {
+			env = append(env, flow.ConfigEnv(k))
+		}
+	}
+	return m.wrap("The same request as a curl command is printed above this screen, ready to paste into a shell. "+
+		"It reads the secrets and the code from the environment: set "+strings.Join(env, ", ")+" first.") + "\n\n" +
+		m.st.Muted.Render(m.wrap("v goes back to the summary; enter sends the request from here."))
 }

@@ -3,7 +3,9 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
+	"time"
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/keystore"
@@ -33,6 +35,9 @@ type fakeService struct {
 	nameTaken   bool
 	openErr     error
 	remembered  *flow.Credentials
+	rememberFor string // when set, remembered is for this platform URL only
+	warning     string // the file fallback's warning, when set
+	asked       []string
 	done        chan flow.CallbackResult
 	creates     []flow.InstanceRequest
 	authorizes  int
@@ -42,10 +47,11 @@ type fakeService struct {
 
 func newFake() *fakeService { return &fakeService{storage: keystore.InKeychain} }
 
-func (f *fakeService) Remembered(string) (flow.Credentials, bool) {
+func (f *fakeService) Remembered(baseURL string) (flow.Credentials, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.remembered == nil {
+	f.asked = append(f.asked, baseURL)
+	if f.remembered == nil || (f.rememberFor != "" && baseURL != f.rememberFor) {
 		return flow.Credentials{}, false
 	}
 	return *f.remembered, true
@@ -83,6 +89,22 @@ func (f *fakeService) deliver(r flow.CallbackResult) {
 	ch := f.done
 	f.mu.Unlock()
 	ch <- r
+}
+
+// wasAsked waits (5s at most) for the remembered secrets of baseURL to be
+// asked for: the Cmd asking may still run when the program has ended.
+func (f *fakeService) wasAsked(baseURL string) bool {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		f.mu.Lock()
+		asked := slices.Contains(f.asked, baseURL)
+		f.mu.Unlock()
+		if asked {
+			return true
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return false
 }
 
 func (f *fakeService) OpenBrowser(string) error { return f.openErr }
@@ -123,6 +145,9 @@ func (f *fakeService) Create(_ context.Context, r flow.CreateRequest) (flow.Crea
 	saved := keystore.Saved{Entry: keystore.Entry{Name: req.Name, ID: "4711", Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags, Storage: f.storage}}
 	if f.storage == keystore.InFile {
 		saved.Warning = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because the OS keychain could not take it (keychain set: the keychain is not available)"
+		if f.warning != "" {
+			saved.Warning = f.warning
+		}
 	}
 	created := flow.Created{Instance: inst, Saved: saved}
 	if r.Remember {

@@ -11,6 +11,7 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -154,6 +155,8 @@ type Model struct {
 	step          step
 	width, height int
 	frame         int
+	scrollY       int  // the body's scroll offset, when it does not fit
+	sized         bool // a window size has been received
 	ticking       bool
 
 	// The form of the current step, when it has one.
@@ -164,6 +167,11 @@ type Model struct {
 	remember                                                                       bool
 	credErr                                                                        error
 	credFields                                                                     map[string]string
+	callbackSeen                                                                   atomic.Value // callbackURL as of the last Update, for Cmds to read
+	// The secrets filled from the keychain, and the platform URL they are
+	// remembered for: they are never sent to another platform.
+	filled    flow.Credentials
+	filledFor string
 
 	// The authorization in progress.
 	auth       *flow.Authorization
@@ -225,6 +233,7 @@ func New(svc Service, opts Options) *Model {
 		tagsText:     strings.Join(opts.Tags, ", "),
 		extraText:    extraLines(opts.Extra),
 	}
+	m.callbackSeen.Store(m.callbackURL)
 	if m.credentialsComplete() {
 		m.step = stepSummary
 	} else {
@@ -314,6 +323,9 @@ func (m *Model) creds() flow.Credentials {
 
 // goTo moves to a step, starting the animation tick when it needs one.
 func (m *Model) goTo(s step) tea.Cmd {
+	if s != m.step {
+		m.scrollY = 0
+	}
 	m.step = s
 	if steps[s].animated && !m.ticking {
 		m.ticking = true

@@ -57,12 +57,18 @@ type harness struct {
 // start runs the real model with a fake service at 80×24.
 func start(t *testing.T, svc *fakeService, mutate ...func(*Options)) *harness {
 	t.Helper()
+	return startAt(t, 80, 24, svc, mutate...)
+}
+
+// startAt runs the real model with a fake service at width×height.
+func startAt(t *testing.T, width, height int, svc *fakeService, mutate ...func(*Options)) *harness {
+	t.Helper()
 	clk := &clock{}
 	opts := Options{Creds: fullCreds(), Now: clk.Now, Tick: time.Hour, DefaultName: "onedrivebusiness-me-20261128"}
 	for _, f := range mutate {
 		f(&opts)
 	}
-	tm := teatest.NewTestModel(t, New(svc, opts), teatest.WithInitialTermSize(80, 24))
+	tm := teatest.NewTestModel(t, New(svc, opts), teatest.WithInitialTermSize(width, height))
 	t.Cleanup(func() { _ = tm.Quit() })
 	return &harness{t: t, tm: tm, svc: svc, clock: clk}
 }
@@ -471,6 +477,8 @@ func TestBackNavigation(t *testing.T) {
 	h.toReview()
 	h.esc()
 	h.waitFor("Unique on this machine")
+	h.esc()
+	h.waitFor("sent the code back") // back to the authorize step; the code is kept
 	h.esc()
 	h.waitFor("Platform URL") // back to the credentials form; the code is dropped
 	m := h.final()

@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // styles are every lipgloss style the wizard draws with, in one place.
@@ -42,6 +43,22 @@ func newStyles() styles {
 		Spinner:   lipgloss.NewStyle().Foreground(accent),
 		Help:      lipgloss.NewStyle().Foreground(muted),
 		KeyHint:   lipgloss.NewStyle().Bold(true),
-		formTheme: huh.ThemeCharm(),
+		formTheme: formTheme(),
 	}
+}
+
+// formTheme is huh's Charm theme; on a plain terminal (the ASCII profile:
+// NO_COLOR, TERM=dumb) a Yes/No confirm's buttons differ only by colour,
+// so the selected one is bracketed instead: "[Yes]  No ".
+func formTheme() *huh.Theme {
+	t := huh.ThemeCharm()
+	if lipgloss.ColorProfile() != termenv.Ascii {
+		return t
+	}
+	selected := lipgloss.NewStyle().MarginRight(1).Transform(func(s string) string { return "[" + s + "]" })
+	other := lipgloss.NewStyle().MarginRight(1).Transform(func(s string) string { return " " + s + " " })
+	for _, fs := range []*huh.FieldStyles{&t.Focused, &t.Blurred} {
+		fs.FocusedButton, fs.BlurredButton = selected, other
+	}
+	return t
 }

@@ -7,8 +7,16 @@ import (
 )
 
 // Update implements tea.Model. It only dispatches: a Cmd's message to the
-// phase that sent the Cmd, a key to the current step.
+// phase that sent the Cmd, a key to the current step. The step's form is
+// then fitted to the room left for it.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	cmd = tea.Batch(cmd, m.fitForm())
+	m.callbackSeen.Store(m.callbackURL) // before the Cmds run
+	return next, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		return m.resize(msg)
@@ -22,7 +30,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tickMsg:
 		return m.onTick()
 	case rememberedMsg:
-		return m.onRemembered(msg.creds)
+		return m.onRemembered(msg)
 	case authorizedMsg:
 		return m.onAuthorized(msg)
 	case callbackMsg:
@@ -50,18 +58,30 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// resize takes the window's new size. After a change (not on the first
+// size), the screen is cleared and the frame drawn afresh: narrowing the
+// window makes the terminal reflow the last frame's lines, so the
+// renderer's cursor no longer goes back up to the frame's top and a stale
+// copy of its first lines would stay above it. The clear also wipes what
+// was printed above the view, so that is printed again.
 func (m *Model) resize(msg tea.WindowSizeMsg) (tea.Model, tea.Cmd) {
 	if msg.Width <= 0 || msg.Height <= 0 {
 		return m, nil // size unknown: keep the last one
 	}
+	changed := m.sized && (msg.Width != m.width || msg.Height != m.height)
+	m.sized = true
 	m.width, m.height = msg.Width, msg.Height
-	m.help.Width = m.contentWidth()
+	m.scrollY = 0
+	var cmds []tea.Cmd
 	if m.form != nil {
 		f, cmd := m.form.WithWidth(m.contentWidth()).Update(msg)
 		m.form = f.(*huh.Form)
-		return m, cmd
+		cmds = append(cmds, cmd)
 	}
-	return m, nil
+	if changed {
+		cmds = append(cmds, tea.Sequence(tea.ClearScreen, m.reprint()))
+	}
+	return m, tea.Batch(cmds...)
 }
 
 func (m *Model) onTick() (tea.Model, tea.Cmd) {
@@ -84,12 +104,8 @@ func (m *Model) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	f, cmd := m.form.Update(msg)
 	m.form = f.(*huh.Form)
-	if _, ok := msg.(tea.KeyMsg); ok {
-		// Re-measure: a validation error grows the group's footer, and huh
-		// sizes its viewport only on a WindowSizeMsg.
-		f, _ = m.form.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
-		m.form = f.(*huh.Form)
-	}
+	// Update then re-measures it (fitForm): a validation error grows the
+	// group's footer, and huh sizes its viewport only on a WindowSizeMsg.
 	switch m.form.State {
 	case huh.StateAborted:
 		return m.quit()
@@ -120,6 +136,9 @@ func (m *Model) formDone(cmd tea.Cmd) (tea.Model, tea.Cmd) {
 func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(k, m.keys.Back) {
 		return m.back()
+	}
+	if m.scrollKey(k) {
+		return m, nil
 	}
 	switch m.step {
 	case stepSummary:

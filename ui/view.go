@@ -14,6 +14,9 @@ import (
 var spinnerFrames = []string{"◴", "◷", "◶", "◵"}
 
 // View implements tea.Model: the header, the step's body and its keys.
+// A body taller than the window scrolls (see scrollView); long lines meant
+// to be copied (the authorize URL, the curl command) are printed above the
+// view instead (see print.go), since the renderer cuts lines at the width.
 func (m *Model) View() string {
 	if m.step == stepQuit {
 		return ""
@@ -26,14 +29,21 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(m.header())
 	b.WriteString("\n\n")
+	b.WriteString(m.scrollView())
+	if help := m.helpView(); help != "" {
+		b.WriteString("\n\n")
+		b.WriteString(help)
+	}
+	return m.st.App.Render(b.String())
+}
+
+// fullBody is the step's body with the notice below it.
+func (m *Model) fullBody() string {
 	body := m.body()
 	if m.notice != "" && m.step != stepDone {
 		body += "\n\n" + m.st.Warn.Render(m.wrap(m.notice))
 	}
-	b.WriteString(m.clip(body))
-	b.WriteString("\n\n")
-	b.WriteString(m.help.View(bindingsHelp(m.bindings())))
-	return m.st.App.Render(b.String())
+	return body
 }
 
 // body is the current step's view.
@@ -41,8 +51,6 @@ func (m *Model) body() string {
 	switch m.step {
 	case stepSummary:
 		return m.summaryView()
-	case stepCredentials:
-		return m.credentialsView()
 	case stepFetching:
 		return m.fetchingView()
 	case stepAuthorize:
@@ -51,20 +59,16 @@ func (m *Model) body() string {
 		return m.waitingView()
 	case stepTimedOut:
 		return m.timedOutView()
-	case stepPaste:
-		return m.pasteView()
 	case stepDenied:
 		return m.deniedView()
-	case stepDetails:
-		return m.form.View()
+	case stepCredentials, stepPaste, stepDetails, stepMissingConfig:
+		return m.formIntro() + m.form.View()
 	case stepReview:
 		return m.reviewView()
 	case stepCurl:
 		return m.curlView()
 	case stepCreating, stepFinishing:
 		return m.creatingView()
-	case stepMissingConfig:
-		return m.missingView()
 	case stepCreateError, stepAnswerLost:
 		return m.createErrorView()
 	case stepRecovered:
@@ -72,6 +76,20 @@ func (m *Model) body() string {
 	case stepDone:
 		return m.doneView()
 	default: // stepQuit draws nothing
+	}
+	return ""
+}
+
+// formIntro is what a form step shows above its form.
+func (m *Model) formIntro() string {
+	switch m.step {
+	case stepCredentials:
+		return m.credErrView()
+	case stepPaste:
+		return m.pasteIntro()
+	case stepMissingConfig:
+		return m.missingIntro()
+	default: // the details form stands alone
 	}
 	return ""
 }
@@ -101,9 +119,11 @@ func (m *Model) bindings() []key.Binding {
 	case stepAnswerLost:
 		return []key.Binding{k.Recover, k.Quit}
 	case stepCreateError:
-		return []key.Binding{k.Retry, k.Back, k.Quit}
+		return m.createErrorBindings()
 	case stepRecovered, stepDone:
 		return []key.Binding{k.Exit}
+	case stepFinishing:
+		return nil // quitting already: nothing to offer but waiting
 	default: // fetching, creating: only quit
 	}
 	return []key.Binding{k.Quit}
@@ -121,28 +141,12 @@ func (m *Model) header() string {
 	return title + strings.Repeat(" ", max(1, gap)) + right
 }
 
-// clip keeps the body within the window, header and help line included.
-func (m *Model) clip(body string) string {
-	avail := m.height - 5
-	lines := strings.Split(body, "\n")
-	if len(lines) <= avail {
-		return body
-	}
-	more := len(lines) - avail + 1
-	return strings.Join(lines[:avail-1], "\n") + "\n" + m.st.Muted.Render(fmt.Sprintf("… %d more lines: enlarge the window to see them", more))
-}
-
 // contentWidth is the width the body is laid out in.
 func (m *Model) contentWidth() int {
 	return max(20, min(m.width-2, 100))
 }
 
 func (m *Model) wrap(s string) string { return ansi.Wrap(s, m.contentWidth(), " ") }
-
-// wrapURL breaks a URL into lines of the content width: never cut short.
-func (m *Model) wrapURL(u string) string {
-	return m.st.URL.Render(ansi.Hardwrap(u, m.contentWidth(), false))
-}
 
 func (m *Model) spinner() string {
 	return m.st.Spinner.Render(spinnerFrames[m.frame%len(spinnerFrames)])

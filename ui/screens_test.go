@@ -1,0 +1,453 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/keystore"
+)
+
+// The fake's authorize URL, for the credentials of fullCreds.
+const authURL = "https://login.provider.test/oauth2/authorize?client_id=my-client-id&redirect_uri=http%3A%2F%2F127.0.0.1%3A8750%2Fcallback&response_type=code&state=STATE"
+
+// waitOutput waits for text in the program's output and returns the output
+// read meanwhile.
+func (h *harness) waitOutput(text string) []byte {
+	h.t.Helper()
+	var out []byte
+	teatest.WaitFor(h.t, h.tm.Output(), func(b []byte) bool {
+		out = b
+		return bytes.Contains(b, []byte(text))
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+	return out
+}
+
+// lines is the output as the terminal's lines: escape sequences dropped,
+// every line break a "\n".
+func lines(out []byte) string {
+	s := strings.ReplaceAll(ansi.Strip(string(out)), "\r\n", "\n")
+	return strings.ReplaceAll(s, "\r", "\n")
+}
+
+// words is s with its white space folded, to find wrapped text.
+func words(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// fits checks that a view fits width×height.
+func fits(t *testing.T, view string, width, height int) {
+	t.Helper()
+	if n := lipgloss.Height(view); n > height {
+		t.Errorf("the view has %d lines, the window %d:\n%s", n, height, view)
+	}
+	for _, l := range strings.Split(view, "\n") {
+		if w := ansi.StringWidth(l); w > width {
+			t.Errorf("a line %d wide in a %d-wide window: %q", w, width, l)
+		}
+	}
+}
+
+// The authorize URL is printed above the view whole: at the start of a
+// line, unbroken, not cut; no OSC 8 on a plain terminal.
+func TestAuthorizeURLPrintedWhole(t *testing.T) {
+	h := start(t, newFake())
+	h.waitFor("Ready with these credentials")
+	h.enter()
+	out := h.waitOutput(authURL)
+	if !strings.Contains(lines(out), "\n"+authURL+"\n") {
+		t.Fatalf("the URL is not printed on a line of its own:\n%q", lines(out))
+	}
+	if bytes.Contains(out, []byte("\x1b]8;")) {
+		t.Fatal("an OSC 8 hyperlink on a plain (ASCII) terminal")
+	}
+	// The view itself keeps to one line of the URL.
+	view := ansi.Strip(h.final().View())
+	if strings.Contains(view, "ri=http") {
+		t.Fatalf("the view wraps the URL:\n%s", view)
+	}
+}
+
+// On a colour terminal the printed URL is an OSC 8 hyperlink to itself.
+func TestAuthorizeURLHyperlink(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	t.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })
+	h := start(t, newFake())
+	h.waitFor("Ready with these credentials")
+	h.enter()
+	h.waitFor(ansi.SetHyperlink(authURL) + authURL + ansi.ResetHyperlink())
+	h.final()
+}
+
+// A resize clears the screen, which wipes what was printed above: the URL
+// is printed again.
+func TestAuthorizeURLReprintedAfterResize(t *testing.T) {
+	h := start(t, newFake())
+	h.toAuthorize() // the output so far, the URL included, is read
+	h.send(tea.WindowSizeMsg{Width: 60, Height: 20})
+	h.waitOutput(authURL)
+	h.final()
+}
+
+// The curl command is printed above the view as flow renders it: each
+// line at the start of a terminal line, unbroken, so that it runs when
+// pasted (EOF starts its line; ${CONNECTWIZ_ORG_SECRET} is whole).
+func TestCurlPrintedWhole(t *testing.T) {
+	h := start(t, newFake())
+	h.toReview()
+	h.rune('v')
+	out := lines(h.waitOutput("\nEOF"))
+	m := h.final()
+	curl := m.request().Curl(m.creds().BaseURL)
+	if !strings.Contains(curl, "${CONNECTWIZ_ORG_SECRET}") {
+		t.Fatalf("curl without the org secret variable:\n%s", curl)
+	}
+	for i, l := range strings.Split(curl, "\n") {
+		if i == 0 { // after the cursor's move up to the frame
+			l = strings.TrimPrefix(l, "curl")
+		}
+		if !strings.Contains(out, "\n"+l+"\n") && (i > 0 || !strings.Contains(out, "curl"+l+"\n")) {
+			t.Errorf("line %q not printed whole at the start of a line:\n%s", l, out)
+		}
+	}
+}
+
+// At 60×20, the details form keeps its validation error in sight.
+func TestSmallDetailsError(t *testing.T) {
+	h := startAt(t, 60, 20, newFake())
+	h.toDetails()
+	h.key(tea.KeyCtrlU) // clear the name
+	h.enter()
+	h.waitFor("* required")
+	view := ansi.Strip(h.final().View())
+	fits(t, view, 60, 20)
+	if !strings.Contains(view, "* required") {
+		t.Fatalf("no validation error in sight:\n%s", view)
+	}
+}
+
+// At 60×20, a review too long for the window scrolls to its last rows.
+func TestSmallReviewScrolls(t *testing.T) {
+	svc := newFake()
+	svc.nameTaken = true
+	h := startAt(t, 60, 20, svc, func(o *Options) { o.Extra = map[string]string{"onedrivebusiness.site.address": "me.sharepoint.com"} })
+	h.fillDetails()
+	h.waitFor("more below")
+	h.key(tea.KeyPgDown)
+	h.waitFor("above (")
+	m := h.final()
+	view := ansi.Strip(m.View())
+	fits(t, view, 60, 20)
+	for _, want := range []string{"Code", "Esc to choose another name.", "esc back", "ctrl+c quit"} {
+		if !strings.Contains(words(view), want) {
+			t.Errorf("%q not in sight after pgdown:\n%s", want, view)
+		}
+	}
+	// Back up: the first rows again.
+	m.Update(tea.KeyMsg{Type: tea.KeyPgUp})
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "Platform") || strings.Contains(view, "above (") {
+		t.Fatalf("pgup did not go back to the top:\n%s", view)
+	}
+}
+
+func TestFitHelp(t *testing.T) {
+	k := newKeyMap()
+	approve := k.Open
+	approve.SetHelp("enter", "approve here")
+	all := []key.Binding{approve, k.OpenReal, k.Copy, k.Paste, k.Back, k.Quit}
+	tests := map[int]string{
+		100: "enter approve here • o open browser • c copy URL • p paste redirect • esc back • ctrl+c quit",
+		78:  "enter approve here • o open browser • c copy URL • esc back • ctrl+c quit",
+		58:  "enter approve here • esc back • ctrl+c quit",
+		20:  "esc back • ctrl+c quit",
+	}
+	for width, want := range tests {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			if got := fitHelp(help.New(), all, width); got != want {
+				t.Fatalf("got  %q\nwant %q", got, want)
+			}
+		})
+	}
+}
+
+// While the create finishes before quitting, ctrl+c is not offered again.
+func TestFinishingHelp(t *testing.T) {
+	m := New(newFake(), Options{Creds: fullCreds()})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.startCreate()
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "ctrl+c quit") {
+		t.Fatalf("creating: no ctrl+c in the help:\n%s", view)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyCtrlC})
+	view := ansi.Strip(m.View())
+	if m.step != stepFinishing || strings.Contains(view, "ctrl+c") {
+		t.Fatalf("step %s:\n%s", m.step, view)
+	}
+}
+
+// msgs runs cmd and the commands of its batches and sequences; it must
+// not be given a Cmd that blocks.
+func msgs(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
+		var out []tea.Msg
+		for i := range v.Len() {
+			out = append(out, msgs(v.Index(i).Interface().(tea.Cmd))...)
+		}
+		return out
+	}
+	return []tea.Msg{msg}
+}
+
+// A resize clears the screen (not the first size): narrowing leaves a
+// stale copy of the frame's first lines otherwise.
+func TestResizeClearsScreen(t *testing.T) {
+	m := New(newFake(), Options{Creds: fullCreds()})
+	clear := reflect.TypeOf(tea.ClearScreen())
+	for i, tc := range []struct {
+		w, h  int
+		clear bool
+	}{{80, 24, false}, {50, 15, true}, {80, 24, true}, {80, 24, false}} {
+		_, cmd := m.Update(tea.WindowSizeMsg{Width: tc.w, Height: tc.h})
+		cleared := false
+		for _, msg := range msgs(cmd) {
+			cleared = cleared || reflect.TypeOf(msg) == clear
+		}
+		if cleared != tc.clear {
+			t.Fatalf("size %d (%d×%d): cleared %v", i, tc.w, tc.h, cleared)
+		}
+	}
+}
+
+// Esc on the details goes back to the authorize step with the code kept;
+// enter goes on with it, a authorizes again and drops it.
+func TestEscOnDetailsKeepsCode(t *testing.T) {
+	h := start(t, newFake())
+	h.toDetails()
+	h.esc()
+	h.waitFor("sent the code back")
+	h.enter()
+	h.waitFor("Unique on this machine")
+	h.esc()
+	h.waitFor("sent the code back")
+	h.rune('a')
+	h.waitFor("Open this URL")
+	m := h.final()
+	if m.step != stepAuthorize || !m.code.IsZero() || h.svc.authorizes != 2 {
+		t.Fatalf("step %s, code kept %v, %d authorizes", m.step, !m.code.IsZero(), h.svc.authorizes)
+	}
+}
+
+func TestCodeReceived(t *testing.T) {
+	h := start(t, newFake())
+	h.toDetails()
+	h.esc()
+	h.waitFor("sent the code back")
+	m := h.snapshot()
+	if m.code.Reveal() != theCode {
+		t.Fatal("the code was dropped")
+	}
+}
+
+var errCodeRefused = &flow.APIError{
+	Op: "create the instance", Status: 400, Message: "The provider refused the authorization code",
+	ProviderMessage: "invalid_grant: the code is unknown or was already used", RequestID: "r-7",
+}
+
+func TestCreateErrorCodeRefused(t *testing.T) {
+	svc := newFake()
+	svc.createErrs = []error{errCodeRefused}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("did not succeed")
+	h.snapshot()
+}
+
+// After a refused code, a authorizes again; the new code creates.
+func TestCreateErrorAuthorizeAgain(t *testing.T) {
+	svc := newFake()
+	svc.createErrs = []error{errCodeRefused}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("did not succeed")
+	h.rune('a')
+	h.waitFor("Open this URL")
+	h.enter()
+	h.waitFor("Waiting for the browser")
+	h.svc.deliver(flow.CallbackResult{Code: "a-new-code"})
+	h.waitFor("Unique on this machine")
+	h.enter()
+	h.enter()
+	h.enter()
+	h.waitFor("request about to be sent")
+	h.enter()
+	h.waitFor("Instance created")
+	m := h.final()
+	if svc.authorizes != 2 || svc.createCount() != 2 || svc.creates[1].Code.Reveal() != "a-new-code" || m.Outcome().Kind != Created {
+		t.Fatalf("%d authorizes, %d creates, outcome %s", svc.authorizes, svc.createCount(), m.Outcome().Kind)
+	}
+}
+
+func TestCodeRefused(t *testing.T) {
+	tests := map[string]struct {
+		err  error
+		want bool
+	}{
+		"invalid grant":  {errCodeRefused, true},
+		"403 code":       {&flow.APIError{Status: 403, Message: "Authorization code expired"}, true},
+		"401 secrets":    {&flow.APIError{Status: 401, Message: "Invalid Organization or User secret"}, false},
+		"502":            {&flow.APIError{Status: 502, Message: "bad gateway: code 17"}, false},
+		"not an API one": {fmt.Errorf("code refused"), false},
+	}
+	for name, tt := range tests {
+		if got := codeRefused(tt.err); got != tt.want {
+			t.Errorf("%s: %v", name, got)
+		}
+	}
+}
+
+// On a plain terminal (NO_COLOR: the ASCII profile), the confirm shows
+// which answer is selected without colour.
+func TestConfirmNoColor(t *testing.T) {
+	h := start(t, newFake())
+	h.waitFor("Ready with these credentials")
+	h.rune('e')
+	h.waitFor("Platform URL")
+	h.toConfirm()
+	h.key(tea.KeyLeft)
+	h.waitFor("[Yes]")
+	m := h.snapshot()
+	if !m.remember {
+		t.Fatal("left did not select Yes")
+	}
+}
+
+// toConfirm goes from the credentials form's first field to its confirm.
+// Enter is pressed once per field, waiting at the group boundary: an Enter
+// sent before the form moves on may move it twice, skipping a group.
+func (h *harness) toConfirm() {
+	h.t.Helper()
+	for range 3 {
+		h.enter()
+	}
+	h.waitFor("The app you registered")
+	for range 4 {
+		h.enter()
+	}
+	h.waitFor("toggle")
+}
+
+func TestStorageWarning(t *testing.T) {
+	const where = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because "
+	tests := map[string]struct{ cause, want string }{
+		"locked": {
+			"the OS keychain could not take it (keychain set: the keychain is not available: failed to unlock correct collection '/org/freedesktop/secrets/aliases/default')",
+			"`gnome-keyring-daemon --unlock`",
+		},
+		"is locked": {
+			"the OS keychain could not take it (keychain set: the keychain is not available: org.freedesktop.Secret.Error.IsLocked: Cannot create an item in a locked collection)",
+			"the keychain is locked",
+		},
+		"no session": {
+			"the OS keychain could not take it (keychain get: the keychain is not available: no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset, as over SSH or in containers))",
+			"no D-Bus session: over SSH or in a container the file is used; run connectwiz inside dbus-run-session for a keychain.",
+		},
+		"unavailable": {
+			"the OS keychain could not take it (keychain set: the keychain is not available: The name org.freedesktop.secrets was not provided by any .service files)",
+			"the keychain is unavailable",
+		},
+		"timeout": {
+			"the OS keychain could not take it (keychain set: the keychain did not answer in time)",
+			"did not answer in time",
+		},
+		"chosen": {"--insecure-storage was chosen", "--insecure-storage was chosen."},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := storageWarning(where + tt.cause)
+			if !strings.HasPrefix(got, "The token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json") || !strings.Contains(got, tt.want) {
+				t.Fatalf("got %q", got)
+			}
+			for _, raw := range []string{"freedesktop", "failed to unlock", "DBUS_SESSION_BUS_ADDRESS", "keychain set"} {
+				if strings.Contains(got, raw) {
+					t.Fatalf("the raw cause shows: %q", got)
+				}
+			}
+		})
+	}
+}
+
+func TestDoneKeychainLocked(t *testing.T) {
+	svc := newFake()
+	svc.storage = keystore.InFile
+	svc.warning = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because the OS keychain could not take it (keychain set: the keychain is not available: failed to unlock correct collection '/org/freedesktop/secrets/aliases/default')"
+	h := start(t, svc)
+	h.toDone()
+	h.snapshot()
+}
+
+// The sandbox's authorize step offers o (a real browser) besides enter.
+func TestSandboxHelpListsOpen(t *testing.T) {
+	h := start(t, newFake(), func(o *Options) { o.Sandbox = true })
+	h.toAuthorize()
+	view := ansi.Strip(h.final().View())
+	for _, want := range []string{"enter approve here", "o open browser"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("%q not in the help:\n%s", want, view)
+		}
+	}
+}
+
+// Secrets filled from the keychain for one platform are dropped when the
+// form is left with another platform's URL, and never sent there.
+func TestPlatformChangeDropsRememberedSecrets(t *testing.T) {
+	leave := map[string]func(h *harness){
+		"completed": func(h *harness) {
+			h.toConfirm()
+			h.enter()
+		},
+		"esc": func(h *harness) { h.esc() },
+	}
+	for name, leaveForm := range leave {
+		t.Run(name, func(t *testing.T) {
+			svc := newFake()
+			svc.remembered = &flow.Credentials{UserSecret: userSecret, OrgSecret: orgSecret, ClientSecret: clientSecret}
+			svc.rememberFor = fullCreds().BaseURL
+			h := start(t, svc, func(o *Options) {
+				o.Creds.UserSecret, o.Creds.OrgSecret, o.Creds.ClientSecret = "", "", ""
+			})
+			h.waitFor("prefilled from the keychain")
+			h.rune('e')
+			h.waitFor("Platform URL")
+			h.key(tea.KeyCtrlU)
+			h.typeText("https://other.test/api")
+			leaveForm(h)
+			h.waitFor("are not used for other.test")
+			m := h.final()
+			if m.step != stepCredentials || m.userSecret != "" || m.orgSecret != "" || m.clientSecret != "" || svc.authorizes != 0 {
+				t.Fatalf("step %s, secrets kept %v, %d authorizes", m.step, m.userSecret+m.orgSecret+m.clientSecret != "", svc.authorizes)
+			}
+			if !strings.Contains(words(ansi.Strip(m.View())), "The secrets remembered for platform.test are not used for other.test: enter this platform's secrets.") {
+				t.Fatalf("no note:\n%s", ansi.Strip(m.View()))
+			}
+			if !svc.wasAsked("https://other.test/api") {
+				t.Fatal("the keychain was not asked for the new platform's secrets")
+			}
+		})
+	}
+}
