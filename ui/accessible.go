@@ -70,7 +70,7 @@ func (a *accessible) run() {
 	m := a.m
 	if !m.opts.Sandbox && m.creds().LacksSecret() {
 		if c, ok := m.svc.Remembered(m.creds().BaseURL); ok {
-			m.onRemembered(c) // the wizard's rule: fill what is missing, remember again
+			m.onRemembered(rememberedMsg{c, m.creds().BaseURL}) // the wizard's rule: fill what is missing, remember again
 		}
 	}
 	if m.notice != "" {
