@@ -86,7 +86,15 @@ func RecoverPlatform(ctx context.Context, c *Client, st *keystore.Store, insecur
 		if !keystore.SameBase(p.BaseURL, c.BaseURL) || p.InFlight() {
 			continue
 		}
+		release, ok, err := st.Claim(p)
+		if err != nil {
+			return out, err
+		}
+		if !ok {
+			continue // another process is settling it
+		}
 		r, err := Recover(ctx, c, st, p, insecure)
+		release()
 		if err != nil {
 			return out, fmt.Errorf("could not settle the pending create of %q: %w", p.Name, err)
 		}

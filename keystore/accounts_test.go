@@ -90,3 +90,26 @@ func TestNoSessionBusFallsBackAtOnce(t *testing.T) {
 		t.Fatal("the keychain backend was called although there is no session bus")
 	}
 }
+
+// A pending record is settled by one process at a time, and once.
+func TestClaimIsExclusive(t *testing.T) {
+	s := newStore(t, nil)
+	p, err := s.Begin(keystore.Pending{Name: "n", BaseURL: "http://127.0.0.1:1/api"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	release, ok, err := s.Claim(p)
+	if err != nil || !ok {
+		t.Fatalf("first claim: %v %v", ok, err)
+	}
+	if _, ok2, err := s.Claim(p); ok2 || err != nil {
+		t.Fatalf("a second claim while the first holds: %v %v", ok2, err)
+	}
+	if err := s.Clear(p); err != nil {
+		t.Fatal(err)
+	}
+	release()
+	if _, ok, err := s.Claim(p); ok || err != nil {
+		t.Fatalf("a claim of a settled record: %v %v", ok, err)
+	}
+}

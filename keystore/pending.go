@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // Pending is a create that was sent and whose token is not stored yet. It
@@ -62,6 +64,34 @@ func (s *Store) Clear(p Pending) error {
 		return fmt.Errorf("clearing the pending create of %q: %w", p.Name, err)
 	}
 	return nil
+}
+
+// Claim takes a pending record for settling, so that two processes never
+// settle the same one: a kernel lock on the record's own lock file, and a
+// look that the record is still there once the lock is held. ok is false
+// when another process is settling it, or already has; release ends the
+// claim.
+func (s *Store) Claim(p Pending) (release func(), ok bool, err error) {
+	base := filepath.Join(s.path(pendingDir), p.ID)
+	l := flock.New(base+".lock", flock.SetPermissions(0o600))
+	locked, err := l.TryLock()
+	if err != nil {
+		return nil, false, fmt.Errorf("claiming the pending create of %q: %w", p.Name, err)
+	}
+	if !locked {
+		return nil, false, nil
+	}
+	release = func() {
+		if _, err := os.Stat(base + ".json"); errors.Is(err, os.ErrNotExist) {
+			_ = os.Remove(base + ".lock") // settled: a late claimer finds no record
+		}
+		_ = l.Unlock()
+	}
+	if _, err := os.Stat(base + ".json"); err != nil {
+		release()
+		return nil, false, nil // settled meanwhile by another process
+	}
+	return release, true, nil
 }
 
 // PendingCreates lists the pending records, oldest first.
