@@ -8,8 +8,6 @@ import (
 	"io"
 	"strings"
 	"time"
-
-	"github.com/connectwiz/connectwiz/keystore"
 )
 
 // HeadlessOptions are the inputs of a headless create.
@@ -46,10 +44,8 @@ var ErrNoPasteInput = errors.New("the callback URL is not on this machine and th
 // and loopback callback, or a pasted redirect), create, store the token.
 // It prints each step on o.Status.
 func (s *Session) Headless(ctx context.Context, o HeadlessOptions) (Created, error) {
-	if _, err := s.Store.Find(o.Name, o.Creds.BaseURL); err == nil && !o.Replace {
+	if !o.Replace && s.FreeName(o.Name, o.Creds.BaseURL) != o.Name {
 		return Created{}, fmt.Errorf("%w: an instance named %q already exists for %s", ErrNameTaken, o.Name, o.Creds.BaseURL)
-	} else if err != nil && !errors.Is(err, keystore.ErrUnknown) {
-		return Created{}, err
 	}
 	code := o.Code
 	callback := o.Creds.CallbackURL

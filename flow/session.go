@@ -150,16 +150,11 @@ func (s *Session) Approve(ctx context.Context, url string) error {
 	return s.ApproveConsent(ctx, url)
 }
 
-// NameTaken reports whether an instance of this name exists locally for
-// the platform.
-func (s *Session) NameTaken(name, baseURL string) bool {
-	_, err := s.Store.Find(name, baseURL)
-	return err == nil
-}
-
 // FreeName is name when no local instance of the platform has it, else
 // the first of name-2, name-3, … that is free: a default name never
-// replaces earlier work.
+// replaces earlier work. In the sandbox, whose platform is new every run,
+// a name is free only if no earlier sandbox run used it either, so that
+// 'token --sandbox NAME' always finds one instance.
 func (s *Session) FreeName(name, baseURL string) string {
 	entries, err := s.Store.Entries()
 	if err != nil {
@@ -167,7 +162,7 @@ func (s *Session) FreeName(name, baseURL string) string {
 	}
 	taken := map[string]bool{}
 	for _, e := range entries {
-		if keystore.SameBase(e.BaseURL, baseURL) {
+		if s.Sandbox || keystore.SameBase(e.BaseURL, baseURL) {
 			taken[e.Name] = true
 		}
 	}

@@ -103,6 +103,11 @@ func TestSessionSandboxNeverRemembers(t *testing.T) {
 	if got := s.SavedAnswers(); got != (flow.Credentials{}) {
 		t.Fatalf("the sandbox's answers were saved: %+v", got)
 	}
+	// The sandbox is a new platform every run: its names are unique across
+	// runs, so 'token --sandbox NAME' always finds one.
+	if got := s.FreeName("sb-drive", "http://127.0.0.1:1/another-run"); got != "sb-drive-2" {
+		t.Fatalf("FreeName in the sandbox = %q", got)
+	}
 }
 
 // Outside the sandbox, Create remembers the secrets when asked, and the
@@ -128,8 +133,9 @@ func TestSessionRemembersWhenAsked(t *testing.T) {
 	if fill.LacksSecret() {
 		t.Fatal("FillRemembered left a secret empty")
 	}
-	if !s.NameTaken("real-drive", creds.BaseURL) || s.NameTaken("other", creds.BaseURL) {
-		t.Fatal("NameTaken is wrong")
+	if s.FreeName("real-drive", creds.BaseURL) != "real-drive-2" || s.FreeName("other", creds.BaseURL) != "other" ||
+		s.FreeName("real-drive", "https://another.example/api") != "real-drive" {
+		t.Fatal("FreeName is wrong")
 	}
 }
 
