@@ -5,12 +5,25 @@ import (
 	"fmt"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/keystore"
 )
 
 // advice is what to do about an error, naming this command line's flags
 // and commands; the libraries' errors say only what happened.
 func advice(err error) string {
+	var missing *keystore.MissingTokenError
 	switch {
+	case errors.As(err, &missing):
+		return fmt.Sprintf("run 'connectwiz forget %s --remote' and create it again", flow.ShellQuote(missing.Name))
+	case errors.Is(err, keystore.ErrUnknown):
+		return "see 'connectwiz list'"
+	case errors.Is(err, keystore.ErrAmbiguous):
+		return "choose one with --base-url"
+	case errors.Is(err, keystore.ErrDamaged):
+		return "move it aside and run 'connectwiz recover'"
+	case errors.Is(err, sandbox.ErrNotLoopback):
+		return "give --addr 127.0.0.1:PORT, or --allow-remote to serve other machines on purpose"
 	case errors.Is(err, flow.ErrNameTaken):
 		return "choose another --name, or pass --replace"
 	case errors.Is(err, flow.ErrTimeout):

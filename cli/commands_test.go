@@ -380,3 +380,16 @@ func TestHeadlessFallbackSaysWhy(t *testing.T) {
 		t.Fatalf("--no-input is not a fallback: %s", errOut)
 	}
 }
+
+// Library errors say what happened; the command line adds what to do,
+// naming its own flags and commands.
+func TestAdviceNamesTheCommandLine(t *testing.T) {
+	f, _, errOut := testFactory(t, nil)
+	if code := run(t, context.Background(), f, "token", "nope"); code != exitError || !strings.Contains(errOut.String(), "no such instance") || !strings.Contains(errOut.String(), "see 'connectwiz list'") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	f, _, errOut = testFactory(t, nil)
+	if code := run(t, context.Background(), f, "sandbox", "--addr", "0.0.0.0:0"); code != exitError || !strings.Contains(errOut.String(), "--allow-remote") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}

@@ -84,6 +84,9 @@ func writeAtomic(path string, data []byte, mode fs.FileMode) error {
 	return nil
 }
 
+// ErrDamaged is returned for a config file that cannot be read as JSON.
+var ErrDamaged = errors.New("a connectwiz file is damaged")
+
 // readJSON decodes path into v; a missing file leaves v as it is.
 func readJSON(path string, v any) error {
 	data, err := os.ReadFile(path)
@@ -94,7 +97,7 @@ func readJSON(path string, v any) error {
 		return fmt.Errorf("reading %s: %w", path, err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%s is damaged (%v); move it aside and run 'connectwiz recover'", path, err)
+		return fmt.Errorf("%w: %s (%v)", ErrDamaged, path, err)
 	}
 	return nil
 }

@@ -246,7 +246,7 @@ func (s *Store) Token(name, baseURL string) (string, Entry, error) {
 		}
 		tok, err := s.Keychain.Get(e.Account())
 		if errors.Is(err, ErrNotFound) {
-			return "", e, fmt.Errorf("the token of %q is missing from the keychain (account %s/%s); run 'connectwiz forget %s --remote' and create it again", name, Service, e.Account(), name)
+			return "", e, &MissingTokenError{Name: name, Where: fmt.Sprintf("the keychain (account %s/%s)", Service, e.Account())}
 		}
 		if err != nil {
 			return "", e, fmt.Errorf("reading the token of %q: %w", name, err)
@@ -259,7 +259,7 @@ func (s *Store) Token(name, baseURL string) (string, Entry, error) {
 		}
 		tok, ok := toks[e.Account()]
 		if !ok {
-			return "", e, fmt.Errorf("the token of %q is missing from %s; run 'connectwiz forget %s --remote' and create it again", name, s.path(TokensFile), name)
+			return "", e, &MissingTokenError{Name: name, Where: s.path(TokensFile)}
 		}
 		return tok, e, nil
 	}
@@ -283,6 +283,20 @@ func (s *Store) Entries() ([]Entry, error) {
 // ErrUnknown is returned for a name the index does not have.
 var ErrUnknown = errors.New("no such instance in the local index")
 
+// ErrAmbiguous is returned for a name the index has on several platforms.
+var ErrAmbiguous = errors.New("ambiguous instance name")
+
+// MissingTokenError is an index entry whose token is gone from where the
+// index says it is.
+type MissingTokenError struct {
+	Name, Where string
+}
+
+// Error implements error.
+func (e *MissingTokenError) Error() string {
+	return fmt.Sprintf("the token of %q is missing from %s", e.Name, e.Where)
+}
+
 // Find returns the entry named name; baseURL narrows it when not empty.
 func (s *Store) Find(name, baseURL string) (Entry, error) {
 	idx, err := s.Entries()
@@ -297,7 +311,7 @@ func (s *Store) Find(name, baseURL string) (Entry, error) {
 	}
 	switch len(found) {
 	case 0:
-		return Entry{}, fmt.Errorf("%w: %q (see 'connectwiz list')", ErrUnknown, name)
+		return Entry{}, fmt.Errorf("%w: %q", ErrUnknown, name)
 	case 1:
 		return found[0], nil
 	}
@@ -305,7 +319,7 @@ func (s *Store) Find(name, baseURL string) (Entry, error) {
 	for _, e := range found {
 		bases = append(bases, e.BaseURL)
 	}
-	return Entry{}, fmt.Errorf("%q exists on several platforms (%s); choose one with --base-url", name, strings.Join(bases, ", "))
+	return Entry{}, fmt.Errorf("%w: %q exists on several platforms (%s)", ErrAmbiguous, name, strings.Join(bases, ", "))
 }
 
 // Base is a platform base URL as the index compares it (flow normalises

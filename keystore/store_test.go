@@ -196,7 +196,7 @@ func TestIndexAndRemove(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Find("same", ""); err == nil || !strings.Contains(err.Error(), "--base-url") {
+	if _, err := s.Find("same", ""); !errors.Is(err, keystore.ErrAmbiguous) || !strings.Contains(err.Error(), "several platforms") {
 		t.Fatalf("ambiguous name: %v", err)
 	}
 	tok, _, err := s.Token("same", b.BaseURL)

@@ -33,25 +33,19 @@ func (m *Model) detailsForm() *huh.Form {
 	).Title("Instance"))
 }
 
+// validExtra and parseExtra read the extra configuration box with flow's
+// one KEY=VALUE parser (the one --config uses).
 func validExtra(s string) error {
-	for _, line := range strings.Split(s, "\n") {
-		line = trim(line)
-		if line == "" {
-			continue
-		}
-		if k, _, ok := strings.Cut(line, "="); !ok || trim(k) == "" {
-			return fmt.Errorf("%q is not KEY=VALUE", line)
-		}
-	}
-	return nil
+	_, err := flow.ParseConfig(s)
+	return err
 }
 
+// parseExtra is the box's entries; the form's validation has refused any
+// line that is not KEY=VALUE.
 func parseExtra(s string) map[string]string {
-	out := map[string]string{}
-	for _, line := range strings.Split(s, "\n") {
-		if k, v, ok := strings.Cut(trim(line), "="); ok && trim(k) != "" {
-			out[trim(k)] = trim(v)
-		}
+	out, err := flow.ParseConfig(s)
+	if err != nil {
+		return map[string]string{}
 	}
 	return out
 }

@@ -9,6 +9,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"sync/atomic"
@@ -367,12 +368,9 @@ func (m *Model) endAuthorization() tea.Cmd {
 
 func trim(s string) string { return strings.TrimSpace(s) }
 
-func orDefault(s, def string) string {
-	if trim(s) == "" {
-		return def
-	}
-	return s
-}
+// orDefault is s, or def when s is blank (cmp.Or, blank counting as
+// empty).
+func orDefault(s, def string) string { return cmp.Or(trim(s), def) }
 
 // platformURL is the platform URL as flow normalises it (as typed while
 // it does not pass the check).

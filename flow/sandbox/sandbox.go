@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -290,11 +291,15 @@ func (s *Server) isRegistered(reg registration) bool {
 	return ok && time.Now().Before(exp)
 }
 
+// ErrNotLoopback is why Start refuses an address: the sandbox serves the
+// loopback interface only, unless Options.AllowRemote.
+var ErrNotLoopback = errors.New("the sandbox serves loopback addresses only")
+
 // checkListenAddr refuses an address other machines can reach.
 func checkListenAddr(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("the sandbox address %q is not host:port; give --addr 127.0.0.1:PORT", addr)
+		return fmt.Errorf("%w: %q is not host:port", ErrNotLoopback, addr)
 	}
 	if strings.EqualFold(host, "localhost") {
 		return nil
@@ -309,7 +314,7 @@ func checkListenAddr(addr string) error {
 	case ip != nil:
 		what = "a network address"
 	}
-	return fmt.Errorf("--addr %s is %s, where other machines could reach the sandbox and its public credentials; give --addr 127.0.0.1:PORT, or --allow-remote to serve other machines on purpose", addr, what)
+	return fmt.Errorf("%w: %s is %s, where other machines could reach the sandbox and its public credentials", ErrNotLoopback, addr, what)
 }
 
 // Start serves a sandbox on addr (port 0 picks one) until Close. addr must

@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -32,8 +33,8 @@ func TestStartRefusesNonLoopback(t *testing.T) {
 			t.Errorf("%s was accepted", addr)
 			continue
 		}
-		if !strings.Contains(err.Error(), "--addr") {
-			t.Errorf("%s: the error does not name the flag: %v", addr, err)
+		if !errors.Is(err, sandbox.ErrNotLoopback) {
+			t.Errorf("%s: the error is not ErrNotLoopback: %v", addr, err)
 		}
 	}
 	for _, addr := range []string{"127.0.0.1:0", "localhost:0", "[::1]:0"} {
