@@ -107,7 +107,7 @@ func runDoctor(f *Factory, o *DoctorOptions) error {
 		doctorTokenFile(st),
 		doctorPort(creds.CallbackURL),
 		doctorPlatform(o.Ctx, f, s, base),
-		doctorBrowser(f.Browser),
+		doctorBrowser(f.opener()),
 		doctorDir(st.Dir),
 		doctorPending(st),
 	}
@@ -314,9 +314,6 @@ const noBrowserFix = "do nothing: the URL is always printed, to open in a browse
 // itself which program it would start (flow.Browser.Resolve).
 func doctorBrowser(o flow.Opener) checkResult {
 	b, ok := o.(flow.Browser)
-	if o == nil {
-		b, ok = flow.SystemBrowser(), true
-	}
 	if !ok {
 		return res(checkBrowser, statusSkipped, "not checked: a custom browser opener is in use", "")
 	}

@@ -8,9 +8,10 @@ import (
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
-// Env is the environment connectwiz reads, read once at start: nothing
-// else in connectwiz calls os.Getenv (the browser opener reads $BROWSER,
-// and the proxy settings are the standard library's).
+// Env is the environment connectwiz reads, read once at start through the
+// getenv Main is given: nothing else in connectwiz calls os.Getenv (the
+// browser opener gets the same getenv for $BROWSER, DISPLAY and WSL; the
+// proxy settings are the standard library's).
 type Env struct {
 	BaseURL, Connector, ClientID, CallbackURL string
 	UserSecret, OrgSecret, ClientSecret       flow.Secret
@@ -22,6 +23,10 @@ type Env struct {
 	// DBusSession is DBUS_SESSION_BUS_ADDRESS: without it the keychain is
 	// off (keystore.ErrNoSession) rather than autolaunching daemons.
 	DBusSession string
+	// Browser is $BROWSER; getenv is the lookup it was all read with, for
+	// the browser opener.
+	Browser string
+	getenv  func(string) string
 }
 
 // ReadEnv reads the environment through getenv.
@@ -40,6 +45,8 @@ func ReadEnv(getenv func(string) string) Env {
 		Accessible:     getenv("ACCESSIBLE") != "",
 		Tmux:           getenv("TMUX") != "",
 		DBusSession:    getenv("DBUS_SESSION_BUS_ADDRESS"),
+		Browser:        getenv("BROWSER"),
+		getenv:         getenv,
 	}
 }
 

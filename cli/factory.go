@@ -67,18 +67,24 @@ func (f *Factory) Session(sb *sandbox.Running) (*flow.Session, error) {
 	}
 	s := &flow.Session{
 		Store:    st,
-		Browser:  f.Browser,
 		Terminal: f.IO.ErrOut,
 		Tmux:     f.Env.Tmux,
 		Version:  shortVersion(),
 		Log:      f.Log,
 	}
-	if s.Browser == nil {
-		s.Browser = flow.SystemBrowser()
-	}
+	s.Browser = f.opener()
 	if sb != nil {
 		s.Sandbox = true
 		s.ApproveConsent = func(ctx context.Context, url string) error { return sandbox.Consent(ctx, url, true) }
 	}
 	return s, nil
+}
+
+// opener is the factory's Browser, else the system's browser opener,
+// reading the environment through the factory's one lookup.
+func (f *Factory) opener() flow.Opener {
+	if f.Browser != nil {
+		return f.Browser
+	}
+	return flow.Browser{Env: f.Env.Browser, Getenv: f.Env.getenv}
 }

@@ -123,9 +123,6 @@ type Browser struct {
 	GOOS string
 }
 
-// SystemBrowser returns the browser the environment names.
-func SystemBrowser() Browser { return Browser{Env: os.Getenv("BROWSER")} }
-
 // ErrNoDisplay is returned by Open when there is no graphical display to
 // open a browser on.
 var ErrNoDisplay = errors.New("no display to open a browser on (DISPLAY and WAYLAND_DISPLAY are unset); open the URL on a machine with a browser, or set $BROWSER")
