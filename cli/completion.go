@@ -1,6 +1,10 @@
 package cli
 
 import (
+	"sort"
+	"strings"
+
+	"github.com/connectwiz/connectwiz/flow"
 	"github.com/spf13/cobra"
 )
 
@@ -28,5 +32,30 @@ func completeNames(f *Factory) cobra.CompletionFunc {
 			}
 		}
 		return names, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeConnectors completes --key: the connector keys of the instances
+// in the local index, and the default one.
+func completeConnectors(f *Factory) cobra.CompletionFunc {
+	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		keys := map[string]bool{flow.DefaultConnector: true}
+		if st, err := f.Store(); err == nil {
+			if entries, err := st.Entries(); err == nil {
+				for _, e := range entries {
+					if e.Connector != "" && flow.CheckConnectorKey(e.Connector) == nil {
+						keys[e.Connector] = true
+					}
+				}
+			}
+		}
+		var out []cobra.Completion
+		for k := range keys {
+			if strings.HasPrefix(k, toComplete) {
+				out = append(out, k)
+			}
+		}
+		sort.Strings(out)
+		return out, cobra.ShellCompDirectiveNoFileComp
 	}
 }

@@ -108,6 +108,15 @@ func exitCode(ctx context.Context, f *Factory, err error) int {
 	return exitError
 }
 
+// Command is connectwiz's command tree as it runs in this process, for
+// tools that describe it (the man page generator in tools/man).
+func Command() *cobra.Command {
+	return newCmdRoot(&Factory{IO: System(), Env: ReadEnv(os.Getenv), Program: "connectwiz"}, &debugLog{})
+}
+
+// ShortVersion is the version stamped into the binary (or "dev").
+func ShortVersion() string { return shortVersion() }
+
 func newCmdRoot(f *Factory, log *debugLog) *cobra.Command {
 	create := newCmdCreate(f, nil)
 	root := &cobra.Command{
@@ -146,7 +155,6 @@ in the OS keychain. Without arguments it runs 'connectwiz create'.`,
 		newCmdRecover(f, nil),
 		newCmdDoctor(f, nil),
 		newCmdSecrets(f),
-		newCmdMan(f, nil),
 		newCmdVersion(f),
 	)
 	return root
