@@ -92,6 +92,7 @@ func runCreate(f *Factory, o *CreateOptions) error {
 	if err != nil {
 		return err
 	}
+	s.NoBrowser = o.NoBrowser
 	creds := f.Env.Credentials(o.Flags, s.SavedAnswers())
 	if sb != nil {
 		creds = sb.Credentials(o.Flags.CallbackURL)
@@ -174,9 +175,10 @@ func readCode(flag string, in io.Reader) (flow.Secret, error) {
 // runHeadless runs the create's steps without a TUI, printing each step
 // as a line: for --no-input and for the accessible prompts' answers.
 func runHeadless(f *Factory, s *flow.Session, o *CreateOptions, h flow.HeadlessOptions) error {
-	h.Wait, h.NoBrowser, h.Replace, h.Insecure, h.Remember = o.Timeout, o.NoBrowser, o.Replace, o.Insecure, o.Remember
+	h.Wait, h.Replace, h.Insecure, h.Remember = o.Timeout, o.Replace, o.Insecure, o.Remember
 	h.Stdin, h.Status = o.IO.In, o.IO.ErrOut
 	if f, ok := o.IO.In.(*os.File); ok && o.IO.IsStdinTTY() {
+		defer keepTerminalState(f)()                // ctrl+c at the no-echo prompt must not leave echo off
 		h.ReadSecretLine = func() (string, error) { // the pasted URL carries the code: no echo
 			b, err := term.ReadPassword(f.Fd())
 			fmt.Fprintln(o.IO.ErrOut)
@@ -212,6 +214,9 @@ func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) er
 	}
 	if note != "" {
 		fmt.Fprintln(ios.ErrOut, note)
+	}
+	if c.Saved.RenamedFrom != "" {
+		fmt.Fprintf(ios.ErrOut, "The name %q was taken meanwhile (another create or a recovered one): this instance is kept as %q.\n", c.Saved.RenamedFrom, c.Saved.Entry.Name)
 	}
 	if r := c.Saved.Replaced; r != nil {
 		fmt.Fprintf(ios.ErrOut, "Replaced the local entry %q of instance %s, which still exists on %s: its local token is removed. Delete it on the platform if it is no longer used:\n  curl -X DELETE %s -H \"Authorization: User ${%s}, Organization ${%s}\"\n",

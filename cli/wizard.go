@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -82,19 +81,8 @@ func reportOutcome(f *Factory, o *CreateOptions, out ui.Outcome) error {
 func runAccessible(f *Factory, s *flow.Session, o *CreateOptions, in createInput) error {
 	recoverPending(o.Ctx, f, s, in.creds, false)
 	defer keepTerminalState(o.IO.In)()
-	var svc ui.Service = s
-	if o.NoBrowser {
-		svc = noBrowser{s}
-	}
-	return reportOutcome(f, o, ui.RunAccessible(o.Ctx, svc, o.IO.In, o.IO.ErrOut, wizardOptions(f, s, o, in)))
+	return reportOutcome(f, o, ui.RunAccessible(o.Ctx, s, o.IO.In, o.IO.ErrOut, wizardOptions(f, s, o, in)))
 }
-
-// noBrowser is the session under --no-browser: the URL is shown, never
-// opened.
-type noBrowser struct{ *flow.Session }
-
-// OpenBrowser implements ui.Service: it opens nothing.
-func (noBrowser) OpenBrowser(string) error { return errors.New("--no-browser was given") }
 
 // keepTerminalState returns a func that restores the state of in, when it
 // is a terminal.

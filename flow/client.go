@@ -333,8 +333,22 @@ func (c *Client) transportError(op string, err error) error {
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("could not %s: %w", op, err)
 	}
-	return fmt.Errorf("could not %s: cannot reach the platform at %s (%s); check the platform URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY)", op, RedactURL(c.BaseURL), Sanitize(err.Error(), 300))
+	return &transportError{
+		msg: fmt.Sprintf("could not %s: cannot reach the platform at %s (%s); check the platform URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY)", op, RedactURL(c.BaseURL), Sanitize(err.Error(), 300)),
+		err: err,
+	}
 }
+
+// transportError is a call that failed below HTTP: its message is for the
+// user (sanitized, no URL with secrets), its cause stays reachable for
+// errors.Is/As (was the request ever sent?).
+type transportError struct {
+	msg string
+	err error
+}
+
+func (e *transportError) Error() string { return e.msg }
+func (e *transportError) Unwrap() error { return e.err }
 
 // transient reports whether a transport error is worth retrying.
 func transient(err error) bool {

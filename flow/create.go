@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -24,6 +25,10 @@ type CreateRequest struct {
 	// Remember keeps the secrets in the keychain once the create succeeded
 	// (never for the sandbox, whose secrets are public).
 	Remember bool
+	// Replace lets the instance take the local entry of the same name (the
+	// user chose to); otherwise a name taken meanwhile gets the next free
+	// one and no entry is ever replaced.
+	Replace bool
 }
 
 // Created is the outcome of a create: the instance, where its token is,
@@ -49,11 +54,16 @@ var ErrNotKept = errors.New("the instance was created, but its token could not b
 // the index entry, then clears the record. It runs to the end even when ctx
 // is cancelled (the client timeout bounds it), so an issued token is never
 // dropped.
-func createAndSave(ctx context.Context, c *Client, st *keystore.Store, req InstanceRequest, insecure bool) (Created, error) {
+func createAndSave(ctx context.Context, c *Client, st *keystore.Store, req InstanceRequest, insecure, replace bool) (Created, error) {
 	ctx = context.WithoutCancel(ctx)
 	p, err := st.Begin(keystore.Pending{Name: req.Name, Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags})
 	if err != nil {
 		return Created{}, fmt.Errorf("not creating the instance: %w", err)
+	}
+	// Hold the record's claim while the create runs, so that no other
+	// process settles it meanwhile, whatever its process check says.
+	if release, ok, err := st.Claim(p); err == nil && ok {
+		defer release()
 	}
 	inst, err := c.CreateInstance(ctx, req)
 	if err != nil {
@@ -71,7 +81,7 @@ func createAndSave(ctx context.Context, c *Client, st *keystore.Store, req Insta
 		_ = st.Clear(p) // the platform said no: nothing was created
 		return Created{}, err
 	}
-	saved, err := Keep(st, c.BaseURL, req.Name, inst, insecure)
+	saved, err := Keep(st, c.BaseURL, req.Name, inst, insecure, replace)
 	if err != nil {
 		return Created{Instance: inst}, err
 	}
@@ -84,7 +94,9 @@ func createAndSave(ctx context.Context, c *Client, st *keystore.Store, req Insta
 // Keep stores a created instance's token and index entry under the name
 // the user asked for: the platform's answer never decides which local
 // entry is written (a different name in the answer is recorded beside it).
-func Keep(st *keystore.Store, baseURL, name string, inst Instance, insecure bool) (keystore.Saved, error) {
+// It replaces the entry of that name only with replace; otherwise a taken
+// name gets the next free one.
+func Keep(st *keystore.Store, baseURL, name string, inst Instance, insecure, replace bool) (keystore.Saved, error) {
 	created := inst.Created
 	if created.IsZero() {
 		created = time.Now().UTC()
@@ -93,7 +105,11 @@ func Keep(st *keystore.Store, baseURL, name string, inst Instance, insecure bool
 	if inst.Name != name {
 		platformName = inst.Name
 	}
-	saved, err := st.Save(keystore.Entry{
+	save := st.Save
+	if replace {
+		save = st.SaveReplacing
+	}
+	saved, err := save(keystore.Entry{
 		Name:         name,
 		PlatformName: platformName,
 		ID:           string(inst.ID),
@@ -110,15 +126,25 @@ func Keep(st *keystore.Store, baseURL, name string, inst Instance, insecure bool
 
 // answerLost reports whether a create error leaves it unknown whether the
 // instance exists: the request may have arrived but its answer did not.
+// Errors before the request could be sent — refused or failed dial, name
+// resolution, TLS handshake — are not.
 func answerLost(err error) bool {
 	if _, ok := AsAPIError(err); ok {
 		return false
 	}
-	if errors.Is(err, syscall.ECONNREFUSED) {
-		return false // never reached the platform
+	var (
+		dns    *net.DNSError
+		op     *net.OpError
+		verify *tls.CertificateVerificationError
+		record tls.RecordHeaderError
+	)
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &dns), errors.As(err, &verify), errors.As(err, &record):
+		return false
+	case errors.As(err, &op) && op.Op == "dial":
+		return false
 	}
-	var dns *net.DNSError
-	return !errors.As(err, &dns)
+	return true
 }
 
 // DefaultName is the instance name offered by default:

@@ -17,8 +17,7 @@ type HeadlessOptions struct {
 	Tags  []string
 	Extra map[string]string
 	// Wait bounds the wait for the callback (DefaultWait when zero).
-	Wait      time.Duration
-	NoBrowser bool
+	Wait time.Duration
 	// Code, when set, skips the browser: it is used as the authorization code.
 	Code     Secret
 	Replace  bool
@@ -45,7 +44,7 @@ var ErrNoPasteInput = errors.New("the callback URL is not on this machine and th
 // It prints each step on o.Status.
 func (s *Session) Headless(ctx context.Context, o HeadlessOptions) (Created, error) {
 	if !o.Replace && s.FreeName(o.Name, o.Creds.BaseURL) != o.Name {
-		return Created{}, fmt.Errorf("%w: an instance named %q already exists for %s", ErrNameTaken, o.Name, o.Creds.BaseURL)
+		return Created{}, fmt.Errorf("%w: an instance named %q already exists for %s (or a create of that name is pending)", ErrNameTaken, o.Name, o.Creds.BaseURL)
 	}
 	code := o.Code
 	callback := o.Creds.CallbackURL
@@ -70,6 +69,7 @@ func (s *Session) Headless(ctx context.Context, o HeadlessOptions) (Created, err
 		},
 		Insecure: o.Insecure,
 		Remember: o.Remember,
+		Replace:  o.Replace,
 	})
 }
 
@@ -80,7 +80,7 @@ func (s *Session) authorizeHeadless(ctx context.Context, o HeadlessOptions) (Sec
 	}
 	defer a.Close()
 	fmt.Fprintf(o.Status, "Open this URL in a browser to authorize connectwiz:\n\n  %s\n\n", a.URL)
-	if !o.NoBrowser && s.Browser != nil {
+	if !s.NoBrowser {
 		if err := s.OpenBrowser(a.BrowserURL()); err != nil {
 			fmt.Fprintf(o.Status, "Could not open a browser (%v).\nOpen the URL above yourself.\n", err)
 		}

@@ -18,6 +18,9 @@ type Recovered struct {
 
 // String describes the outcome for the user.
 func (r Recovered) String() string {
+	if r.Found && r.Saved.RenamedFrom != "" {
+		return fmt.Sprintf("recovered %q (id %s) as %q, its name being taken: its token is now in the %s", r.Pending.Name, r.Saved.Entry.ID, r.Saved.Entry.Name, r.Saved.Entry.Storage)
+	}
 	if r.Found {
 		return fmt.Sprintf("recovered %q (id %s): its token is now in the %s", r.Pending.Name, r.Saved.Entry.ID, r.Saved.Entry.Storage)
 	}
@@ -66,7 +69,7 @@ func Recover(ctx context.Context, c *Client, st *keystore.Store, p keystore.Pend
 	if len(inst.Tags) == 0 {
 		inst.Tags = p.Tags
 	}
-	saved, err := Keep(st, c.BaseURL, p.Name, inst, insecure)
+	saved, err := Keep(st, c.BaseURL, p.Name, inst, insecure, false)
 	if err != nil {
 		return Recovered{}, err
 	}

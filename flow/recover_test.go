@@ -29,7 +29,7 @@ func TestRecoverPicksNewestUnknown(t *testing.T) {
 	}
 	other := made[0]
 	other.Name = "dup"
-	if _, err := flow.Keep(st, c.BaseURL, "dup", other, true); err != nil {
+	if _, err := flow.Keep(st, c.BaseURL, "dup", other, true, false); err != nil {
 		t.Fatal(err)
 	}
 	p, err := st.Begin(keystore.Pending{Name: "dup", Connector: flow.DefaultConnector, BaseURL: c.BaseURL})
@@ -43,9 +43,17 @@ func TestRecoverPicksNewestUnknown(t *testing.T) {
 	if r.Saved.Entry.ID != string(made[2].ID) {
 		t.Fatalf("recovered id %s, want the newest %s", r.Saved.Entry.ID, made[2].ID)
 	}
-	tok, _, err := st.Token("dup", c.BaseURL)
+	// The name is taken by the known instance: the recovered one takes the
+	// next free name, and the known one keeps its token.
+	if r.Saved.Entry.Name != "dup-2" || r.Saved.RenamedFrom != "dup" {
+		t.Fatalf("recovered as %q (renamed from %q)", r.Saved.Entry.Name, r.Saved.RenamedFrom)
+	}
+	tok, _, err := st.Token("dup-2", c.BaseURL)
 	if err != nil || tok != made[2].Token.Reveal() {
 		t.Fatalf("token %v", err)
+	}
+	if tok, _, err := st.Token("dup", c.BaseURL); err != nil || tok != made[0].Token.Reveal() {
+		t.Fatalf("the known instance lost its token: %v", err)
 	}
 	if left, _ := st.PendingCreates(); len(left) != 0 {
 		t.Fatal("record not cleared")

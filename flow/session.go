@@ -21,8 +21,10 @@ type Session struct {
 	// Store keeps tokens, the index, pending records, answers and
 	// remembered secrets.
 	Store *keystore.Store
-	// Browser opens the authorize URL.
-	Browser Opener
+	// Browser opens the authorize URL; NoBrowser says never to (the URL is
+	// shown for the user to open).
+	Browser   Opener
+	NoBrowser bool
 	// Terminal receives the OSC 52 clipboard sequence; Tmux wraps it for
 	// tmux.
 	Terminal io.Writer
@@ -121,9 +123,15 @@ func (s *Session) Authorize(ctx context.Context, creds Credentials) (*Authorizat
 	return Authorize(ctx, s.Client(creds), creds, s.Log)
 }
 
+// ErrNoBrowser is why no browser is opened when the user said so.
+var ErrNoBrowser = errors.New("opening a browser is turned off (--no-browser): open the URL yourself")
+
 // OpenBrowser opens an http(s) URL in the browser.
 func (s *Session) OpenBrowser(url string) error {
-	if s.Browser == nil {
+	switch {
+	case s.NoBrowser:
+		return ErrNoBrowser
+	case s.Browser == nil:
 		return errors.New("no browser is configured")
 	}
 	return s.Browser.Open(url)
@@ -166,6 +174,14 @@ func (s *Session) FreeName(name, baseURL string) string {
 			taken[e.Name] = true
 		}
 	}
+	// A pending create's name is taken too: its instance may exist.
+	if pending, err := s.Store.PendingCreates(); err == nil {
+		for _, p := range pending {
+			if s.Sandbox || keystore.SameBase(p.BaseURL, baseURL) {
+				taken[p.Name] = true
+			}
+		}
+	}
 	free := name
 	for i := 2; taken[free]; i++ {
 		free = fmt.Sprintf("%s-%d", name, i)
@@ -178,7 +194,7 @@ func (s *Session) FreeName(name, baseURL string) string {
 // It runs to the end even when ctx is cancelled, so an issued token is
 // never dropped.
 func (s *Session) Create(ctx context.Context, r CreateRequest) (Created, error) {
-	created, err := createAndSave(ctx, s.Client(r.Creds), s.Store, r.Instance, r.Insecure)
+	created, err := createAndSave(ctx, s.Client(r.Creds), s.Store, r.Instance, r.Insecure, r.Replace)
 	if err != nil || !r.Remember {
 		return created, err
 	}

@@ -3,6 +3,7 @@ package flow_test
 import (
 	"context"
 	"errors"
+	"net"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -194,5 +195,26 @@ func TestIsSecretKey(t *testing.T) {
 		if got := flow.IsSecretKey(key); got != want {
 			t.Errorf("IsSecretKey(%q) = %v, want %v", key, got, want)
 		}
+	}
+}
+
+// A create that never reached the platform (nothing listens) is not a
+// lost answer: no pending record stays, and the error says to check the
+// network, not to recover.
+func TestCreateNeverSentIsNotLost(t *testing.T) {
+	s, _ := newSession(t, false)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + l.Addr().String() + "/api"
+	_ = l.Close() // now refused
+	creds := flow.Credentials{BaseURL: base, UserSecret: "u", OrgSecret: "o", Connector: "c", ClientID: "c", ClientSecret: "s"}
+	_, err = s.Create(context.Background(), flow.CreateRequest{Creds: creds, Instance: flow.InstanceRequest{Connector: "c", Code: "x", Name: "n"}})
+	if err == nil || errors.Is(err, flow.ErrAnswerLost) || !strings.Contains(err.Error(), "cannot reach the platform") {
+		t.Fatalf("err = %v", err)
+	}
+	if p, _ := s.Store.PendingCreates(); len(p) != 0 {
+		t.Fatalf("a create that never left kept %d pending records", len(p))
 	}
 }

@@ -130,6 +130,9 @@ type Saved struct {
 	Replaced *Entry
 	// Sandbox is set when the token went to the sandbox's store.
 	Sandbox bool
+	// RenamedFrom is the name asked for when another entry took it first
+	// and this one got the next free name (Entry.Name) instead.
+	RenamedFrom string
 }
 
 // Where says where the token went, in words for the user.
@@ -144,11 +147,25 @@ func (s Saved) Where() string {
 }
 
 // Save stores an instance's token — in the keychain, or, when the keychain
-// fails or insecure is set, in the 0600 file — and then records the entry in
-// the index (replacing one of the same name and base URL). The token is
-// never dropped: if neither place takes it, the error says so and the
-// caller must show the user how to get it back.
+// fails or insecure is set, in the 0600 file — and then records the entry
+// in the index. It never replaces another entry: if the name is taken on
+// the platform by the time the index is written (a race, a recovered
+// create), the entry takes the first free name-2, name-3, … and
+// Saved.RenamedFrom says so. The token is never dropped: if neither place
+// takes it, the error says so and the caller must show the user how to
+// get it back.
 func (s *Store) Save(e Entry, token string, insecure bool) (Saved, error) {
+	return s.save(e, token, insecure, false)
+}
+
+// SaveReplacing is Save that replaces the entry of the same name and
+// platform (the user chose to): its token is removed once the new one is
+// stored, and Saved.Replaced names it (its instance stays on the platform).
+func (s *Store) SaveReplacing(e Entry, token string, insecure bool) (Saved, error) {
+	return s.save(e, token, insecure, true)
+}
+
+func (s *Store) save(e Entry, token string, insecure, replace bool) (Saved, error) {
 	if err := ensureDir(s.Dir); err != nil {
 		return Saved{}, err
 	}
@@ -159,7 +176,11 @@ func (s *Store) Save(e Entry, token string, insecure bool) (Saved, error) {
 	if err != nil {
 		return saved, err
 	}
-	prev, err := s.put(saved.Entry)
+	entry, prev, err := s.put(saved.Entry, replace)
+	if entry.Name != saved.Entry.Name {
+		saved.RenamedFrom = saved.Entry.Name
+	}
+	saved.Entry = entry
 	if err == nil && prev.Name != "" {
 		// The entry was replaced (--replace), now that the new token is
 		// stored: drop the old token, whose instance stays on the platform.
@@ -302,22 +323,33 @@ func SameBase(a, b string) bool { return Base(a) == Base(b) }
 
 // put adds or replaces e in the index (by name and base URL) and returns
 // the entry it replaced, if any.
-func (s *Store) put(e Entry) (prev Entry, err error) {
+func (s *Store) put(e Entry, replace bool) (entry, prev Entry, err error) {
 	if e.Tags == nil {
 		e.Tags = []string{}
 	}
 	err = s.updateIndex(func(idx []Entry) []Entry {
+		taken := map[string]Entry{}
 		for _, x := range idx {
-			if x.Name == e.Name && SameBase(x.BaseURL, e.BaseURL) {
-				prev = x
+			if SameBase(x.BaseURL, e.BaseURL) {
+				taken[x.Name] = x
 			}
 		}
-		return append(without(idx, e), e)
+		if x, ok := taken[e.Name]; ok && replace {
+			prev = x
+			return append(without(idx, e), e)
+		}
+		for i, name := 2, e.Name; ; i++ {
+			if _, ok := taken[e.Name]; !ok {
+				break
+			}
+			e.Name = fmt.Sprintf("%s-%d", name, i)
+		}
+		return append(idx, e)
 	})
 	if err != nil {
-		return Entry{}, fmt.Errorf("the token is stored (%s) but the index could not be updated: %w", e.Storage, err)
+		return e, Entry{}, fmt.Errorf("the token is stored (%s) but the index could not be updated: %w", e.Storage, err)
 	}
-	return prev, nil
+	return e, prev, nil
 }
 
 // Remove deletes e's token (keychain or file) and its index entry.

@@ -169,7 +169,7 @@ func TestLooseModesAreFixed(t *testing.T) {
 func TestAtomicWriteLeavesNoTemp(t *testing.T) {
 	s := newStore(t, nil)
 	for i := 0; i < 5; i++ {
-		if _, err := s.Save(entry("n", "1"), "tok", true); err != nil {
+		if _, err := s.SaveReplacing(entry("n", "1"), "tok", true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -370,13 +370,40 @@ func TestReplaceDropsTheOldToken(t *testing.T) {
 	if _, err := s.Save(entry("same", "1"), "old-token", false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Save(entry("same", "2"), "new-token", false); err != nil {
+	saved, err := s.SaveReplacing(entry("same", "2"), "new-token", false)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if fb.has("old-token") || !fb.has("new-token") {
 		t.Fatal("replacing an entry should drop its old token and keep the new one")
 	}
+	if saved.Replaced == nil || saved.Replaced.ID != "1" {
+		t.Fatalf("Replaced = %+v", saved.Replaced)
+	}
 	if entries, _ := s.Entries(); len(entries) != 1 || entries[0].ID != "2" {
 		t.Fatalf("%+v", entries)
+	}
+}
+
+// Save never replaces an entry: a name taken by the time the index is
+// written (a race, a recovered create) gets the next free name, and both
+// tokens stay.
+func TestSaveNeverReplaces(t *testing.T) {
+	fb := newFake()
+	s := newStore(t, fb)
+	if _, err := s.Save(entry("same", "1"), "first-token", false); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := s.Save(entry("same", "2"), "second-token", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Entry.Name != "same-2" || saved.RenamedFrom != "same" || saved.Replaced != nil {
+		t.Fatalf("saved %+v", saved)
+	}
+	for name, want := range map[string]string{"same": "first-token", "same-2": "second-token"} {
+		if tok, _, err := s.Token(name, ""); err != nil || tok != want {
+			t.Fatalf("token %s: %q %v", name, tok, err)
+		}
 	}
 }
