@@ -26,6 +26,7 @@ var (
 	ErrTimeout     = errors.New("the keychain did not answer in time")
 	ErrTooBig      = errors.New("the keychain refused a value this large")
 	ErrMismatch    = errors.New("the keychain gave back a different value than was stored")
+	ErrLocked      = errors.New("the keychain is locked")
 )
 
 // Backend is the keychain API (go-keyring's); tests swap in their own.
@@ -122,6 +123,8 @@ func mapErr(op string, err error) error {
 		return fmt.Errorf("keychain %s: %w", op, ErrTooBig)
 	case errors.Is(err, ErrTimeout), errors.Is(err, ErrUnavailable):
 		return fmt.Errorf("keychain %s: %w", op, err)
+	case locked(err):
+		return fmt.Errorf("keychain %s: %w: %w", op, ErrUnavailable, ErrLocked)
 	}
 	return fmt.Errorf("keychain %s: %w: %v", op, ErrUnavailable, err)
 }

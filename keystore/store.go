@@ -133,6 +133,9 @@ type Saved struct {
 	// RenamedFrom is the name asked for when another entry took it first
 	// and this one got the next free name (Entry.Name) instead.
 	RenamedFrom string
+	// Problem is why the token is not in the keychain (ProblemNone when it
+	// is).
+	Problem Problem
 }
 
 // Where says where the token went, in words for the user.
@@ -195,11 +198,12 @@ func (s *Store) save(e Entry, token string, insecure, replace bool) (Saved, erro
 // stash stores the token where it can go and says where.
 func (s *Store) stash(e Entry, token string, insecure bool) (Saved, error) {
 	var why string
+	var problem Problem
 	switch {
 	case insecure:
-		why = "--insecure-storage was chosen"
+		why, problem = "--insecure-storage was chosen", ProblemChosen
 	case s.Keychain == nil:
-		why = "no keychain is configured"
+		why, problem = "no keychain is configured", ProblemNoKeychain
 	default:
 		start := time.Now()
 		err := s.Keychain.Set(e.Account(), token)
@@ -208,7 +212,9 @@ func (s *Store) stash(e Entry, token string, insecure bool) (Saved, error) {
 			e.Storage = InKeychain
 			return Saved{Entry: e}, nil
 		}
-		why = "the OS keychain could not take it (" + err.Error() + ")"
+		problem = Classify(err)
+		why = problem.Advice()
+		s.log().Info("keychain refused the token", "account", e.Account(), "err", err)
 	}
 	if err := s.setFileToken(e.Account(), token); err != nil {
 		return Saved{}, fmt.Errorf("the token could be stored neither in the keychain (%s) nor in a file (%w)", why, err)
@@ -216,10 +222,11 @@ func (s *Store) stash(e Entry, token string, insecure bool) (Saved, error) {
 	s.log().Info("token stored in file", "account", e.Account(), "reason", why, "sandbox", s.Sandbox)
 	e.Storage = InFile
 	if s.Sandbox {
-		return Saved{Entry: e, Sandbox: true}, nil
+		return Saved{Entry: e, Sandbox: true, Problem: ProblemChosen}, nil
 	}
 	return Saved{
 		Entry:   e,
+		Problem: problem,
 		Warning: fmt.Sprintf("the token is stored UNENCRYPTED in %s (mode 0600, readable only by you), because %s", s.path(TokensFile), why),
 	}, nil
 }
