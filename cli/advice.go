@@ -13,6 +13,9 @@ import (
 // and commands; the libraries' errors say only what happened.
 func advice(err error) string {
 	var missing *keystore.MissingTokenError
+	if e, ok := flow.AsAPIError(err); ok && len(e.Missing) > 0 {
+		return "give them with --config KEY=VALUE"
+	}
 	switch {
 	case errors.As(err, &missing):
 		return fmt.Sprintf("run 'connectwiz forget %s --remote' and create it again", flow.ShellQuote(missing.Name))

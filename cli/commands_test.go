@@ -393,3 +393,27 @@ func TestAdviceNamesTheCommandLine(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 }
+
+// Configuration entries connectwiz sets itself cannot be given twice.
+func TestConfigReservedKeys(t *testing.T) {
+	f, _, errOut := testFactory(t, nil)
+	if code := run(t, context.Background(), f, "create", "--no-input", "--config", "oauth.api.secret=zzz"); code != exitUsage || !strings.Contains(errOut.String(), "client secret") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	f, _, errOut = testFactory(t, nil)
+	if code := run(t, context.Background(), f, "create", "--no-input", "--callback-url", "http://127.0.0.1:99999/callback"); code != exitUsage || !strings.Contains(errOut.String(), "not a port") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+// The last run's answers prefill the interactive runs only: a script gets
+// what its flags and environment say.
+func TestSavedAnswersNotUsedHeadless(t *testing.T) {
+	f, _, errOut := testFactory(t, nil)
+	if err := f.store.SaveAnswers(keystore.Answers{ClientID: "saved-client-id", CallbackURL: "https://example.com/cb"}); err != nil {
+		t.Fatal(err)
+	}
+	if code := run(t, context.Background(), f, "create", "--no-input"); code != exitUsage || !strings.Contains(errOut.String(), "the OAuth client id") {
+		t.Fatalf("the saved client id was used headless: exit %d: %s", code, errOut)
+	}
+}

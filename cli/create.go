@@ -61,7 +61,7 @@ func newCmdCreate(f *Factory, runF func(*CreateOptions) error) *cobra.Command {
 	fl.DurationVar(&o.Timeout, "timeout", flow.DefaultWait, "how long to wait for the browser to come back")
 	fl.BoolVar(&o.NoInput, "no-input", false, "never prompt: run headless from flags and environment")
 	fl.BoolVar(&o.NoBrowser, "no-browser", false, "do not open a browser; print the URL only")
-	fl.StringVar(&o.Code, "code", "", "skip the browser and use this authorization `code` (- reads it from stdin)")
+	fl.StringVar(&o.Code, "code", "", "skip the browser: use this authorization `CODE` or redirect URL (- reads it from stdin, which keeps it out of ps)")
 	fl.BoolVar(&o.JSON, "json", false, "print the created instance as JSON (never its token)")
 	fl.BoolVar(&o.Sandbox, "sandbox", false, "run against an in-process sandbox platform, credentials prefilled")
 	fl.BoolVar(&o.Replace, "replace", false, "replace a local instance of the same name")
@@ -93,11 +93,21 @@ func runCreate(f *Factory, o *CreateOptions) error {
 		return err
 	}
 	s.NoBrowser = o.NoBrowser
-	creds := f.Env.Credentials(o.Flags, s.SavedAnswers())
+	// The last run's answers prefill the interactive runs only: a script
+	// gets what its flags and environment say, or the defaults.
+	interactive := !o.NoInput && o.Code == "" && o.IO.CanPrompt()
+	var last flow.Credentials
+	if interactive {
+		last = s.SavedAnswers()
+	}
+	creds := f.Env.Credentials(o.Flags, last)
 	if sb != nil {
 		creds = sb.Credentials(o.Flags.CallbackURL)
 	}
 	if creds.BaseURL, err = flow.NormalizeBaseURL(creds.BaseURL); err != nil {
+		return usagef("%v", err)
+	}
+	if err := flow.CheckCallbackURL(creds.CallbackURL); err != nil {
 		return usagef("%v", err)
 	}
 	if o.Name != "" && flow.Sanitize(o.Name, 200) != o.Name {
@@ -105,7 +115,7 @@ func runCreate(f *Factory, o *CreateOptions) error {
 	}
 	in := createInput{creds: creds, extra: extra, name: o.Name, tags: flow.ParseTags(o.Tags...)}
 	if !o.NoInput && o.Code == "" {
-		if o.IO.CanPrompt() {
+		if interactive {
 			if o.Accessible {
 				return runAccessible(f, s, o, in)
 			}

@@ -124,8 +124,8 @@ func writeTSV(w io.Writer, entries []keystore.Entry) error {
 }
 
 // writeTable aligns the columns by display width (wide CJK and emoji
-// count double) and fits width, cutting the widest of name, id, connector
-// and platform with an ellipsis as needed.
+// count double) and fits width, cutting connector, platform, id and, last,
+// name with an ellipsis as needed.
 func writeTable(w io.Writer, entries []keystore.Entry, width int) error {
 	rows := [][]string{{"NAME", "ID", "CONNECTOR", "PLATFORM", "CREATED", "TOKEN"}}
 	for _, e := range entries {
@@ -145,17 +145,12 @@ func writeTable(w io.Writer, entries []keystore.Entry, width int) error {
 		}
 		return n
 	}
-	for total() > width {
-		widest := -1
-		for _, i := range []int{0, 1, 2, 3} { // the columns that may be cut
-			if widths[i] > 8 && (widest < 0 || widths[i] > widths[widest]) {
-				widest = i
-			}
+	// Cut the connector, then the platform, then the id, and the name
+	// (what `token NAME` needs) last, each down to 8 columns.
+	for _, i := range []int{2, 3, 1, 0} {
+		for total() > width && widths[i] > 8 {
+			widths[i]--
 		}
-		if widest < 0 {
-			break
-		}
-		widths[widest]--
 	}
 	var b strings.Builder
 	for _, r := range rows {

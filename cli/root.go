@@ -102,7 +102,7 @@ func exitCode(ctx context.Context, f *Factory, err error) int {
 	}
 	fmt.Fprintf(f.IO.ErrOut, "connectwiz: %v\n", withAdvice(err))
 	var ue usageError
-	if errors.As(err, &ue) || errors.Is(err, flow.ErrNameTaken) || strings.HasPrefix(err.Error(), "unknown command") {
+	if errors.As(err, &ue) || needsInput(err) || strings.HasPrefix(err.Error(), "unknown command") {
 		return exitUsage
 	}
 	return exitError
@@ -116,6 +116,16 @@ func Command() *cobra.Command {
 
 // ShortVersion is the version stamped into the binary (or "dev").
 func ShortVersion() string { return shortVersion() }
+
+// needsInput reports whether err means input is missing or taken (exit
+// 2, as for a usage error): a taken name, no pasted redirect, configuration
+// entries the platform needs.
+func needsInput(err error) bool {
+	if e, ok := flow.AsAPIError(err); ok && len(e.Missing) > 0 {
+		return true
+	}
+	return errors.Is(err, flow.ErrNameTaken) || errors.Is(err, flow.ErrNoPasteInput)
+}
 
 func newCmdRoot(f *Factory, log *debugLog) *cobra.Command {
 	create := newCmdCreate(f, nil)

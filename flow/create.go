@@ -192,6 +192,9 @@ func ParseConfig(in ...string) (map[string]string, error) {
 			if !ok || k == "" {
 				return nil, fmt.Errorf("%q is not KEY=VALUE", line)
 			}
+			if k == ConfigClientID || k == ConfigClientSecret || k == ConfigCallbackURL {
+				return nil, fmt.Errorf("%s is set from the OAuth client id, client secret and callback URL; give those instead", k)
+			}
 			out[k] = strings.TrimSpace(v)
 		}
 	}

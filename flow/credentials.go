@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/connectwiz/connectwiz/keystore"
@@ -112,4 +113,20 @@ func PlainHTTPWarning(baseURL string) string {
 		return ""
 	}
 	return "the platform URL " + Sanitize(u.Scheme+"://"+u.Host, 200) + " is plain http: the platform's secrets, the client secret and the code travel unencrypted; use https"
+}
+
+// CheckCallbackURL is the callback URL's check: an absolute http(s) URL
+// with a host and, if given, a port from 0 to 65535 (0 picks a free one on
+// a loopback callback).
+func CheckCallbackURL(raw string) error {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("the callback URL must be an http(s) URL, e.g. http://127.0.0.1:8750/callback")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
+			return fmt.Errorf("the callback URL's port %s is not a port (0 to 65535)", Sanitize(p, 10))
+		}
+	}
+	return nil
 }

@@ -72,7 +72,7 @@ func (e *APIError) Hint() string {
 	case e.Status == http.StatusNotFound:
 		return "check the platform URL and the connector key"
 	case len(e.Missing) > 0:
-		return "give the missing configuration entries (--config KEY=VALUE)"
+		return "the platform needs these configuration entries for this connector"
 	case e.Status == http.StatusTooManyRequests:
 		return "the platform is rate limiting; wait a little and try again"
 	case e.Status >= 500:

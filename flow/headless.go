@@ -37,7 +37,7 @@ var ErrNameTaken = errors.New("name already taken")
 
 // ErrNoPasteInput is returned when a redirect must be pasted and there is
 // no input to paste it into.
-var ErrNoPasteInput = errors.New("the callback URL is not on this machine and there is no input to paste the redirect into")
+var ErrNoPasteInput = errors.New("the callback URL is not on this machine and no redirect URL or code was pasted")
 
 // Headless runs the whole create without a terminal UI: authorize (browser
 // and loopback callback, or a pasted redirect), create, store the token.
@@ -113,7 +113,7 @@ func readPasted(ctx context.Context, o HeadlessOptions, state Secret) (Secret, e
 		if o.ReadSecretLine != nil {
 			line, err := o.ReadSecretLine()
 			if err != nil || strings.TrimSpace(line) == "" {
-				errc <- errors.New("input ended before a redirect URL or code was pasted")
+				errc <- fmt.Errorf("%w: the input ended first", ErrNoPasteInput)
 				return
 			}
 			lines <- line
@@ -127,7 +127,7 @@ func readPasted(ctx context.Context, o HeadlessOptions, state Secret) (Secret, e
 				return
 			}
 		}
-		errc <- errors.New("input ended before a redirect URL or code was pasted")
+		errc <- fmt.Errorf("%w: the input ended first", ErrNoPasteInput)
 	}()
 	select {
 	case line := <-lines:

@@ -45,7 +45,7 @@ func Recover(ctx context.Context, c *Client, st *keystore.Store, p keystore.Pend
 	}
 	list, err := c.Instances(ctx)
 	if err != nil {
-		return Recovered{}, fmt.Errorf("looking up the pending create of %q: %w", p.Name, err)
+		return Recovered{}, fmt.Errorf("looking it up on the platform: %w", err)
 	}
 	var best *Instance
 	for i := range list {

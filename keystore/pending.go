@@ -57,13 +57,26 @@ func (s *Store) Begin(p Pending) (Pending, error) {
 	return p, nil
 }
 
-// Clear removes a pending record.
+// Clear removes a pending record (and its claim's lock file, once no
+// claim holds it).
 func (s *Store) Clear(p Pending) error {
-	err := os.Remove(filepath.Join(s.path(pendingDir), p.ID+".json"))
+	base := filepath.Join(s.path(pendingDir), p.ID)
+	err := os.Remove(base + ".json")
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("clearing the pending create of %q: %w", p.Name, err)
 	}
+	if l := flock.New(base + ".lock"); fileExists(base + ".lock") {
+		if ok, _ := l.TryLock(); ok {
+			_ = os.Remove(base + ".lock")
+			_ = l.Unlock()
+		}
+	}
 	return nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // Claim takes a pending record for settling, so that two processes never

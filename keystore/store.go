@@ -335,15 +335,17 @@ func (s *Store) put(e Entry, replace bool) (entry, prev Entry, err error) {
 		e.Tags = []string{}
 	}
 	err = s.updateIndex(func(idx []Entry) []Entry {
+		// Names are unique per platform; in the sandbox's store, whose
+		// platform is new every run, across the store.
 		taken := map[string]Entry{}
 		for _, x := range idx {
-			if SameBase(x.BaseURL, e.BaseURL) {
+			if s.Sandbox || SameBase(x.BaseURL, e.BaseURL) {
 				taken[x.Name] = x
 			}
 		}
 		if x, ok := taken[e.Name]; ok && replace {
 			prev = x
-			return append(without(idx, e), e)
+			return append(without(idx, x), e)
 		}
 		for i, name := 2, e.Name; ; i++ {
 			if _, ok := taken[e.Name]; !ok {

@@ -91,6 +91,12 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	if s.failLeft > 0 { // the provider was not reached: the code is not used up
+		s.failLeft--
+		s.mu.Unlock()
+		s.fail(w, http.StatusBadGateway, "The provider could not be reached (sandbox fault)", "")
+		return
+	}
 	g, ok := s.codes[b.ProviderData.Code]
 	delete(s.codes, b.ProviderData.Code) // single use, even when refused
 	s.mu.Unlock()
@@ -106,12 +112,6 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	if s.failLeft > 0 {
-		s.failLeft--
-		s.mu.Unlock()
-		s.fail(w, http.StatusBadGateway, "The provider could not be reached (sandbox fault)", "")
-		return
-	}
 	s.nextID++
 	in := &Instance{
 		ID:        s.nextID,
