@@ -283,7 +283,7 @@ func (a *accessible) askExtra() {
 
 // review is the wizard's review of the request (secrets masked) as text.
 func (a *accessible) review() string {
-	a.m.nameTaken = false // the prompts settled the name
+	a.m.nameChecked, a.m.nameTaken = true, false // the prompts settled the name with FreeName
 	return "\n" + trailingSpace.ReplaceAllString(ansi.Strip(a.m.reviewView()), "") + "\n"
 }
 

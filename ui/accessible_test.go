@@ -24,6 +24,7 @@ type a11yFake struct {
 	// the browser never comes back); a code once they are used up.
 	callbacks []*flow.CallbackResult
 	taken     map[string]bool
+	events    []string // "free NAME" and "create NAME", in order
 }
 
 func newA11yFake() *a11yFake { return &a11yFake{fakeService: newFake(), taken: map[string]bool{}} }
@@ -49,7 +50,17 @@ func (f *a11yFake) OpenBrowser(url string) error {
 	return nil
 }
 
+func (f *a11yFake) Create(ctx context.Context, r flow.CreateRequest) (flow.Created, error) {
+	f.mu.Lock()
+	f.events = append(f.events, "create "+r.Instance.Name)
+	f.mu.Unlock()
+	return f.fakeService.Create(ctx, r)
+}
+
 func (f *a11yFake) FreeName(name, _ string) string {
+	f.mu.Lock()
+	f.events = append(f.events, "free "+name)
+	f.mu.Unlock()
 	free := name
 	for i := 2; f.taken[free]; i++ {
 		free = fmt.Sprintf("%s-%d", name, i)
@@ -405,5 +416,21 @@ func TestAccessibleCancelledAtPrompt(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the cancel waited for the prompt")
+	}
+}
+
+// TestAccessibleNameCheckedBeforeCreate: the prompts decide with the
+// Service's FreeName, on the name the create then sends, also when the name
+// is changed after the review.
+func TestAccessibleNameCheckedBeforeCreate(t *testing.T) {
+	f := newA11yFake()
+	f.taken["d2"] = true
+	o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, "", "", "", "n", "d2", "", "", "", "y"))
+	if o.Kind != Created {
+		t.Fatalf("outcome %v\n%s", o.Kind, out)
+	}
+	want := []string{"free drive", "free d2", "free d2-2", "create d2-2"}
+	if strings.Join(f.events, ", ") != strings.Join(want, ", ") {
+		t.Fatalf("calls %q, want %q\n%s", f.events, want, out)
 	}
 }

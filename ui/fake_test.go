@@ -29,6 +29,7 @@ type fakeService struct {
 	authErrs    []error       // returned by successive Authorize calls
 	holdAuth    chan struct{} // when set, Authorize waits on it
 	holdCreate  chan struct{} // when set, Create waits on it
+	holdName    chan struct{} // when set, FreeName waits on it
 	createErrs  []error       // returned by successive Create calls
 	paste       bool          // Authorize returns a paste-only authorization
 	storage     keystore.Location
@@ -120,6 +121,9 @@ func (f *fakeService) Approve(context.Context, string) error {
 }
 
 func (f *fakeService) FreeName(name, _ string) string {
+	if f.holdName != nil {
+		<-f.holdName
+	}
 	if f.nameTaken {
 		return name + "-2"
 	}

@@ -190,8 +190,10 @@ type Model struct {
 	name, tagsText, extraText string
 	missing                   map[string]*string
 	missingOrder              []string
+	nameChecked               bool   // the name check for the name under review has answered
 	nameTaken                 bool   // the name exists locally (checked on entering review)
 	freeName                  string // a free name offered instead, when it is taken
+	createHeld                bool   // Enter was pressed at the review before the check answered
 
 	createErr error
 	recovered []flow.Recovered // what recovering a lost answer found

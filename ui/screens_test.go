@@ -451,3 +451,59 @@ func TestPlatformChangeDropsRememberedSecrets(t *testing.T) {
 		})
 	}
 }
+
+// TestReviewWaitsForNameCheck: an Enter (or R) reaching the review before
+// the name check answered creates nothing; once the answer says the name
+// is taken, the review says so and waits for the user's choice.
+func TestReviewWaitsForNameCheck(t *testing.T) {
+	svc := newFake()
+	svc.nameTaken = true
+	svc.holdName = make(chan struct{})
+	h := start(t, svc)
+	h.fillDetails()
+	h.waitFor("request about to be sent")
+	h.enter()
+	h.rune('R')
+	close(svc.holdName)
+	h.waitFor("Esc to choose another name")
+	m := h.final()
+	if n := svc.createCount(); n != 0 || m.step != stepReview {
+		t.Fatalf("%d creates before the name check answered; step %s", n, m.step)
+	}
+}
+
+// TestReviewEnterBeforeNameCheck drives Update directly: while the check
+// is out, the review says so and Enter is held; the answer then creates
+// (a free name) or shows the choice (a taken one, the held Enter dropped).
+func TestReviewEnterBeforeNameCheck(t *testing.T) {
+	enter := tea.KeyMsg{Type: tea.KeyEnter}
+	for _, taken := range []bool{false, true} {
+		m := New(newFake(), Options{Creds: fullCreds(), Name: "drive"})
+		m.code = theCode
+		m.step = stepDetails
+		m.detailsDone() // its Cmd, the check, is not run: the answers come below
+		if view := words(ansi.Strip(m.View())); !strings.Contains(view, "Checking the name") || strings.Contains(view, "enter create") {
+			t.Fatalf("the review does not say the name is being checked:\n%s", view)
+		}
+		m.Update(enter)
+		m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'R'}})
+		m.Update(nameTakenMsg{name: "other", taken: true, free: "other-2"}) // a late answer for another name
+		if m.step != stepReview {
+			t.Fatalf("taken=%v: a create started before the name was checked (step %s)", taken, m.step)
+		}
+		m.Update(nameTakenMsg{name: "drive", taken: taken, free: "drive-2"})
+		if !taken {
+			if m.step != stepCreating || m.request().Name != "drive" {
+				t.Fatalf("the held Enter did not create drive: step %s, name %q", m.step, m.request().Name)
+			}
+			continue
+		}
+		if m.step != stepReview || !m.nameTaken {
+			t.Fatalf("taken name: step %s, nameTaken %v", m.step, m.nameTaken)
+		}
+		m.Update(enter)
+		if m.step != stepCreating || m.request().Name != "drive-2" {
+			t.Fatalf("Enter after the answer: step %s, name %q", m.step, m.request().Name)
+		}
+	}
+}
