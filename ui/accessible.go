@@ -338,7 +338,9 @@ func (a *accessible) answerLost(lost error) {
 	for a.confirm("Look the instance up now?", true) {
 		found, err := a.m.svc.Recover(a.ctx, a.m.creds())
 		if err == nil {
-			a.m.recovered = found
+			if a.m.settleRecovered(found); !foundAny(found) {
+				a.say("✗ The answer was lost, and the platform has no such instance: nothing was created.")
+			}
 			return
 		}
 		a.say("✗ Looking the instance up failed: %v.", err)

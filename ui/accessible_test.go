@@ -301,6 +301,10 @@ func TestAccessibleOutcomes(t *testing.T) {
 			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "y"}, kind: Recovered,
 			shows: []string{"The instance may exist", "Look the instance up now? [Y/n]"},
 		},
+		"lost answer, nothing found": {
+			setup: func(f *a11yFake) { f.createErrs, f.notFound = []error{lost}, true }, answers: []any{"", "y"}, kind: Aborted, err: errNothingCreated,
+			shows: []string{"Look the instance up now? [Y/n]", "The answer was lost, and the platform has no such instance: nothing was created."},
+		},
 		"lost answer left": {
 			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "n"}, kind: Aborted, err: flow.ErrAnswerLost,
 			shows: []string{"Run 'connectwiz recover' later"},

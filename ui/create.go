@@ -91,8 +91,32 @@ func (m *Model) onRecovered(msg recoveredMsg) (tea.Model, tea.Cmd) {
 		m.notice = "Recovery failed: " + msg.err.Error()
 		return m, nil
 	}
-	m.recovered = msg.found
+	m.settleRecovered(msg.found)
 	return m, m.goTo(stepRecovered)
+}
+
+// errNothingCreated is the outcome's error when recovering a lost answer
+// found no instance: the platform never created it, its record is cleared.
+var errNothingCreated = errors.New("the create's answer was lost, and the platform has no such instance: nothing was created")
+
+// settleRecovered takes what recovering a lost answer found: when it found
+// no instance, nothing was created, and the run ends on that.
+func (m *Model) settleRecovered(found []flow.Recovered) {
+	m.recovered = found
+	if !foundAny(found) {
+		m.createErr = errNothingCreated
+	}
+}
+
+// foundAny reports whether recovering found an instance (its token now
+// stored).
+func foundAny(rs []flow.Recovered) bool {
+	for _, r := range rs {
+		if r.Found {
+			return true
+		}
+	}
+	return false
 }
 
 // createErrorKey: send the same request again, or authorize again for a
@@ -185,6 +209,10 @@ func (m *Model) recoveredView() string {
 	said := make([]string, len(m.recovered))
 	for i, r := range m.recovered {
 		said[i] = r.String()
+	}
+	if !foundAny(m.recovered) {
+		return m.st.Bad.Render(m.wrap("✗ The answer was lost, and the platform has no such instance: nothing was created.")) + "\n\n" +
+			m.wrap(strings.Join(said, "; ")+".")
 	}
 	return m.st.Good.Render("✓ The answer was lost, but the instance was found.") + "\n\n" +
 		m.wrap(strings.Join(said, "; ")+". See 'connectwiz list'.")

@@ -34,6 +34,7 @@ type fakeService struct {
 	paste       bool          // Authorize returns a paste-only authorization
 	storage     keystore.Location
 	nameTaken   bool
+	notFound    bool // Recover finds no instance: the record is cleared, nothing was created
 	openErr     error
 	remembered  *flow.Credentials
 	rememberFor string // when set, remembered is for this platform URL only
@@ -161,6 +162,9 @@ func (f *fakeService) Create(_ context.Context, r flow.CreateRequest) (flow.Crea
 }
 
 func (f *fakeService) Recover(context.Context, flow.Credentials) ([]flow.Recovered, error) {
+	if f.notFound {
+		return []flow.Recovered{{Pending: keystore.Pending{Name: "drive", BaseURL: "https://platform.test/your_moms/api-v2"}}}, nil
+	}
 	return []flow.Recovered{{
 		Pending: keystore.Pending{Name: "drive"},
 		Found:   true,

@@ -268,9 +268,10 @@ const (
 	// Created: an instance was created and its token stored
 	// (Outcome.Created).
 	Created
-	// Recovered: the create's answer was lost, and "r recover now" settled
-	// it (Outcome.Recovered: normally the instance found, its token now
-	// stored).
+	// Recovered: the create's answer was lost, and "r recover now" found
+	// the instance and stored its token (Outcome.Recovered). When it found
+	// no instance, nothing was created: the outcome is Aborted, its Err
+	// saying so.
 	Recovered
 )
 
@@ -293,7 +294,8 @@ type Outcome struct {
 	Created *flow.Created
 	// Recovered is what recovering the lost answer found, for Recovered.
 	Recovered []flow.Recovered
-	// Err is the create error the wizard quit on, if any, for Aborted.
+	// Err is the create error the wizard quit on, if any, for Aborted; or
+	// that recovering a lost answer found no instance (nothing created).
 	Err error
 	// Note is a final note for the report, for Created: the pasted bare
 	// code's state could not be checked; the secrets were, or could not
@@ -306,7 +308,7 @@ func (m *Model) Outcome() Outcome {
 	switch {
 	case m.created != nil:
 		return Outcome{Kind: Created, Created: m.created, Note: m.finalNote}
-	case len(m.recovered) > 0:
+	case foundAny(m.recovered):
 		return Outcome{Kind: Recovered, Recovered: m.recovered}
 	}
 	return Outcome{Kind: Aborted, Err: m.createErr}

@@ -507,3 +507,20 @@ func TestReviewEnterBeforeNameCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerLostNothingFound: recovering finds no instance.
+func TestAnswerLostNothingFound(t *testing.T) {
+	svc := newFake()
+	svc.notFound = true
+	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", flow.ErrAnswerLost)}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("did not succeed")
+	h.rune('r')
+	h.waitFor("no such instance")
+	m := h.snapshot()
+	if view := words(ansi.Strip(m.View())); !strings.Contains(view, "The answer was lost, and the platform has no such instance: nothing was created.") || strings.Contains(view, "was found") {
+		t.Fatalf("view:\n%s", view)
+	}
+}
