@@ -307,7 +307,7 @@ func (a *accessible) create() {
 			a.fail(err)
 		case e != nil && len(e.Missing) > 0:
 			a.askMissing(e.Missing)
-		case errors.Is(err, flow.ErrAnswerLost):
+		case instanceMayExist(err): // no "send it again": it would create a duplicate
 			a.say("✗ The create did not succeed: %v", err)
 			a.answerLost(err)
 			return
@@ -331,10 +331,14 @@ func (a *accessible) askMissing(keys []string) {
 	}
 }
 
-// answerLost offers to look the instance up: it may exist, so the create
-// is not sent again.
+// answerLost offers to look the instance up: it may exist (or does, its
+// token not stored), so the create is not sent again.
 func (a *accessible) answerLost(lost error) {
-	a.say("The instance may exist. Its pending record is kept either way, so the token is not lost.")
+	if errors.Is(lost, flow.ErrNotKept) {
+		a.say("The instance exists, but its token is not stored yet. Its pending record is kept, so the token is not lost.")
+	} else {
+		a.say("The instance may exist. Its pending record is kept either way, so the token is not lost.")
+	}
 	for a.confirm("Look the instance up now?", true) {
 		found, err := a.m.svc.Recover(a.ctx, a.m.creds())
 		if err == nil {

@@ -290,6 +290,7 @@ func TestAccessibleOutcomes(t *testing.T) {
 	lost := fmt.Errorf("%w: connection reset", flow.ErrAnswerLost)
 	failed := &flow.APIError{Op: "create the instance", Status: http.StatusBadGateway}
 	denied := &flow.AuthError{Code: "access_denied"}
+	notKept := fmt.Errorf("%w: instance 4711 (\"drive\"): the keychain is locked; its pending record is kept", flow.ErrNotKept)
 	for name, tc := range map[string]struct {
 		setup   func(f *a11yFake)
 		answers []any
@@ -304,6 +305,14 @@ func TestAccessibleOutcomes(t *testing.T) {
 		"lost answer, nothing found": {
 			setup: func(f *a11yFake) { f.createErrs, f.notFound = []error{lost}, true }, answers: []any{"", "y"}, kind: Aborted, err: errNothingCreated,
 			shows: []string{"Look the instance up now? [Y/n]", "The answer was lost, and the platform has no such instance: nothing was created."},
+		},
+		"token not kept, recovered": {
+			setup: func(f *a11yFake) { f.createErrs = []error{notKept} }, answers: []any{"", "y"}, kind: Recovered,
+			shows: []string{"✗ The create did not succeed: the instance was created, but its token could not be stored", "The instance exists", "Look the instance up now? [Y/n]"},
+		},
+		"token not kept, left": {
+			setup: func(f *a11yFake) { f.createErrs = []error{notKept} }, answers: []any{"", "n"}, kind: Aborted, err: flow.ErrNotKept,
+			shows: []string{"Look the instance up now? [Y/n]", "Run 'connectwiz recover' later"},
 		},
 		"lost answer left": {
 			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "n"}, kind: Aborted, err: flow.ErrAnswerLost,
@@ -338,6 +347,9 @@ func TestAccessibleOutcomes(t *testing.T) {
 				t.Fatalf("outcome %v (%v), want %v (%v)\n%s", o.Kind, o.Err, tc.kind, tc.err, out)
 			}
 			inOrder(t, out, tc.shows...)
+			if (strings.Contains(name, "lost") || strings.Contains(name, "not kept")) && strings.Contains(out, "Send it again?") {
+				t.Fatalf("the create is offered again when the instance may exist:\n%s", out)
+			}
 		})
 	}
 }

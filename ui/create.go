@@ -43,10 +43,18 @@ func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 		m.askMissing(e.Missing)
 		return m, tea.Batch(m.goTo(stepMissingConfig), m.form.Init())
 	}
-	if errors.Is(msg.err, flow.ErrAnswerLost) {
+	if instanceMayExist(msg.err) {
 		return m, m.goTo(stepAnswerLost)
 	}
 	return m, m.goTo(stepCreateError)
+}
+
+// instanceMayExist reports whether a failed create may have left an
+// instance on the platform: its answer was lost, or it was created but its
+// token not stored. Sending it again, or authorizing again, would create a
+// duplicate; only looking it up (recover) is offered.
+func instanceMayExist(err error) bool {
+	return errors.Is(err, flow.ErrAnswerLost) || errors.Is(err, flow.ErrNotKept)
 }
 
 // askMissing opens the form for the configuration entries the platform
@@ -193,7 +201,11 @@ func (m *Model) missingIntro() string {
 
 func (m *Model) createErrorView() string {
 	var b strings.Builder
-	b.WriteString(m.st.Bad.Render("✗ The create did not succeed.") + "\n\n")
+	head := "✗ The create did not succeed."
+	if errors.Is(m.createErr, flow.ErrNotKept) {
+		head = "✗ The instance was created, but its token was not stored."
+	}
+	b.WriteString(m.st.Bad.Render(head) + "\n\n")
 	b.WriteString(m.wrap(m.createErr.Error()))
 	if m.step == stepAnswerLost {
 		b.WriteString("\n\n" + m.wrap("Press r to look the instance up now; or quit and run 'connectwiz recover' later. The pending record is kept either way, so the token is not lost."))

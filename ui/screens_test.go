@@ -524,3 +524,41 @@ func TestAnswerLostNothingFound(t *testing.T) {
 		t.Fatalf("view:\n%s", view)
 	}
 }
+
+// errNotKept is a create whose instance exists but whose token could not
+// be stored, as flow reports it.
+var errNotKept = fmt.Errorf("%w: instance 4711 (\"drive\"): the keychain is locked; its pending record is kept", flow.ErrNotKept)
+
+// TestNotKept: the instance exists but its token was not stored. Like a
+// lost answer, it offers only to look the instance up: neither a retry nor
+// a new authorization (both would create a duplicate), nor going back.
+func TestNotKept(t *testing.T) {
+	svc := newFake()
+	svc.createErrs = []error{errNotKept}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("look the instance up now")
+	h.rune('a')
+	h.esc()
+	h.snapshot()
+	if n, a := svc.createCount(), svc.authorizes; n != 1 || a != 1 {
+		t.Fatalf("%d creates, %d authorizes after a token not kept", n, a)
+	}
+}
+
+// TestNotKeptRecover: r looks the instance up and stores its token.
+func TestNotKeptRecover(t *testing.T) {
+	svc := newFake()
+	svc.createErrs = []error{errNotKept}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("look the instance up now")
+	h.rune('r')
+	h.waitFor("the instance was found")
+	m := h.final()
+	if o := m.Outcome(); o.Kind != Recovered || svc.createCount() != 1 {
+		t.Fatalf("outcome %s after %d creates", o.Kind, svc.createCount())
+	}
+}
