@@ -48,8 +48,15 @@ func (m *Model) onAuthorized(msg authorizedMsg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(m.goTo(stepAuthorize), waitCallback(m.authCtx, m.auth.Done, m.authGen), m.printURL())
 }
 
+// onCallback acts on what ended the wait for the callback. The wait is
+// armed once per authorization (onAuthorized) and holds until this result
+// or the authorization's end; while the listener is open the wizard is on
+// one of the steps that wait for it (the URL, waiting, timed out, or the
+// paste form opened from them), and each acts on it: a code finishes the
+// authorization, an error or an alarm goes to its screen. A result of an
+// authorization already ended (a code pasted meanwhile) is dropped.
 func (m *Model) onCallback(msg callbackMsg) (tea.Model, tea.Cmd) {
-	if msg.gen != m.authGen || (m.step != stepWaiting && m.step != stepAuthorize && m.step != stepTimedOut) {
+	if msg.gen != m.authGen || !m.listening() {
 		return m, nil
 	}
 	if msg.res.Err != nil {
@@ -57,6 +64,20 @@ func (m *Model) onCallback(msg callbackMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.endAuthorization(), m.goTo(stepDenied))
 	}
 	return m.gotCode(msg.res.Code, m.auth.CallbackURL)
+}
+
+// listening reports whether the authorization in progress waits for the
+// callback on a listener.
+func (m *Model) listening() bool {
+	if m.auth == nil || m.auth.Done == nil {
+		return false
+	}
+	switch m.step {
+	case stepAuthorize, stepWaiting, stepTimedOut, stepPaste:
+		return true
+	default: // an authorization is ended on leaving these steps
+	}
+	return false
 }
 
 func (m *Model) onBrowser(msg browserMsg) (tea.Model, tea.Cmd) {
@@ -167,7 +188,7 @@ func (m *Model) authorizeBack() (tea.Model, tea.Cmd) {
 	switch {
 	case m.step == stepWaiting:
 		return m, m.goTo(stepAuthorize)
-	case m.step == stepPaste && m.auth != nil && m.auth.Done != nil:
+	case m.step == stepPaste && m.listening():
 		m.form = nil
 		return m, m.goTo(stepAuthorize)
 	}
