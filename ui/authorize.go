@@ -40,7 +40,7 @@ func (m *Model) onAuthorized(msg authorizedMsg) (tea.Model, tea.Cmd) {
 	m.auth = msg.auth
 	m.authGen++
 	m.authCtx, m.authCancel = context.WithCancel(context.Background())
-	m.denied = nil
+	m.denied, m.alarm = nil, nil
 	if m.auth.Done == nil {
 		m.form = m.pasteForm()
 		return m, tea.Batch(m.goTo(stepPaste), m.form.Init(), m.printURL())
@@ -59,8 +59,8 @@ func (m *Model) onCallback(msg callbackMsg) (tea.Model, tea.Cmd) {
 	if msg.gen != m.authGen || !m.listening() {
 		return m, nil
 	}
-	if msg.res.Err != nil {
-		m.denied = msg.res.Err
+	if msg.res.Err != nil || msg.res.Alarm != nil {
+		m.denied, m.alarm = msg.res.Err, msg.res.Alarm
 		return m, tea.Batch(m.endAuthorization(), m.goTo(stepDenied))
 	}
 	return m.gotCode(msg.res.Code, m.auth.CallbackURL)
@@ -224,7 +224,7 @@ func (m *Model) pasteDone() (tea.Model, tea.Cmd) {
 	p, err := flow.ParsePasted(m.pasteInput, m.auth.State)
 	var denied *flow.AuthError
 	if errors.As(err, &denied) {
-		m.denied = denied
+		m.denied, m.alarm = denied, nil
 		return m, tea.Batch(m.endAuthorization(), m.goTo(stepDenied))
 	}
 	if err != nil { // the field's validation makes this rare
@@ -289,6 +289,9 @@ func (m *Model) pasteIntro() string {
 }
 
 func (m *Model) deniedView() string {
+	if m.alarm != nil {
+		return m.alarmView()
+	}
 	msg := "The provider returned an error."
 	if m.denied != nil && m.denied.Code == "access_denied" {
 		msg = "Access was denied at the provider."
@@ -301,6 +304,16 @@ func (m *Model) deniedView() string {
 		}
 	}
 	return s + "\n" + m.wrap("Nothing was created. Press r to authorize again, or esc to change the credentials.")
+}
+
+// alarmView is the denied step when the authorization was stopped because
+// it may have been hijacked: no provider's error code to show.
+func (m *Model) alarmView() string {
+	what := "Authorization stopped: " + strings.TrimSuffix(m.alarm.Error(), ".") + "."
+	if errors.Is(m.alarm, flow.ErrBrowserURLReused) {
+		what = "Authorization stopped: the one-time browser link was opened twice — someone else on this machine may have tried to take over the authorization."
+	}
+	return m.st.Bad.Render(m.wrap("✗ "+what)) + "\n\n" + m.wrap("Nothing was created. Press r to authorize again.")
 }
 
 func (m *Model) authorizeBindings() []key.Binding {

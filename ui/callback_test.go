@@ -2,11 +2,13 @@ package ui
 
 import (
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/connectwiz/connectwiz/flow"
 )
@@ -123,4 +125,45 @@ func TestOneWaitPerAuthorization(t *testing.T) {
 		t.Fatalf("%d waits for the callback armed, want 1", waits)
 	}
 	m.endAuthorization()
+}
+
+// alarmed is the listener's result when its one-time browser link was
+// opened a second time, as flow delivers it: the alarm, and an error
+// standing for it.
+func alarmed() flow.CallbackResult {
+	return flow.CallbackResult{
+		Alarm: flow.ErrBrowserURLReused,
+		Err:   &flow.AuthError{Code: "connectwiz_alarm", Description: flow.ErrBrowserURLReused.Error()},
+	}
+}
+
+// TestAlarm: the one-time link opened twice stops the authorization with
+// its own words, not as a provider's error with a code row; r authorizes
+// again. It arrives on the paste form as well.
+func TestAlarm(t *testing.T) {
+	const want = "✗ Authorization stopped: the one-time browser link was opened twice — someone else on this machine may have tried to take over the authorization. Nothing was created. Press r to authorize again."
+	for _, pasting := range []bool{false, true} {
+		h := start(t, newFake())
+		h.toWaiting()
+		if pasting {
+			h.rune('p')
+			h.waitFor("Redirect URL or code")
+		}
+		h.svc.deliver(alarmed())
+		h.waitFor("Authorization stopped")
+		var m *Model
+		if pasting {
+			h.rune('r')
+			h.waitFor("Open this URL")
+			if m = h.final(); m.step != stepAuthorize || h.svc.authorizes != 2 {
+				t.Fatalf("r after the alarm: step %s after %d authorizes", m.step, h.svc.authorizes)
+			}
+			continue
+		}
+		m = h.snapshot()
+		view := words(ansi.Strip(m.View()))
+		if !strings.Contains(view, want) || strings.Contains(view, "connectwiz_alarm") || strings.Contains(view, "provider returned an error") {
+			t.Fatalf("the alarm's screen:\n%s", view)
+		}
+	}
 }

@@ -182,6 +182,7 @@ type Model struct {
 	deadline   time.Time
 	notice     string
 	denied     *flow.AuthError
+	alarm      error // what stopped the authorization, when it may have been hijacked (flow.CallbackResult.Alarm)
 	code       flow.Secret
 	callback   string
 	pasteInput string
