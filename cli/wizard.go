@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -61,10 +63,20 @@ func reportOutcome(f *Factory, o *CreateOptions, out ui.Outcome) error {
 	case ui.Created:
 		return reportCreated(f, o, *out.Created, out.Note)
 	case ui.Recovered:
+		found := false
 		for _, r := range out.Recovered {
-			fmt.Fprintf(f.IO.Out, "The create's answer was lost, but the instance was found: %s.\n", r)
+			if r.Found {
+				found = true
+				fmt.Fprintf(f.IO.Out, "The create's answer was lost, but the instance was found: %s.\n", r)
+			} else {
+				fmt.Fprintf(f.IO.Out, "The create's answer was lost: %s.\n", r)
+			}
 		}
-		return nil
+		if found {
+			return nil
+		}
+		// Nothing found is no success (the wizard reports it as Aborted).
+		return cmp.Or(out.Err, errors.New("the create's answer was lost, and the platform has no such instance: nothing was created"))
 	default:
 	}
 	if out.Err != nil {

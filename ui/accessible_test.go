@@ -24,6 +24,7 @@ type a11yFake struct {
 	// the browser never comes back); a code once they are used up.
 	callbacks []*flow.CallbackResult
 	taken     map[string]bool
+	events    []string // "free NAME" and "create NAME", in order
 }
 
 func newA11yFake() *a11yFake { return &a11yFake{fakeService: newFake(), taken: map[string]bool{}} }
@@ -49,7 +50,17 @@ func (f *a11yFake) OpenBrowser(url string) error {
 	return nil
 }
 
+func (f *a11yFake) Create(ctx context.Context, r flow.CreateRequest) (flow.Created, error) {
+	f.mu.Lock()
+	f.events = append(f.events, "create "+r.Instance.Name)
+	f.mu.Unlock()
+	return f.fakeService.Create(ctx, r)
+}
+
 func (f *a11yFake) FreeName(name, _ string) string {
+	f.mu.Lock()
+	f.events = append(f.events, "free "+name)
+	f.mu.Unlock()
 	free := name
 	for i := 2; f.taken[free]; i++ {
 		free = fmt.Sprintf("%s-%d", name, i)
@@ -279,6 +290,7 @@ func TestAccessibleOutcomes(t *testing.T) {
 	lost := fmt.Errorf("%w: connection reset", flow.ErrAnswerLost)
 	failed := &flow.APIError{Op: "create the instance", Status: http.StatusBadGateway}
 	denied := &flow.AuthError{Code: "access_denied"}
+	notKept := fmt.Errorf("%w: instance 4711 (\"drive\"): the keychain is locked; its pending record is kept", flow.ErrNotKept)
 	for name, tc := range map[string]struct {
 		setup   func(f *a11yFake)
 		answers []any
@@ -289,6 +301,18 @@ func TestAccessibleOutcomes(t *testing.T) {
 		"lost answer recovered": {
 			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "y"}, kind: Recovered,
 			shows: []string{"The instance may exist", "Look the instance up now? [Y/n]"},
+		},
+		"lost answer, nothing found": {
+			setup: func(f *a11yFake) { f.createErrs, f.notFound = []error{lost}, true }, answers: []any{"", "y"}, kind: Aborted, err: errNothingCreated,
+			shows: []string{"Look the instance up now? [Y/n]", "The answer was lost, and the platform has no such instance: nothing was created."},
+		},
+		"token not kept, recovered": {
+			setup: func(f *a11yFake) { f.createErrs = []error{notKept} }, answers: []any{"", "y"}, kind: Recovered,
+			shows: []string{"✗ The create did not succeed: the instance was created, but its token could not be stored", "The instance exists", "Look the instance up now? [Y/n]"},
+		},
+		"token not kept, left": {
+			setup: func(f *a11yFake) { f.createErrs = []error{notKept} }, answers: []any{"", "n"}, kind: Aborted, err: flow.ErrNotKept,
+			shows: []string{"Look the instance up now? [Y/n]", "Run 'connectwiz recover' later"},
 		},
 		"lost answer left": {
 			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "n"}, kind: Aborted, err: flow.ErrAnswerLost,
@@ -323,6 +347,9 @@ func TestAccessibleOutcomes(t *testing.T) {
 				t.Fatalf("outcome %v (%v), want %v (%v)\n%s", o.Kind, o.Err, tc.kind, tc.err, out)
 			}
 			inOrder(t, out, tc.shows...)
+			if (strings.Contains(name, "lost") || strings.Contains(name, "not kept")) && strings.Contains(out, "Send it again?") {
+				t.Fatalf("the create is offered again when the instance may exist:\n%s", out)
+			}
 		})
 	}
 }
@@ -405,5 +432,21 @@ func TestAccessibleCancelledAtPrompt(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the cancel waited for the prompt")
+	}
+}
+
+// TestAccessibleNameCheckedBeforeCreate: the prompts decide with the
+// Service's FreeName, on the name the create then sends, also when the name
+// is changed after the review.
+func TestAccessibleNameCheckedBeforeCreate(t *testing.T) {
+	f := newA11yFake()
+	f.taken["d2"] = true
+	o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, "", "", "", "n", "d2", "", "", "", "y"))
+	if o.Kind != Created {
+		t.Fatalf("outcome %v\n%s", o.Kind, out)
+	}
+	want := []string{"free drive", "free d2", "free d2-2", "create d2-2"}
+	if strings.Join(f.events, ", ") != strings.Join(want, ", ") {
+		t.Fatalf("calls %q, want %q\n%s", f.events, want, out)
 	}
 }

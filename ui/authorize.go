@@ -40,7 +40,7 @@ func (m *Model) onAuthorized(msg authorizedMsg) (tea.Model, tea.Cmd) {
 	m.auth = msg.auth
 	m.authGen++
 	m.authCtx, m.authCancel = context.WithCancel(context.Background())
-	m.denied = nil
+	m.denied, m.alarm = nil, nil
 	if m.auth.Done == nil {
 		m.form = m.pasteForm()
 		return m, tea.Batch(m.goTo(stepPaste), m.form.Init(), m.printURL())
@@ -48,15 +48,36 @@ func (m *Model) onAuthorized(msg authorizedMsg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(m.goTo(stepAuthorize), waitCallback(m.authCtx, m.auth.Done, m.authGen), m.printURL())
 }
 
+// onCallback acts on what ended the wait for the callback. The wait is
+// armed once per authorization (onAuthorized) and holds until this result
+// or the authorization's end; while the listener is open the wizard is on
+// one of the steps that wait for it (the URL, waiting, timed out, or the
+// paste form opened from them), and each acts on it: a code finishes the
+// authorization, an error or an alarm goes to its screen. A result of an
+// authorization already ended (a code pasted meanwhile) is dropped.
 func (m *Model) onCallback(msg callbackMsg) (tea.Model, tea.Cmd) {
-	if msg.gen != m.authGen || (m.step != stepWaiting && m.step != stepAuthorize && m.step != stepTimedOut) {
+	if msg.gen != m.authGen || !m.listening() {
 		return m, nil
 	}
-	if msg.res.Err != nil {
-		m.denied = msg.res.Err
+	if msg.res.Err != nil || msg.res.Alarm != nil {
+		m.denied, m.alarm = msg.res.Err, msg.res.Alarm
 		return m, tea.Batch(m.endAuthorization(), m.goTo(stepDenied))
 	}
 	return m.gotCode(msg.res.Code, m.auth.CallbackURL)
+}
+
+// listening reports whether the authorization in progress waits for the
+// callback on a listener.
+func (m *Model) listening() bool {
+	if m.auth == nil || m.auth.Done == nil {
+		return false
+	}
+	switch m.step {
+	case stepAuthorize, stepWaiting, stepTimedOut, stepPaste:
+		return true
+	default: // an authorization is ended on leaving these steps
+	}
+	return false
 }
 
 func (m *Model) onBrowser(msg browserMsg) (tea.Model, tea.Cmd) {
@@ -167,7 +188,7 @@ func (m *Model) authorizeBack() (tea.Model, tea.Cmd) {
 	switch {
 	case m.step == stepWaiting:
 		return m, m.goTo(stepAuthorize)
-	case m.step == stepPaste && m.auth != nil && m.auth.Done != nil:
+	case m.step == stepPaste && m.listening():
 		m.form = nil
 		return m, m.goTo(stepAuthorize)
 	}
@@ -203,7 +224,7 @@ func (m *Model) pasteDone() (tea.Model, tea.Cmd) {
 	p, err := flow.ParsePasted(m.pasteInput, m.auth.State)
 	var denied *flow.AuthError
 	if errors.As(err, &denied) {
-		m.denied = denied
+		m.denied, m.alarm = denied, nil
 		return m, tea.Batch(m.endAuthorization(), m.goTo(stepDenied))
 	}
 	if err != nil { // the field's validation makes this rare
@@ -268,6 +289,9 @@ func (m *Model) pasteIntro() string {
 }
 
 func (m *Model) deniedView() string {
+	if m.alarm != nil {
+		return m.alarmView()
+	}
 	msg := "The provider returned an error."
 	if m.denied != nil && m.denied.Code == "access_denied" {
 		msg = "Access was denied at the provider."
@@ -280,6 +304,16 @@ func (m *Model) deniedView() string {
 		}
 	}
 	return s + "\n" + m.wrap("Nothing was created. Press r to authorize again, or esc to change the credentials.")
+}
+
+// alarmView is the denied step when the authorization was stopped because
+// it may have been hijacked: no provider's error code to show.
+func (m *Model) alarmView() string {
+	what := "Authorization stopped: " + strings.TrimSuffix(m.alarm.Error(), ".") + "."
+	if errors.Is(m.alarm, flow.ErrBrowserURLReused) {
+		what = "Authorization stopped: the one-time browser link was opened twice — someone else on this machine may have tried to take over the authorization."
+	}
+	return m.st.Bad.Render(m.wrap("✗ "+what)) + "\n\n" + m.wrap("Nothing was created. Press r to authorize again.")
 }
 
 func (m *Model) authorizeBindings() []key.Binding {

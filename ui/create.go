@@ -43,10 +43,18 @@ func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 		m.askMissing(e.Missing)
 		return m, tea.Batch(m.goTo(stepMissingConfig), m.form.Init())
 	}
-	if errors.Is(msg.err, flow.ErrAnswerLost) {
+	if instanceMayExist(msg.err) {
 		return m, m.goTo(stepAnswerLost)
 	}
 	return m, m.goTo(stepCreateError)
+}
+
+// instanceMayExist reports whether a failed create may have left an
+// instance on the platform: its answer was lost, or it was created but its
+// token not stored. Sending it again, or authorizing again, would create a
+// duplicate; only looking it up (recover) is offered.
+func instanceMayExist(err error) bool {
+	return errors.Is(err, flow.ErrAnswerLost) || errors.Is(err, flow.ErrNotKept)
 }
 
 // askMissing opens the form for the configuration entries the platform
@@ -91,8 +99,32 @@ func (m *Model) onRecovered(msg recoveredMsg) (tea.Model, tea.Cmd) {
 		m.notice = "Recovery failed: " + msg.err.Error()
 		return m, nil
 	}
-	m.recovered = msg.found
+	m.settleRecovered(msg.found)
 	return m, m.goTo(stepRecovered)
+}
+
+// errNothingCreated is the outcome's error when recovering a lost answer
+// found no instance: the platform never created it, its record is cleared.
+var errNothingCreated = errors.New("the create's answer was lost, and the platform has no such instance: nothing was created")
+
+// settleRecovered takes what recovering a lost answer found: when it found
+// no instance, nothing was created, and the run ends on that.
+func (m *Model) settleRecovered(found []flow.Recovered) {
+	m.recovered = found
+	if !foundAny(found) {
+		m.createErr = errNothingCreated
+	}
+}
+
+// foundAny reports whether recovering found an instance (its token now
+// stored).
+func foundAny(rs []flow.Recovered) bool {
+	for _, r := range rs {
+		if r.Found {
+			return true
+		}
+	}
+	return false
 }
 
 // createErrorKey: send the same request again, or authorize again for a
@@ -169,7 +201,11 @@ func (m *Model) missingIntro() string {
 
 func (m *Model) createErrorView() string {
 	var b strings.Builder
-	b.WriteString(m.st.Bad.Render("✗ The create did not succeed.") + "\n\n")
+	head := "✗ The create did not succeed."
+	if errors.Is(m.createErr, flow.ErrNotKept) {
+		head = "✗ The instance was created, but its token was not stored."
+	}
+	b.WriteString(m.st.Bad.Render(head) + "\n\n")
 	b.WriteString(m.wrap(m.createErr.Error()))
 	if m.step == stepAnswerLost {
 		b.WriteString("\n\n" + m.wrap("Press r to look the instance up now; or quit and run 'connectwiz recover' later. The pending record is kept either way, so the token is not lost."))
@@ -185,6 +221,10 @@ func (m *Model) recoveredView() string {
 	said := make([]string, len(m.recovered))
 	for i, r := range m.recovered {
 		said[i] = r.String()
+	}
+	if !foundAny(m.recovered) {
+		return m.st.Bad.Render(m.wrap("✗ The answer was lost, and the platform has no such instance: nothing was created.")) + "\n\n" +
+			m.wrap(strings.Join(said, "; ")+".")
 	}
 	return m.st.Good.Render("✓ The answer was lost, but the instance was found.") + "\n\n" +
 		m.wrap(strings.Join(said, "; ")+". See 'connectwiz list'.")

@@ -84,22 +84,39 @@ func (m *Model) request() flow.InstanceRequest {
 
 // Handlers.
 
-// detailsDone moves on to the review and checks the name meanwhile.
+// detailsDone moves on to the review and checks the name meanwhile: no
+// create starts before the check has answered.
 func (m *Model) detailsDone() (tea.Model, tea.Cmd) {
 	m.form = nil
-	m.nameTaken = false
+	m.nameChecked, m.nameTaken, m.createHeld = false, false, false
 	return m, tea.Batch(m.goTo(stepReview), checkName(m.svc, trim(m.name), m.creds().BaseURL))
 }
 
+// onNameTaken takes the name check's answer for the name under review (an
+// answer for another name is dropped). An Enter held while the check was
+// out creates now if the name is free; if it is taken, the user chooses.
 func (m *Model) onNameTaken(msg nameTakenMsg) (tea.Model, tea.Cmd) {
-	m.nameTaken = msg.taken && msg.name == trim(m.name)
-	m.freeName = msg.free
+	if msg.name != trim(m.name) || m.nameChecked {
+		return m, nil
+	}
+	m.nameChecked, m.nameTaken, m.freeName = true, msg.taken, msg.free
+	held := m.createHeld && (m.step == stepReview || m.step == stepCurl)
+	m.createHeld = false
+	if held && !m.nameTaken {
+		return m, m.startCreate()
+	}
 	return m, nil
 }
 
-// reviewKey handles the keys of the review and curl steps.
+// reviewKey handles the keys of the review and curl steps. Until the name
+// check has answered, Enter is held (see onNameTaken) and R does nothing.
 func (m *Model) reviewKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	switch {
+	case !m.nameChecked && key.Matches(k, m.keys.Create):
+		m.createHeld = true
+		return m, nil
+	case !m.nameChecked && key.Matches(k, m.keys.Replace):
+		return m, nil
 	case key.Matches(k, m.keys.Create) && m.nameTaken:
 		// The default keeps both: the new instance takes the free name.
 		m.name, m.nameTaken = m.freeName, false
@@ -119,6 +136,7 @@ func (m *Model) reviewKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 // detailsBack: from the details to the authorize step (the code is kept
 // until the user authorizes again), from the review to the details form.
 func (m *Model) detailsBack() (tea.Model, tea.Cmd) {
+	m.createHeld = false
 	if m.step == stepDetails {
 		m.form = nil
 		return m, m.goTo(stepAuthorize)
@@ -156,6 +174,9 @@ func (m *Model) reviewView() string {
 		b.WriteString("  " + m.st.Muted.Render(k) + " = " + v + "\n")
 	}
 	b.WriteString(m.row("Code", flow.Mask+" (from the provider)"))
+	if !m.nameChecked {
+		b.WriteString("\n\n" + m.st.Muted.Render(m.wrap("Checking the name… Enter creates once it is known to be free.")))
+	}
 	if m.nameTaken {
 		b.WriteString("\n\n" + m.st.Warn.Render(m.wrap(fmt.Sprintf("An instance named %q already exists on this machine for this platform. Enter creates this one as %q and keeps both; R replaces the local entry (its token is removed, the old instance stays on the platform). Esc to choose another name.", req.Name, m.freeName))))
 	}

@@ -29,10 +29,12 @@ type fakeService struct {
 	authErrs    []error       // returned by successive Authorize calls
 	holdAuth    chan struct{} // when set, Authorize waits on it
 	holdCreate  chan struct{} // when set, Create waits on it
+	holdName    chan struct{} // when set, FreeName waits on it
 	createErrs  []error       // returned by successive Create calls
 	paste       bool          // Authorize returns a paste-only authorization
 	storage     keystore.Location
 	nameTaken   bool
+	notFound    bool // Recover finds no instance: the record is cleared, nothing was created
 	openErr     error
 	remembered  *flow.Credentials
 	rememberFor string // when set, remembered is for this platform URL only
@@ -120,6 +122,9 @@ func (f *fakeService) Approve(context.Context, string) error {
 }
 
 func (f *fakeService) FreeName(name, _ string) string {
+	if f.holdName != nil {
+		<-f.holdName
+	}
 	if f.nameTaken {
 		return name + "-2"
 	}
@@ -157,6 +162,9 @@ func (f *fakeService) Create(_ context.Context, r flow.CreateRequest) (flow.Crea
 }
 
 func (f *fakeService) Recover(context.Context, flow.Credentials) ([]flow.Recovered, error) {
+	if f.notFound {
+		return []flow.Recovered{{Pending: keystore.Pending{Name: "drive", BaseURL: "https://platform.test/your_moms/api-v2"}}}, nil
+	}
 	return []flow.Recovered{{
 		Pending: keystore.Pending{Name: "drive"},
 		Found:   true,

@@ -182,6 +182,7 @@ type Model struct {
 	deadline   time.Time
 	notice     string
 	denied     *flow.AuthError
+	alarm      error // what stopped the authorization, when it may have been hijacked (flow.CallbackResult.Alarm)
 	code       flow.Secret
 	callback   string
 	pasteInput string
@@ -190,8 +191,10 @@ type Model struct {
 	name, tagsText, extraText string
 	missing                   map[string]*string
 	missingOrder              []string
+	nameChecked               bool   // the name check for the name under review has answered
 	nameTaken                 bool   // the name exists locally (checked on entering review)
 	freeName                  string // a free name offered instead, when it is taken
+	createHeld                bool   // Enter was pressed at the review before the check answered
 
 	createErr error
 	recovered []flow.Recovered // what recovering a lost answer found
@@ -266,9 +269,10 @@ const (
 	// Created: an instance was created and its token stored
 	// (Outcome.Created).
 	Created
-	// Recovered: the create's answer was lost, and "r recover now" settled
-	// it (Outcome.Recovered: normally the instance found, its token now
-	// stored).
+	// Recovered: the create's answer was lost, and "r recover now" found
+	// the instance and stored its token (Outcome.Recovered). When it found
+	// no instance, nothing was created: the outcome is Aborted, its Err
+	// saying so.
 	Recovered
 )
 
@@ -291,7 +295,8 @@ type Outcome struct {
 	Created *flow.Created
 	// Recovered is what recovering the lost answer found, for Recovered.
 	Recovered []flow.Recovered
-	// Err is the create error the wizard quit on, if any, for Aborted.
+	// Err is the create error the wizard quit on, if any, for Aborted; or
+	// that recovering a lost answer found no instance (nothing created).
 	Err error
 	// Note is a final note for the report, for Created: the pasted bare
 	// code's state could not be checked; the secrets were, or could not
@@ -304,7 +309,7 @@ func (m *Model) Outcome() Outcome {
 	switch {
 	case m.created != nil:
 		return Outcome{Kind: Created, Created: m.created, Note: m.finalNote}
-	case len(m.recovered) > 0:
+	case foundAny(m.recovered):
 		return Outcome{Kind: Recovered, Recovered: m.recovered}
 	}
 	return Outcome{Kind: Aborted, Err: m.createErr}

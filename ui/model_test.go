@@ -147,7 +147,17 @@ func (h *harness) fillDetails() {
 func (h *harness) toReview() {
 	h.t.Helper()
 	h.fillDetails()
-	h.waitFor("request about to be sent")
+	h.waitReviewed()
+}
+
+// waitReviewed waits for the review with the name check's answer: its help
+// offers a create only then.
+func (h *harness) waitReviewed() {
+	h.t.Helper()
+	teatest.WaitFor(h.t, h.tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte("request about to be sent")) &&
+			(bytes.Contains(b, []byte("enter create")) || bytes.Contains(b, []byte("enter keep both")))
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
 }
 
 func (h *harness) toDone() {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,6 +87,30 @@ func TestOutcomeRecovered(t *testing.T) {
 	r := o.Recovered[0]
 	if !r.Found || r.Pending.Name != "drive" || r.Saved.Entry.ID != "4711" {
 		t.Fatalf("recovered %+v", r)
+	}
+}
+
+// TestOutcomeRecoveredNothingFound: "r recover now" finds no instance
+// (the platform never created it; the record is cleared). The screen says
+// nothing was created, and the outcome is no success: Aborted, with an
+// error saying so.
+func TestOutcomeRecoveredNothingFound(t *testing.T) {
+	svc := newFake()
+	svc.notFound = true
+	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", flow.ErrAnswerLost)}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("did not succeed")
+	h.rune('r')
+	h.waitFor("no such instance")
+	h.enter() // exit
+	o := h.ended().Outcome()
+	if o.Kind != Aborted || o.Created != nil || o.Recovered != nil || o.Err == nil || !strings.Contains(o.Err.Error(), "nothing was created") {
+		t.Fatalf("outcome %s, recovered %+v, err %v", o.Kind, o.Recovered, o.Err)
+	}
+	if errors.Is(o.Err, flow.ErrAnswerLost) { // its advice would be to recover: nothing is left to
+		t.Fatalf("err %v still says the answer is to be recovered", o.Err)
 	}
 }
 

@@ -451,3 +451,114 @@ func TestPlatformChangeDropsRememberedSecrets(t *testing.T) {
 		})
 	}
 }
+
+// TestReviewWaitsForNameCheck: an Enter (or R) reaching the review before
+// the name check answered creates nothing; once the answer says the name
+// is taken, the review says so and waits for the user's choice.
+func TestReviewWaitsForNameCheck(t *testing.T) {
+	svc := newFake()
+	svc.nameTaken = true
+	svc.holdName = make(chan struct{})
+	h := start(t, svc)
+	h.fillDetails()
+	h.waitFor("request about to be sent")
+	h.enter()
+	h.rune('R')
+	close(svc.holdName)
+	h.waitFor("Esc to choose another name")
+	m := h.final()
+	if n := svc.createCount(); n != 0 || m.step != stepReview {
+		t.Fatalf("%d creates before the name check answered; step %s", n, m.step)
+	}
+}
+
+// TestReviewEnterBeforeNameCheck drives Update directly: while the check
+// is out, the review says so and Enter is held; the answer then creates
+// (a free name) or shows the choice (a taken one, the held Enter dropped).
+func TestReviewEnterBeforeNameCheck(t *testing.T) {
+	enter := tea.KeyMsg{Type: tea.KeyEnter}
+	for _, taken := range []bool{false, true} {
+		m := New(newFake(), Options{Creds: fullCreds(), Name: "drive"})
+		m.code = theCode
+		m.step = stepDetails
+		m.detailsDone() // its Cmd, the check, is not run: the answers come below
+		if view := words(ansi.Strip(m.View())); !strings.Contains(view, "Checking the name") || strings.Contains(view, "enter create") {
+			t.Fatalf("the review does not say the name is being checked:\n%s", view)
+		}
+		m.Update(enter)
+		m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'R'}})
+		m.Update(nameTakenMsg{name: "other", taken: true, free: "other-2"}) // a late answer for another name
+		if m.step != stepReview {
+			t.Fatalf("taken=%v: a create started before the name was checked (step %s)", taken, m.step)
+		}
+		m.Update(nameTakenMsg{name: "drive", taken: taken, free: "drive-2"})
+		if !taken {
+			if m.step != stepCreating || m.request().Name != "drive" {
+				t.Fatalf("the held Enter did not create drive: step %s, name %q", m.step, m.request().Name)
+			}
+			continue
+		}
+		if m.step != stepReview || !m.nameTaken {
+			t.Fatalf("taken name: step %s, nameTaken %v", m.step, m.nameTaken)
+		}
+		m.Update(enter)
+		if m.step != stepCreating || m.request().Name != "drive-2" {
+			t.Fatalf("Enter after the answer: step %s, name %q", m.step, m.request().Name)
+		}
+	}
+}
+
+// TestAnswerLostNothingFound: recovering finds no instance.
+func TestAnswerLostNothingFound(t *testing.T) {
+	svc := newFake()
+	svc.notFound = true
+	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", flow.ErrAnswerLost)}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("did not succeed")
+	h.rune('r')
+	h.waitFor("no such instance")
+	m := h.snapshot()
+	if view := words(ansi.Strip(m.View())); !strings.Contains(view, "The answer was lost, and the platform has no such instance: nothing was created.") || strings.Contains(view, "was found") {
+		t.Fatalf("view:\n%s", view)
+	}
+}
+
+// errNotKept is a create whose instance exists but whose token could not
+// be stored, as flow reports it.
+var errNotKept = fmt.Errorf("%w: instance 4711 (\"drive\"): the keychain is locked; its pending record is kept", flow.ErrNotKept)
+
+// TestNotKept: the instance exists but its token was not stored. Like a
+// lost answer, it offers only to look the instance up: neither a retry nor
+// a new authorization (both would create a duplicate), nor going back.
+func TestNotKept(t *testing.T) {
+	svc := newFake()
+	svc.createErrs = []error{errNotKept}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("look the instance up now")
+	h.rune('a')
+	h.esc()
+	h.snapshot()
+	if n, a := svc.createCount(), svc.authorizes; n != 1 || a != 1 {
+		t.Fatalf("%d creates, %d authorizes after a token not kept", n, a)
+	}
+}
+
+// TestNotKeptRecover: r looks the instance up and stores its token.
+func TestNotKeptRecover(t *testing.T) {
+	svc := newFake()
+	svc.createErrs = []error{errNotKept}
+	h := start(t, svc)
+	h.toReview()
+	h.enter()
+	h.waitFor("look the instance up now")
+	h.rune('r')
+	h.waitFor("the instance was found")
+	m := h.final()
+	if o := m.Outcome(); o.Kind != Recovered || svc.createCount() != 1 {
+		t.Fatalf("outcome %s after %d creates", o.Kind, svc.createCount())
+	}
+}

@@ -111,6 +111,9 @@ func (m *Model) bindings() []key.Binding {
 	case stepPaste, stepDetails, stepMissingConfig:
 		return append(m.form.KeyBinds(), k.Back, k.Quit)
 	case stepReview, stepCurl:
+		if !m.nameChecked { // Enter is held until the name check answers
+			return []key.Binding{k.Back, k.Curl, k.Quit}
+		}
 		if m.nameTaken {
 			keep := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep both"))
 			return []key.Binding{keep, k.Replace, k.Back, k.Curl, k.Quit}
