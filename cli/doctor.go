@@ -198,19 +198,20 @@ func doctorKeychain(st *keystore.Store) checkResult {
 	if runtime.GOOS == "darwin" {
 		unlock = "security unlock-keychain login.keychain"
 	}
-	switch {
-	case errors.Is(err, keystore.ErrNoSession):
+	switch keystore.Classify(err) {
+	case keystore.ProblemNoSession:
 		return res(checkKeychain, statusProblem, "not available: no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset, as over SSH or in a container), so connectwiz does not ask the Secret Service; new tokens go to the unencrypted 0600 file",
 			"run connectwiz in your desktop session (over SSH to it: export DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$(id -u)/bus), or start one with an unlocked keyring: dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock --components=secrets; exec \"$SHELL\"' (type the keyring password, then ctrl+d)")
-	case errors.Is(err, keystore.ErrTimeout):
+	case keystore.ProblemTimeout:
 		return res(checkKeychain, statusProblem, fmt.Sprintf("timing out: no answer within %s (a locked keyring waiting for a password prompt nobody sees?)", cmp.Or(kc.Timeout, keystore.DefaultTimeout)),
 			"unlock the keyring ("+unlock+"), or allow it longer with CONNECTWIZ_KEYRING_TIMEOUT=15s")
-	case strings.Contains(strings.ToLower(msg), "lock"):
+	case keystore.ProblemLocked:
 		return res(checkKeychain, statusProblem, "locked, or no default keyring exists yet ("+msg+"); new tokens go to the unencrypted 0600 file",
 			"unlock (or create) the login keyring: "+unlock)
-	case strings.Contains(msg, "org.freedesktop.secrets"):
+	case keystore.ProblemUnavailable:
 		return res(checkKeychain, statusProblem, "not available: no Secret Service answers on the D-Bus session ("+msg+")",
 			"install and start one (gnome-keyring, or KeePassXC with its Secret Service on), or keep tokens in the 0600 file on purpose with --insecure-storage")
+	default:
 	}
 	return res(checkKeychain, statusProblem, "not working: "+msg, "check that the OS keychain runs and is unlocked; until then new tokens go to the unencrypted 0600 file")
 }

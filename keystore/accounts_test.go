@@ -1,6 +1,7 @@
 package keystore_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -111,5 +112,23 @@ func TestClaimIsExclusive(t *testing.T) {
 	release()
 	if _, ok, err := s.Claim(p); ok || err != nil {
 		t.Fatalf("a claim of a settled record: %v %v", ok, err)
+	}
+}
+
+// A locked Secret Service is classified once, here: the fallback warning
+// says so in words, never with the raw D-Bus error.
+func TestLockedKeychainInWords(t *testing.T) {
+	fb := newFake()
+	fb.fail = errors.New("org.freedesktop.Secret.Error.IsLocked: Cannot create an item in a locked collection")
+	s := newStore(t, fb)
+	saved, err := s.Save(entry("n", "1"), "tok", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Problem != keystore.ProblemLocked || !strings.Contains(saved.Warning, "the keychain is locked") || strings.Contains(saved.Warning, "freedesktop") {
+		t.Fatalf("problem %v, warning %q", saved.Problem, saved.Warning)
+	}
+	if keystore.Classify(keystore.ErrNoSession) != keystore.ProblemNoSession || keystore.Classify(errors.New("x")) != keystore.ProblemUnavailable {
+		t.Fatal("Classify")
 	}
 }

@@ -296,7 +296,7 @@ func (a *accessible) create() {
 	m := a.m
 	for a.err == nil {
 		a.say("Creating %s on %s…", trim(m.name), m.creds().Host())
-		c, err := m.svc.Create(a.ctx, flow.CreateRequest{Creds: m.creds(), Instance: m.request(), Insecure: m.opts.Insecure, Remember: m.remember})
+		c, err := m.svc.Create(a.ctx, flow.CreateRequest{Creds: m.creds(), Instance: m.request(), Insecure: m.opts.Insecure, Remember: m.remember, Replace: a.replace != "" && trim(m.name) == a.replace})
 		m.createErr = err
 		e, _ := flow.AsAPIError(err)
 		switch {

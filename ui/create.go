@@ -20,7 +20,7 @@ import (
 // startCreate sends the create; it runs to its end whatever the user does.
 func (m *Model) startCreate() tea.Cmd {
 	m.createErr = nil
-	r := flow.CreateRequest{Creds: m.creds(), Instance: m.request(), Insecure: m.opts.Insecure, Remember: m.remember}
+	r := flow.CreateRequest{Creds: m.creds(), Instance: m.request(), Insecure: m.opts.Insecure, Remember: m.remember, Replace: m.replace}
 	return tea.Batch(m.goTo(stepCreating), create(m.svc, r))
 }
 

@@ -26,9 +26,9 @@ func (m *Model) detailsForm() *huh.Form {
 	return m.newForm(huh.NewGroup(
 		huh.NewInput().Title(titleName).Value(&m.name).Validate(required).
 			Description("Unique on this machine for this platform."),
-		huh.NewText().Title(titleTags).Value(&m.tagsText).Lines(2).
+		huh.NewText().Title(titleTags).Value(&m.tagsText).Lines(2).ExternalEditor(false).
 			Description("Comma-separated or one per line (optional)."),
-		huh.NewText().Title(titleExtra).Value(&m.extraText).Lines(2).Validate(validExtra).
+		huh.NewText().Title(titleExtra).Value(&m.extraText).Lines(2).ExternalEditor(false).Validate(validExtra).
 			Description("KEY=VALUE, one per line (optional)."),
 	).Title("Instance"))
 }
@@ -88,7 +88,7 @@ func (m *Model) request() flow.InstanceRequest {
 // create starts before the check has answered.
 func (m *Model) detailsDone() (tea.Model, tea.Cmd) {
 	m.form = nil
-	m.nameChecked, m.nameTaken, m.createHeld = false, false, false
+	m.nameChecked, m.nameTaken, m.createHeld, m.replace = false, false, false, false
 	return m, tea.Batch(m.goTo(stepReview), checkName(m.svc, trim(m.name), m.creds().BaseURL))
 }
 
@@ -122,6 +122,7 @@ func (m *Model) reviewKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.name, m.nameTaken = m.freeName, false
 		return m, m.startCreate()
 	case key.Matches(k, m.keys.Replace) && m.nameTaken:
+		m.replace = true // the user chose to: the store replaces that entry
 		return m, m.startCreate()
 	case key.Matches(k, m.keys.Create):
 		return m, m.startCreate()

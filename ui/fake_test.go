@@ -42,6 +42,7 @@ type fakeService struct {
 	asked       []string
 	done        chan flow.CallbackResult
 	creates     []flow.InstanceRequest
+	replaces    []bool // each create's Replace
 	authorizes  int
 	approves    int
 	rememberErr error
@@ -139,6 +140,7 @@ func (f *fakeService) Create(_ context.Context, r flow.CreateRequest) (flow.Crea
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.creates = append(f.creates, req)
+	f.replaces = append(f.replaces, r.Replace)
 	if len(f.createErrs) > 0 {
 		err := f.createErrs[0]
 		f.createErrs = f.createErrs[1:]
@@ -149,7 +151,7 @@ func (f *fakeService) Create(_ context.Context, r flow.CreateRequest) (flow.Crea
 	inst := flow.Instance{ID: "4711", Name: req.Name, Token: theToken, Connector: flow.Connector{Key: req.Connector}, Tags: req.Tags}
 	saved := keystore.Saved{Entry: keystore.Entry{Name: req.Name, ID: "4711", Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags, Storage: f.storage}}
 	if f.storage == keystore.InFile {
-		saved.Warning = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because the OS keychain could not take it (keychain set: the keychain is not available)"
+		saved.Warning = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because " + keystore.ProblemUnavailable.Advice()
 		if f.warning != "" {
 			saved.Warning = f.warning
 		}

@@ -195,6 +195,7 @@ type Model struct {
 	nameTaken                 bool   // the name exists locally (checked on entering review)
 	freeName                  string // a free name offered instead, when it is taken
 	createHeld                bool   // Enter was pressed at the review before the check answered
+	replace                   bool   // R at the review: the create takes the taken name's local entry
 
 	createErr error
 	recovered []flow.Recovered // what recovering a lost answer found

@@ -339,11 +339,12 @@ func TestReviewNameTaken(t *testing.T) {
 // A taken name is never replaced by default: Enter keeps both, R replaces.
 func TestNameTakenKeepsBothByDefault(t *testing.T) {
 	for _, tc := range []struct {
-		key  func(h *harness)
-		want string
+		key     func(h *harness)
+		want    string
+		replace bool
 	}{
-		{func(h *harness) { h.enter() }, "onedrivebusiness-me-20261128-2"},
-		{func(h *harness) { h.rune('R') }, "onedrivebusiness-me-20261128"},
+		{func(h *harness) { h.enter() }, "onedrivebusiness-me-20261128-2", false},
+		{func(h *harness) { h.rune('R') }, "onedrivebusiness-me-20261128", true},
 	} {
 		svc := newFake()
 		svc.nameTaken = true
@@ -354,6 +355,12 @@ func TestNameTakenKeepsBothByDefault(t *testing.T) {
 		h.waitFor("Instance created")
 		if got := h.final().Outcome(); got.Kind != Created || got.Created.Instance.Name != tc.want {
 			t.Fatalf("outcome %+v, want an instance named %s", got, tc.want)
+		}
+		svc.mu.Lock()
+		replaced := svc.replaces
+		svc.mu.Unlock()
+		if len(replaced) != 1 || replaced[0] != tc.replace {
+			t.Fatalf("the create asked to replace: %v, want %v", replaced, tc.replace)
 		}
 	}
 }
@@ -559,5 +566,22 @@ func TestRememberedSecretsPrefill(t *testing.T) {
 	m := h.final()
 	if m.step != stepSummary || !m.remember || m.userSecret != userSecret {
 		t.Fatalf("step %s remember=%v", m.step, m.remember)
+	}
+}
+
+// While the window is too small the wizard is hidden: keys other than
+// ctrl+c do nothing there (an Enter must not create unseen).
+func TestTooSmallIgnoresKeys(t *testing.T) {
+	svc := newFake()
+	h := start(t, svc)
+	h.toReview()
+	h.send(tea.WindowSizeMsg{Width: 50, Height: 15})
+	h.waitFor("too small")
+	h.enter()
+	h.rune('R')
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.waitFor("request about to be sent")
+	if n := svc.createCount(); n != 0 {
+		t.Fatalf("%d creates sent while the screen was hidden", n)
 	}
 }

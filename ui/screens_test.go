@@ -354,48 +354,23 @@ func (h *harness) toConfirm() {
 
 func TestStorageWarning(t *testing.T) {
 	const where = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because "
-	tests := map[string]struct{ cause, want string }{
-		"locked": {
-			"the OS keychain could not take it (keychain set: the keychain is not available: failed to unlock correct collection '/org/freedesktop/secrets/aliases/default')",
-			"`gnome-keyring-daemon --unlock`",
-		},
-		"is locked": {
-			"the OS keychain could not take it (keychain set: the keychain is not available: org.freedesktop.Secret.Error.IsLocked: Cannot create an item in a locked collection)",
-			"the keychain is locked",
-		},
-		"no session": {
-			"the OS keychain could not take it (keychain get: the keychain is not available: no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset, as over SSH or in containers))",
-			"no D-Bus session: over SSH or in a container the file is used; run connectwiz inside dbus-run-session for a keychain.",
-		},
-		"unavailable": {
-			"the OS keychain could not take it (keychain set: the keychain is not available: The name org.freedesktop.secrets was not provided by any .service files)",
-			"the keychain is unavailable",
-		},
-		"timeout": {
-			"the OS keychain could not take it (keychain set: the keychain did not answer in time)",
-			"did not answer in time",
-		},
-		"chosen": {"--insecure-storage was chosen", "--insecure-storage was chosen."},
-	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			got := storageWarning(where + tt.cause)
-			if !strings.HasPrefix(got, "The token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json") || !strings.Contains(got, tt.want) {
-				t.Fatalf("got %q", got)
-			}
-			for _, raw := range []string{"freedesktop", "failed to unlock", "DBUS_SESSION_BUS_ADDRESS", "keychain set"} {
-				if strings.Contains(got, raw) {
-					t.Fatalf("the raw cause shows: %q", got)
-				}
-			}
-		})
+	for p, want := range map[keystore.Problem]string{
+		keystore.ProblemLocked:      "the keychain is locked; unlock your keyring",
+		keystore.ProblemNoSession:   "no D-Bus session",
+		keystore.ProblemUnavailable: "no Secret Service answered",
+		keystore.ProblemTimeout:     "did not answer in time",
+	} {
+		got := storageWarning(where + p.Advice())
+		if !strings.HasPrefix(got, "The token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json") || !strings.Contains(got, want) || !strings.HasSuffix(got, ".") {
+			t.Errorf("got %q", got)
+		}
 	}
 }
 
 func TestDoneKeychainLocked(t *testing.T) {
 	svc := newFake()
 	svc.storage = keystore.InFile
-	svc.warning = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because the OS keychain could not take it (keychain set: the keychain is not available: failed to unlock correct collection '/org/freedesktop/secrets/aliases/default')"
+	svc.warning = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because " + keystore.ProblemLocked.Advice()
 	h := start(t, svc)
 	h.toDone()
 	h.snapshot()

@@ -24,6 +24,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, m.keys.Quit) {
 			return m.quit()
 		}
+		if m.tooSmall() {
+			return m, nil // the screen is hidden: no key acts unseen
+		}
 	case SignalMsg:
 		// A signal (SIGINT, SIGTERM, SIGHUP) asks to stop: same as ctrl+c.
 		return m.quit()

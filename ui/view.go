@@ -21,7 +21,7 @@ func (m *Model) View() string {
 	if m.step == stepQuit {
 		return ""
 	}
-	if m.width < minWidth || m.height < minHeight {
+	if m.tooSmall() {
 		return m.st.Warn.Render(ansi.Wrap(fmt.Sprintf(
 			"The terminal is too small (%d×%d): connectwiz needs at least %d×%d. Enlarge the window, or press ctrl+c to quit.",
 			m.width, m.height, minWidth, minHeight), max(10, m.width-1), " "))
@@ -170,3 +170,7 @@ func (m *Model) newForm(groups ...*huh.Group) *huh.Form {
 		WithShowHelp(false).
 		WithWidth(m.contentWidth())
 }
+
+// tooSmall reports whether the window is below the minimum size: the
+// screen then only says so, and only ctrl+c acts.
+func (m *Model) tooSmall() bool { return m.width < minWidth || m.height < minHeight }
