@@ -417,3 +417,23 @@ func TestSavedAnswersNotUsedHeadless(t *testing.T) {
 		t.Fatalf("the saved client id was used headless: exit %d: %s", code, errOut)
 	}
 }
+
+// Accessible prompts that the input ends before are missing input: exit 2.
+func TestAccessibleInputEndedIsUsage(t *testing.T) {
+	f, _, errOut := testFactory(t, nil)
+	f.IO.SetTTY(true, true)
+	if code := run(t, context.Background(), f, "create", "--accessible"); code != exitUsage || !strings.Contains(errOut.String(), "input ended") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+// A lost answer's recovery that finds no instance is no success.
+func TestWizardRecoveredNothingFound(t *testing.T) {
+	f, _, errOut := testFactory(t, nil)
+	o := &CreateOptions{IO: f.IO, Ctx: context.Background()}
+	nothing := flow.Recovered{Pending: keystore.Pending{Name: "drive", BaseURL: "https://p.example/api"}}
+	err := reportOutcome(f, o, ui.Outcome{Kind: ui.Recovered, Recovered: []flow.Recovered{nothing}})
+	if code := exitCode(context.Background(), f, err); code != exitError {
+		t.Fatalf("exit %d (stderr %s)", code, errOut)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/ui"
 )
 
 // Stamped at release time with -ldflags "-X github.com/connectwiz/connectwiz/cli.version=…".
@@ -119,12 +120,12 @@ func ShortVersion() string { return shortVersion() }
 
 // needsInput reports whether err means input is missing or taken (exit
 // 2, as for a usage error): a taken name, no pasted redirect, configuration
-// entries the platform needs.
+// entries the platform needs, prompts the input ended before.
 func needsInput(err error) bool {
 	if e, ok := flow.AsAPIError(err); ok && len(e.Missing) > 0 {
 		return true
 	}
-	return errors.Is(err, flow.ErrNameTaken) || errors.Is(err, flow.ErrNoPasteInput)
+	return errors.Is(err, flow.ErrNameTaken) || errors.Is(err, flow.ErrNoPasteInput) || errors.Is(err, ui.ErrInputEnded)
 }
 
 func newCmdRoot(f *Factory, log *debugLog) *cobra.Command {

@@ -35,8 +35,9 @@ func RunAccessible(ctx context.Context, svc Service, in io.Reader, out io.Writer
 }
 
 var (
-	// errInputEnded ends the prompts when the input ends before an answer.
-	errInputEnded = errors.New("the input ended before the questions were answered, so nothing was created: answer each prompt, or run with --no-input to use flags and the environment")
+	// ErrInputEnded ends the prompts when the input ends before an answer
+	// (missing input: exit 2).
+	ErrInputEnded = errors.New("the input ended before the questions were answered, so nothing was created: answer each prompt, or run with --no-input to use flags and the environment")
 	// errAuthorizeAgain asks for a new authorization with the same answers.
 	errAuthorizeAgain = errors.New("authorize again")
 )

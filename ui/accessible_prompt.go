@@ -74,7 +74,7 @@ func (a *accessible) prompt(f huh.Field, r io.Reader, got func()) bool {
 		}
 		switch {
 		case errors.Is(err, io.EOF), err == nil && a.in.dry.Load() > before:
-			a.fail(errInputEnded)
+			a.fail(ErrInputEnded)
 		case err != nil:
 			a.fail(fmt.Errorf("reading the answer: %w", err))
 		}

@@ -333,7 +333,7 @@ func TestAccessibleOutcomes(t *testing.T) {
 			setup: func(f *a11yFake) { f.callbacks = []*flow.CallbackResult{{Err: denied}} }, answers: []any{"", keepDetails, ""}, kind: Created,
 			shows: []string{"Authorize again?", "Open this URL", "Instance name"},
 		},
-		"input ended": {setup: func(*a11yFake) {}, answers: []any{"x"}, kind: Aborted, err: errInputEnded},
+		"input ended": {setup: func(*a11yFake) {}, answers: []any{"x"}, kind: Aborted, err: ErrInputEnded},
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := newA11yFake()

@@ -2,12 +2,14 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/connectwiz/connectwiz/flow"
 )
@@ -242,9 +244,39 @@ func (m *Model) doneView() string {
 	if c.Saved.Warning != "" {
 		b.WriteString("\n" + m.st.Warn.Render(m.wrap("⚠ "+storageWarning(c.Saved.Warning))) + "\n")
 	}
+	if c.Saved.RenamedFrom != "" {
+		b.WriteString("\n" + m.st.Warn.Render(m.wrap(fmt.Sprintf("The name %q was taken meanwhile (another create, or a recovered one): this instance is kept as %q.", c.Saved.RenamedFrom, e.Name))) + "\n")
+	}
 	if m.finalNote != "" {
 		b.WriteString("\n" + m.st.Muted.Render(m.wrap(m.finalNote)) + "\n")
 	}
-	b.WriteString("\nGet the token in scripts with:\n  " + m.st.KeyHint.Render(m.opts.TokenCommand+" "+flow.ShellQuote(e.Name)))
+	// The command wraps rather than being cut at the window's edge: a cut
+	// one would name another instance.
+	hint := wrapAtSpaces(m.opts.TokenCommand+" "+flow.ShellQuote(e.Name), m.contentWidth()-2)
+	b.WriteString("\nGet the token in scripts with:\n  " + m.st.KeyHint.Render(strings.ReplaceAll(hint, "\n", "\n  ")))
 	return b.String()
+}
+
+// wrapAtSpaces wraps a command line at its spaces only (a name is never
+// split at a hyphen); a word wider than the width is cut into width-sized
+// pieces.
+func wrapAtSpaces(s string, width int) string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case ansi.StringWidth(line)+1+ansi.StringWidth(w) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+		for ansi.StringWidth(line) > width {
+			lines = append(lines, ansi.Truncate(line, width, ""))
+			line = ansi.TruncateLeft(line, width, "")
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"net/url"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -41,7 +40,7 @@ var credentialFields = []credentialField{
 	{titleConnector, false, func(m *Model) *string { return &m.connector }, validConnector},
 	{titleClientID, false, func(m *Model) *string { return &m.clientID }, required},
 	{titleClientSecret, true, func(m *Model) *string { return &m.clientSecret }, required},
-	{titleCallbackURL, false, func(m *Model) *string { return &m.callbackURL }, validHTTPURL},
+	{titleCallbackURL, false, func(m *Model) *string { return &m.callbackURL }, validCallbackURL},
 }
 
 func (m *Model) credentialsComplete() bool {
@@ -58,17 +57,6 @@ func (m *Model) credentialsComplete() bool {
 func required(s string) error {
 	if trim(s) == "" {
 		return errors.New("required")
-	}
-	return nil
-}
-
-func validHTTPURL(s string) error {
-	if err := required(s); err != nil {
-		return err
-	}
-	u, err := url.Parse(trim(s))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return errors.New("must be an http(s) URL, e.g. https://host/path")
 	}
 	return nil
 }
@@ -110,9 +98,18 @@ func errorFields(err error) map[string]string {
 	return map[string]string{titleBaseURL: "cannot reach the platform"}
 }
 
+// validCallbackURL is the callback URL's check: flow's one rule (http(s),
+// a host, a real port).
+func validCallbackURL(s string) error {
+	if err := required(s); err != nil {
+		return err
+	}
+	return flow.CheckCallbackURL(s)
+}
+
 // callbackNote says what the callback URL means for the next step.
 func callbackNote(raw string) string {
-	if validHTTPURL(raw) != nil {
+	if validCallbackURL(raw) != nil {
 		return "Where the provider sends the browser back; must match your app's registration."
 	}
 	if flow.LoopbackCallback(trim(raw)) {

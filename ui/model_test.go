@@ -585,3 +585,34 @@ func TestTooSmallIgnoresKeys(t *testing.T) {
 		t.Fatalf("%d creates sent while the screen was hidden", n)
 	}
 }
+
+// At 60 columns the done screen's token command wraps whole, never cut
+// into the name of another instance.
+func TestDoneHintWrapsAtSixty(t *testing.T) {
+	h := start(t, newFake(), func(o *Options) {
+		o.Name = "onedrivebusiness-someone-with-a-long-name-20261128-2"
+		o.TokenCommand = "go run . token --sandbox"
+	})
+	h.send(tea.WindowSizeMsg{Width: 60, Height: 30})
+	h.toDone()
+	m := h.final()
+	view := ansi.Strip(m.View())
+	joined := strings.Join(strings.Fields(view), " ")
+	if !strings.Contains(joined, "go run . token --sandbox onedrivebusiness-someone-with-a-long-name-20261128-2") {
+		t.Fatalf("the hint is not whole:\n%s", view)
+	}
+	for _, line := range strings.Split(view, "\n") {
+		if ansi.StringWidth(line) > 60 {
+			t.Fatalf("a line is wider than the window: %q", line)
+		}
+	}
+}
+
+func TestCallbackURLPortChecked(t *testing.T) {
+	if err := validCallbackURL("http://127.0.0.1:99999/callback"); err == nil {
+		t.Fatal("port 99999 accepted")
+	}
+	if err := validCallbackURL("http://127.0.0.1:0/callback"); err != nil {
+		t.Fatal(err)
+	}
+}
