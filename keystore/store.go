@@ -1,16 +1,11 @@
 package keystore
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -22,66 +17,6 @@ const (
 	TokensFile = "tokens.json"
 	pendingDir = "pending"
 )
-
-// Entry is one instance in the local index. It holds no secret.
-type Entry struct {
-	Name string `json:"name"`
-	// PlatformName is the name the platform gave the instance, when it
-	// differs from the one asked for (Name).
-	PlatformName string    `json:"platformName,omitempty"`
-	ID           string    `json:"id"`
-	Connector    string    `json:"connector"`
-	BaseURL      string    `json:"baseUrl"`
-	Tags         []string  `json:"tags"`
-	CreatedAt    time.Time `json:"createdAt"`
-	// Storage says where the token is (InKeychain or InFile); the index
-	// never holds the token itself.
-	Storage Location `json:"token"`
-	// KeyAccount is the keychain (and token file) account of the token,
-	// fixed when it is first stored; empty for entries of older versions,
-	// whose account was <host>/<id>.
-	KeyAccount string `json:"account,omitempty"`
-}
-
-// Account is the keychain account of the entry's token.
-func (e Entry) Account() string {
-	if e.KeyAccount != "" {
-		return e.KeyAccount
-	}
-	return Host(e.BaseURL) + "/" + e.ID
-}
-
-// tokenAccount is the account a new token is stored under:
-// "instance:<host>/<id>". Token accounts and remembered-secret accounts
-// ("secrets:…") live in separate namespaces, so no instance id the platform
-// sends can name another entry's account; an id that is empty, long or
-// not plain is replaced by a digest (or, when empty, a random name).
-func tokenAccount(baseURL, id string) string {
-	return "instance:" + Host(baseURL) + "/" + safeID(id)
-}
-
-var plainID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-
-func safeID(id string) string {
-	switch {
-	case plainID.MatchString(id) && id != "." && id != "..":
-		return id
-	case id == "":
-		b := make([]byte, 8)
-		_, _ = rand.Read(b)
-		return "noid-" + hex.EncodeToString(b)
-	}
-	sum := sha256.Sum256([]byte(id))
-	return "sha256-" + hex.EncodeToString(sum[:16])
-}
-
-// Host is the platform host (with its port) of a base URL.
-func Host(baseURL string) string {
-	if u, err := url.Parse(baseURL); err == nil && u.Host != "" {
-		return u.Host
-	}
-	return baseURL
-}
 
 // Store keeps tokens and the index in a config dir.
 type Store struct {
@@ -119,35 +54,6 @@ func (s *Store) log() *slog.Logger {
 }
 
 func (s *Store) path(name string) string { return filepath.Join(s.Dir, name) }
-
-// Saved says where a token went.
-type Saved struct {
-	Entry Entry
-	// Warning is set when the token went to the unencrypted file.
-	Warning string
-	// Replaced is the entry of the same name this one replaced (whose
-	// instance still exists on the platform), if any.
-	Replaced *Entry
-	// Sandbox is set when the token went to the sandbox's store.
-	Sandbox bool
-	// RenamedFrom is the name asked for when another entry took it first
-	// and this one got the next free name (Entry.Name) instead.
-	RenamedFrom string
-	// Problem is why the token is not in the keychain (ProblemNone when it
-	// is).
-	Problem Problem
-}
-
-// Where says where the token went, in words for the user.
-func (s Saved) Where() string {
-	switch {
-	case s.Sandbox:
-		return "the sandbox's own store (a test token, kept apart from your real instances)"
-	case s.Entry.Storage == InKeychain:
-		return "the OS keychain (service " + Service + ", account " + s.Entry.Account() + ")"
-	}
-	return s.Entry.Storage.Describe()
-}
 
 // Save stores an instance's token — in the keychain, or, when the keychain
 // fails or insecure is set, in the 0600 file — and then records the entry
