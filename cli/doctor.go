@@ -231,7 +231,7 @@ func doctorTokenFile(st *keystore.Store) checkResult {
 	}
 	if n := len(inFile); n > 0 {
 		return res(checkFile, statusWarning, fmt.Sprintf("in use: %d %s kept unencrypted in %s (mode 0600): %s", n, plural(n, "token is", "tokens are"), path, strings.Join(inFile, ", ")),
-			"to move one into the keychain once it works: connectwiz forget NAME --remote, then create it again")
+			"nothing urgent: the file is readable only by you; once the keychain works, new tokens go there (to move one: create the instance again first, then 'connectwiz forget OLD-NAME --remote')")
 	}
 	if _, err := os.Stat(path); err == nil {
 		return res(checkFile, statusOK, "not in use: "+path+" exists but holds no token of an instance in the index", "")

@@ -86,5 +86,8 @@ func runForget(f *Factory, o *ForgetOptions) error {
 		return err
 	}
 	fmt.Fprintf(f.IO.Out, "Forgot %q (its token is removed from the %s).\n", e.Name, e.Storage)
+	if !o.Remote {
+		fmt.Fprintf(f.IO.ErrOut, "Instance %s still exists on %s: 'connectwiz forget NAME --remote' deletes an instance there too.\n", e.ID, keystore.Host(e.BaseURL))
+	}
 	return nil
 }

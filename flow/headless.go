@@ -55,6 +55,7 @@ func (s *Session) Headless(ctx context.Context, o HeadlessOptions) (Created, err
 			return Created{}, err
 		}
 	}
+	fmt.Fprintf(o.Status, "Creating %s on %s (an interruption now waits until its token is stored)…\n", o.Name, o.Creds.Host())
 	return s.Create(ctx, CreateRequest{
 		Creds: o.Creds,
 		Instance: InstanceRequest{
