@@ -132,3 +132,36 @@ func TestLockedKeychainInWords(t *testing.T) {
 		t.Fatal("Classify")
 	}
 }
+
+// Secrets an earlier version remembered under <host>/credentials move to
+// the https platform's own account on first use (never to plain http),
+// and forgetting removes both.
+func TestLegacySecretsMigrate(t *testing.T) {
+	fb := newFake()
+	s := newStore(t, fb)
+	legacy := `{"userSecret":"u","orgSecret":"o","clientSecret":"c"}`
+	if err := s.Keychain.Set("p.example/credentials", legacy); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Remembered("http://p.example/api"); err == nil {
+		t.Fatal("legacy secrets offered to plain http")
+	}
+	got, err := s.Remembered("https://p.example/api")
+	if err != nil || got.UserSecret != "u" {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if _, err := s.Keychain.Get("p.example/credentials"); err == nil {
+		t.Fatal("the legacy account is still there after the move")
+	}
+	if err := s.Keychain.Set("p.example/credentials", legacy); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ForgetCredentials("https://p.example/api"); err != nil {
+		t.Fatal(err)
+	}
+	for _, acct := range []string{"p.example/credentials", "secrets:https://p.example:443/api"} {
+		if _, err := s.Keychain.Get(acct); err == nil {
+			t.Errorf("%s is still remembered after forget", acct)
+		}
+	}
+}

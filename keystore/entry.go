@@ -2,7 +2,6 @@ package keystore
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
 	"regexp"
@@ -41,7 +40,7 @@ func (e Entry) Account() string {
 // "instance:<host>/<id>". Token accounts and remembered-secret accounts
 // ("secrets:…") live in separate namespaces, so no instance id the platform
 // sends can name another entry's account; an id that is empty, long or
-// not plain is replaced by a digest (or, when empty, a random name).
+// not plain is replaced by a random name.
 func tokenAccount(baseURL, id string) string {
 	return "instance:" + Host(baseURL) + "/" + safeID(id)
 }
@@ -49,16 +48,16 @@ func tokenAccount(baseURL, id string) string {
 var plainID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
 func safeID(id string) string {
-	switch {
-	case plainID.MatchString(id) && id != "." && id != "..":
+	if plainID.MatchString(id) && id != "." && id != ".." {
 		return id
-	case id == "":
-		b := make([]byte, 8)
-		_, _ = rand.Read(b)
-		return "noid-" + hex.EncodeToString(b)
 	}
-	sum := sha256.Sum256([]byte(id))
-	return "sha256-" + hex.EncodeToString(sum[:16])
+	// Not plain (empty, long, odd characters): a random name, kept in the
+	// entry (KeyAccount). A digest of the id would do too, but the id has
+	// been made safe (and maybe cut) before it gets here, so two odd ids
+	// could meet.
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return "x-" + hex.EncodeToString(b)
 }
 
 // Host is the platform host (with its port) of a base URL.

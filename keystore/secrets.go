@@ -61,6 +61,9 @@ func (s *Store) Remembered(baseURL string) (Secrets, error) {
 	start := time.Now()
 	v, err := s.Keychain.probe(secretsAccount(baseURL))
 	s.log().Debug("remembered secrets probe", "platform", Host(baseURL), "found", err == nil, "duration", time.Since(start).Round(time.Millisecond).String(), "err", err)
+	if errors.Is(err, ErrNotFound) {
+		v, err = s.migrateLegacy(baseURL)
+	}
 	if err != nil {
 		return c, err
 	}
@@ -70,14 +73,38 @@ func (s *Store) Remembered(baseURL string) (Secrets, error) {
 	return c, nil
 }
 
-// ForgetCredentials removes the remembered credentials for a platform.
+// legacyAccount is where versions before the secrets: namespace kept a
+// host's remembered secrets, whatever its scheme, port or path.
+func legacyAccount(baseURL string) string { return Host(baseURL) + "/credentials" }
+
+// migrateLegacy moves secrets remembered by an earlier version (keyed by
+// host only) to baseURL's own account — for an https platform only, so
+// that they are never handed to plain http — and returns them.
+func (s *Store) migrateLegacy(baseURL string) (string, error) {
+	if u, err := url.Parse(baseURL); err != nil || u.Scheme != "https" {
+		return "", ErrNotFound
+	}
+	v, err := s.Keychain.probe(legacyAccount(baseURL))
+	if err != nil {
+		return "", err
+	}
+	if err := s.Keychain.Set(secretsAccount(baseURL), v); err == nil {
+		_ = s.Keychain.Delete(legacyAccount(baseURL))
+		s.log().Info("remembered secrets moved to their platform's own account", "platform", Host(baseURL))
+	}
+	return v, nil
+}
+
+// ForgetCredentials removes the remembered credentials for a platform —
+// and those an earlier version remembered for its host.
 func (s *Store) ForgetCredentials(baseURL string) error {
 	if s.Keychain == nil {
 		return nil
 	}
-	err := s.Keychain.Delete(secretsAccount(baseURL))
-	if errors.Is(err, ErrNotFound) {
-		return nil
+	for _, account := range []string{secretsAccount(baseURL), legacyAccount(baseURL)} {
+		if err := s.Keychain.Delete(account); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
 	}
-	return err
+	return nil
 }
