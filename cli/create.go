@@ -134,7 +134,7 @@ func runCreate(f *Factory, o *CreateOptions) error {
 		return err
 	}
 	return runHeadless(f, s, o, flow.HeadlessOptions{
-		Creds: in.creds, Name: cmp.Or(in.name, s.FreeName(flow.DefaultName(in.creds.Connector, time.Now()), in.creds.BaseURL)),
+		Creds: in.creds, Name: cmp.Or(in.name, s.DefaultName(in.creds)),
 		Tags: in.tags, Extra: in.extra, Code: code,
 	})
 }

@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -246,24 +245,19 @@ func doctorPort(callbackURL string) checkResult {
 		return res(checkPort, statusSkipped, "not checked: the callback URL "+flow.Sanitize(callbackURL, 200)+" is not a plain-http loopback URL, so nothing listens for it here (you paste the redirected URL instead)", "")
 	}
 	u, _ := url.Parse(callbackURL)
-	host, port := u.Hostname(), cmp.Or(u.Port(), "80")
-	if host == "localhost" {
-		host = "127.0.0.1"
-	}
-	addr := net.JoinHostPort(host, port)
-	if port == "0" {
+	if u.Port() == "0" {
 		return res(checkPort, statusOK, "the callback URL asks for any free port (0): one is picked on each run", "")
 	}
-	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
-	if err == nil {
-		_ = ln.Close()
+	addr, err := flow.ProbeCallback(callbackURL)
+	switch {
+	case err == nil:
 		return res(checkPort, statusOK, addr+" is free (for "+callbackURL+")", "")
-	}
-	if isAddrInUse(err) {
+	case errors.Is(err, flow.ErrPortInUse):
+		_, port, _ := net.SplitHostPort(addr)
 		return res(checkPort, statusProblem, addr+" is in use by another program (another connectwiz waiting for its browser?)",
 			fmt.Sprintf("stop the program listening there (find it with: %s), or use another port with --callback-url http://%s:PORT%s (it must match a redirect URI registered with the provider)", findListener(port), u.Hostname(), u.EscapedPath()))
 	}
-	return res(checkPort, statusProblem, "cannot listen on "+addr+": "+err.Error(), "use another loopback callback URL with --callback-url (one registered with the provider)")
+	return res(checkPort, statusProblem, err.Error(), "use another loopback callback URL with --callback-url (one registered with the provider)")
 }
 
 // doctorPlatform asks the platform whether it takes the secrets from the
@@ -402,10 +396,4 @@ func findListener(port string) string {
 		return "ss -ltnp 'sport = :" + port + "'"
 	}
 	return "lsof -nP -iTCP:" + port + " -sTCP:LISTEN"
-}
-
-// isAddrInUse reports whether a listen failed because the port is taken.
-func isAddrInUse(err error) bool {
-	msg := err.Error()
-	return errors.Is(err, syscall.EADDRINUSE) || strings.Contains(msg, "address already in use") || strings.Contains(msg, "Only one usage of each socket address")
 }

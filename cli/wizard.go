@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
@@ -24,7 +23,7 @@ func wizardOptions(f *Factory, s *flow.Session, o *CreateOptions, in createInput
 		Remember:     o.Remember && !s.Sandbox,
 		Wait:         o.Timeout,
 		Name:         in.name,
-		DefaultName:  s.FreeName(flow.DefaultName(in.creds.Connector, time.Now()), in.creds.BaseURL),
+		DefaultName:  s.DefaultName(in.creds),
 		Tags:         in.tags,
 		Extra:        in.extra,
 		TokenCommand: tokenCommand(f, s.Sandbox),

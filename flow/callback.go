@@ -116,6 +116,35 @@ type Listener struct {
 	log    *slog.Logger
 }
 
+// ErrPortInUse is a callback port another program listens on.
+var ErrPortInUse = errors.New("the callback port is already in use")
+
+func listen(addr string) (net.Listener, error) {
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return nil, fmt.Errorf("%w: %w: %s (another connectwiz, or another program?); stop it, or pick another port in the callback URL — it must match the redirect URI registered with the provider", ErrListen, ErrPortInUse, addr)
+	case err != nil:
+		return nil, fmt.Errorf("%w: cannot listen on %s: %w", ErrListen, addr, err)
+	}
+	return ln, nil
+}
+
+// ProbeCallback binds the callback URL's loopback address as a create
+// would, and releases it at once: can a create listen there now? It
+// returns the address.
+func ProbeCallback(callbackURL string) (string, error) {
+	addr, _, err := loopbackAddr(callbackURL)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrListen, err)
+	}
+	ln, err := listen(addr)
+	if err != nil {
+		return addr, err
+	}
+	return addr, ln.Close()
+}
+
 // Listen binds the callback URL's loopback address. A port of 0 picks a free
 // port, reflected in the listener's URL.
 func Listen(callbackURL string, state Secret, log *slog.Logger) (*Listener, error) {
@@ -126,12 +155,9 @@ func Listen(callbackURL string, state Secret, log *slog.Logger) (*Listener, erro
 	if len(state.Reveal()) < 22 {
 		return nil, errors.New("the OAuth state is too short (need 128 bits)")
 	}
-	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
+	ln, err := listen(addr)
 	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
-			return nil, fmt.Errorf("%w: the callback port %s is already in use (another connectwiz, or another program?); stop it, or pick another port in the callback URL — it must match the redirect URI registered with the provider", ErrListen, addr)
-		}
-		return nil, fmt.Errorf("%w: cannot listen on %s: %w", ErrListen, addr, err)
+		return nil, err
 	}
 	u, _ := url.Parse(callbackURL)
 	_, port, _ := net.SplitHostPort(ln.Addr().String())

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	osc52 "github.com/aymanbagabas/go-osc52/v2"
 
@@ -156,6 +157,12 @@ func (s *Session) Approve(ctx context.Context, url string) error {
 		return errors.New("only the sandbox's consent can be approved here")
 	}
 	return s.ApproveConsent(ctx, url)
+}
+
+// DefaultName is the name offered when none is given: DefaultName's
+// <connector>-<user>-<yyyymmdd>, or the first free one after it.
+func (s *Session) DefaultName(c Credentials) string {
+	return s.FreeName(DefaultName(c.Connector, time.Now()), c.BaseURL)
 }
 
 // FreeName is name when no local instance of the platform has it, else
