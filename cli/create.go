@@ -95,7 +95,8 @@ func runCreate(f *Factory, o *CreateOptions) error {
 	s.NoBrowser = o.NoBrowser
 	// The last run's answers prefill the interactive runs only: a script
 	// gets what its flags and environment say, or the defaults.
-	interactive := !o.NoInput && o.Code == "" && o.IO.CanPrompt()
+	prompts := !o.NoInput && o.Code == "" // else headless by request
+	interactive := prompts && o.IO.CanPrompt()
 	var last flow.Credentials
 	if interactive {
 		last = s.SavedAnswers()
@@ -114,7 +115,7 @@ func runCreate(f *Factory, o *CreateOptions) error {
 		return usagef("--name %q has control, format or leading, trailing or repeated white space characters: give a plain name", o.Name)
 	}
 	in := createInput{creds: creds, extra: extra, name: o.Name, tags: flow.ParseTags(o.Tags...)}
-	if !o.NoInput && o.Code == "" {
+	if prompts {
 		if interactive {
 			if o.Accessible {
 				return runAccessible(f, s, o, in)

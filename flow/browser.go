@@ -158,25 +158,35 @@ func (b Browser) Resolve() (string, error) {
 		}
 		return cmd.Path, nil
 	}
-	var failures []string
-	for _, entry := range splitBrowserList(b.Env, b.goos()) {
-		args, err := b.browserArgs(entry, probe)
-		if err != nil {
-			failures = append(failures, err.Error())
-			continue
-		}
+	var found string
+	err := b.eachEnvCommand(probe, func(args []string) error {
 		p, err := b.lookPath(args[0])
 		if err != nil {
-			failures = append(failures, Sanitize(args[0], 100)+" is not installed")
-			continue
+			return errors.New("is not installed")
 		}
-		return p, nil
-	}
-	return "", fmt.Errorf("$BROWSER names no command that can be started (%s); fix $BROWSER or unset it", strings.Join(failures, "; "))
+		found = p
+		return nil
+	})
+	return found, err
 }
 
 // openEnv tries the $BROWSER commands in order until one starts.
 func (b Browser) openEnv(raw string) error {
+	var cmd *exec.Cmd
+	err := b.eachEnvCommand(raw, func(args []string) error {
+		cmd = exec.CommandContext(context.Background(), args[0], args[1:]...) //nolint:gosec // the user's own $BROWSER; the URL was checked
+		return b.start(cmd)
+	})
+	if err != nil {
+		return err
+	}
+	return b.settle(cmd)
+}
+
+// eachEnvCommand calls try with each $BROWSER command for the URL raw, in
+// order, until one succeeds; it fails when none does, naming why each
+// failed.
+func (b Browser) eachEnvCommand(raw string, try func(args []string) error) error {
 	var failures []string
 	for _, entry := range splitBrowserList(b.Env, b.goos()) {
 		args, err := b.browserArgs(entry, raw)
@@ -184,12 +194,11 @@ func (b Browser) openEnv(raw string) error {
 			failures = append(failures, err.Error())
 			continue
 		}
-		cmd := exec.CommandContext(context.Background(), args[0], args[1:]...) //nolint:gosec // the user's own $BROWSER; the URL was checked
-		if err := b.start(cmd); err != nil {
+		if err := try(args); err != nil {
 			failures = append(failures, fmt.Sprintf("%s: %s", Sanitize(args[0], 100), Sanitize(unwrapExec(err).Error(), 200)))
 			continue
 		}
-		return b.settle(cmd)
+		return nil
 	}
 	if len(failures) == 0 {
 		return errors.New("$BROWSER names no command; fix it or unset it")

@@ -165,35 +165,11 @@ func (s *Session) DefaultName(c Credentials) string {
 	return s.FreeName(DefaultName(c.Connector, time.Now()), c.BaseURL)
 }
 
-// FreeName is name when no local instance of the platform has it, else
-// the first of name-2, name-3, … that is free: a default name never
-// replaces earlier work. In the sandbox, whose platform is new every run,
-// a name is free only if no earlier sandbox run used it either, so that
-// 'token --sandbox NAME' always finds one instance.
+// FreeName is the store's FreeName: name, or the first free name-2,
+// name-3, … on the platform (in the sandbox, whose platform is new every
+// run, across all its runs, so 'token --sandbox NAME' finds one).
 func (s *Session) FreeName(name, baseURL string) string {
-	entries, err := s.Store.Entries()
-	if err != nil {
-		return name
-	}
-	taken := map[string]bool{}
-	for _, e := range entries {
-		if s.Sandbox || keystore.SameBase(e.BaseURL, baseURL) {
-			taken[e.Name] = true
-		}
-	}
-	// A pending create's name is taken too: its instance may exist.
-	if pending, err := s.Store.PendingCreates(); err == nil {
-		for _, p := range pending {
-			if s.Sandbox || keystore.SameBase(p.BaseURL, baseURL) {
-				taken[p.Name] = true
-			}
-		}
-	}
-	free := name
-	for i := 2; taken[free]; i++ {
-		free = fmt.Sprintf("%s-%d", name, i)
-	}
-	return free
+	return s.Store.FreeName(name, baseURL)
 }
 
 // Create records a pending create, sends it, stores the token and the

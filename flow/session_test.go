@@ -47,7 +47,8 @@ func (b *memBackend) Delete(service, user string) error {
 func newSession(t *testing.T, sandboxed bool) (*flow.Session, *memBackend) {
 	t.Helper()
 	mem := &memBackend{items: map[string]string{}}
-	st := &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg"), Keychain: &keystore.Keychain{Backend: mem}}
+	// As the command line pairs them: a sandbox session has the sandbox's store.
+	st := &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg"), Keychain: &keystore.Keychain{Backend: mem}, Sandbox: sandboxed}
 	s := &flow.Session{Store: st, Sandbox: sandboxed, Version: "test"}
 	if sandboxed {
 		s.ApproveConsent = func(ctx context.Context, url string) error { return sandbox.Consent(ctx, url, true) }

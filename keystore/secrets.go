@@ -35,9 +35,6 @@ func secretsAccount(baseURL string) string {
 
 // Remember stores the credentials for a platform in the keychain.
 func (s *Store) Remember(baseURL string, c Secrets) error {
-	if s.Sandbox {
-		return errors.New("the sandbox's secrets are public and are never remembered")
-	}
 	if s.Keychain == nil {
 		return errors.New("no keychain: secrets are never remembered in a file")
 	}

@@ -234,31 +234,69 @@ func Base(baseURL string) string { return strings.TrimRight(baseURL, "/") }
 // SameBase reports whether two platform base URLs are the same.
 func SameBase(a, b string) bool { return Base(a) == Base(b) }
 
-// put adds or replaces e in the index (by name and base URL) and returns
-// the entry it replaced, if any.
+// samePlatform reports whether an entry or record of base is on the
+// platform of baseURL, as far as names go: names are unique per platform;
+// in the sandbox's store, whose platform is new every run, across it.
+func (s *Store) samePlatform(base, baseURL string) bool {
+	return s.Sandbox || SameBase(base, baseURL)
+}
+
+// taken maps the names idx has taken on baseURL's platform to their entry.
+func (s *Store) taken(idx []Entry, baseURL string) map[string]Entry {
+	taken := map[string]Entry{}
+	for _, x := range idx {
+		if s.samePlatform(x.BaseURL, baseURL) {
+			taken[x.Name] = x
+		}
+	}
+	return taken
+}
+
+// nextFree is name, or the first of name-2, name-3, … not taken.
+func nextFree(name string, taken map[string]Entry) string {
+	free := name
+	for i := 2; ; i++ {
+		if _, ok := taken[free]; !ok {
+			return free
+		}
+		free = fmt.Sprintf("%s-%d", name, i)
+	}
+}
+
+// FreeName is name when no entry of baseURL's platform has it and no
+// pending create does (its instance may exist), else the first free
+// name-2, name-3, …: a default name never replaces earlier work.
+func (s *Store) FreeName(name, baseURL string) string {
+	idx, err := s.Entries()
+	if err != nil {
+		return name
+	}
+	taken := s.taken(idx, baseURL)
+	if pending, err := s.PendingCreates(); err == nil {
+		for _, p := range pending {
+			if s.samePlatform(p.BaseURL, baseURL) {
+				taken[p.Name] = Entry{}
+			}
+		}
+	}
+	return nextFree(name, taken)
+}
+
+// put adds e to the index under the lock — replacing the entry of its
+// name on its platform with replace, else under the next free name — and
+// returns the entry as written and the one it replaced, if any.
 func (s *Store) put(e Entry, replace bool) (entry, prev Entry, err error) {
 	if e.Tags == nil {
 		e.Tags = []string{}
 	}
 	err = s.updateIndex(func(idx []Entry) []Entry {
-		// Names are unique per platform; in the sandbox's store, whose
-		// platform is new every run, across the store.
-		taken := map[string]Entry{}
-		for _, x := range idx {
-			if s.Sandbox || SameBase(x.BaseURL, e.BaseURL) {
-				taken[x.Name] = x
-			}
-		}
+		taken := s.taken(idx, e.BaseURL)
 		if x, ok := taken[e.Name]; ok && replace {
 			prev = x
 			return append(without(idx, x), e)
 		}
-		for i, name := 2, e.Name; ; i++ {
-			if _, ok := taken[e.Name]; !ok {
-				break
-			}
-			e.Name = fmt.Sprintf("%s-%d", name, i)
-		}
+		// Pending names do not count here: this create's own record is one.
+		e.Name = nextFree(e.Name, taken)
 		return append(idx, e)
 	})
 	if err != nil {
