@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 	"github.com/connectwiz/connectwiz/keystore"
 )
@@ -61,7 +61,7 @@ func TestAccessibleRecoversFromRefusals(t *testing.T) {
 	c := sb.Credentials("http://127.0.0.1:0/callback")
 	f, out, errOut := testFactory(t, map[string]string{
 		"CONNECTWIZ_BASE_URL": c.BaseURL, "CONNECTWIZ_CLIENT_ID": c.ClientID, "CONNECTWIZ_CALLBACK_URL": c.CallbackURL,
-		flow.EnvUserSecret: "wrong", flow.EnvOrgSecret: c.OrgSecret.Reveal(), flow.EnvClientSecret: c.ClientSecret.Reveal(),
+		platform.EnvUserSecret: "wrong", platform.EnvOrgSecret: c.OrgSecret.Reveal(), platform.EnvClientSecret: c.ClientSecret.Reveal(),
 	})
 	f.Browser = consentBrowser{}
 	if _, err := f.store.Save(keystore.Entry{Name: "drive", ID: "1", BaseURL: c.BaseURL}, "old-token", true); err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 	"github.com/connectwiz/connectwiz/keystore"
 )
@@ -13,12 +15,12 @@ import (
 // and commands; the libraries' errors say only what happened.
 func advice(err error) string {
 	var missing *keystore.MissingTokenError
-	if e, ok := flow.AsAPIError(err); ok && len(e.Missing) > 0 {
+	if e, ok := platform.AsAPIError(err); ok && len(e.Missing) > 0 {
 		return "give them with --config KEY=VALUE"
 	}
 	switch {
 	case errors.As(err, &missing):
-		return fmt.Sprintf("run 'connectwiz forget %s --remote' and create it again", flow.ShellQuote(missing.Name))
+		return fmt.Sprintf("run 'connectwiz forget %s --remote' and create it again", platform.ShellQuote(missing.Name))
 	case errors.Is(err, keystore.ErrUnknown):
 		return "see 'connectwiz list'"
 	case errors.Is(err, keystore.ErrAmbiguous):
@@ -29,11 +31,11 @@ func advice(err error) string {
 		return "give --addr 127.0.0.1:PORT, or --allow-remote to serve other machines on purpose"
 	case errors.Is(err, flow.ErrNameTaken):
 		return "choose another --name, or pass --replace"
-	case errors.Is(err, flow.ErrTimeout):
+	case errors.Is(err, callback.ErrTimeout):
 		return "run again (a longer --timeout?), or authorize and pass the code with --code"
 	case errors.Is(err, flow.ErrNoPasteInput):
 		return "pass the code with --code (--code - reads it from stdin)"
-	case errors.Is(err, flow.ErrAnswerLost):
+	case errors.Is(err, platform.ErrAnswerLost):
 		return "run 'connectwiz recover' to find it and store its token (it never creates a duplicate)"
 	case errors.Is(err, flow.ErrNotKept):
 		return "run 'connectwiz recover' once this is fixed"

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 )
 
@@ -61,10 +61,10 @@ func binaryEnv(t *testing.T, sb *sandbox.Running, cfg string, extra ...string) [
 		"DBUS_SESSION_BUS_ADDRESS=" + bus,
 		"CONNECTWIZ_CONFIG_DIR=" + cfg,
 		"CONNECTWIZ_BASE_URL=" + sb.BaseURL,
-		flow.EnvUserSecret + "=" + o.UserSecret,
-		flow.EnvOrgSecret + "=" + o.OrgSecret,
+		platform.EnvUserSecret + "=" + o.UserSecret,
+		platform.EnvOrgSecret + "=" + o.OrgSecret,
 		"CONNECTWIZ_CLIENT_ID=" + o.ClientID,
-		flow.EnvClientSecret + "=" + o.ClientSecret,
+		platform.EnvClientSecret + "=" + o.ClientSecret,
 		"CONNECTWIZ_KEYRING_TIMEOUT=3s",
 		"GORACE=" + goRace(),
 	}

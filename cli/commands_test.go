@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 	"github.com/connectwiz/connectwiz/keystore"
 	"github.com/connectwiz/connectwiz/ui"
@@ -64,7 +65,7 @@ func TestExitCodes(t *testing.T) {
 	c := sb.Credentials("http://127.0.0.1:0/callback")
 	full := map[string]string{
 		"CONNECTWIZ_BASE_URL": c.BaseURL, "CONNECTWIZ_CLIENT_ID": c.ClientID, "CONNECTWIZ_CALLBACK_URL": c.CallbackURL,
-		flow.EnvUserSecret: c.UserSecret.Reveal(), flow.EnvOrgSecret: c.OrgSecret.Reveal(), flow.EnvClientSecret: c.ClientSecret.Reveal(),
+		platform.EnvUserSecret: c.UserSecret.Reveal(), platform.EnvOrgSecret: c.OrgSecret.Reveal(), platform.EnvClientSecret: c.ClientSecret.Reveal(),
 	}
 	t.Run("missing input", func(t *testing.T) {
 		f, _, errOut := testFactory(t, nil)
@@ -165,7 +166,7 @@ func TestWizardOutcomeReport(t *testing.T) {
 		Saved:   keystore.Saved{Entry: keystore.Entry{Name: "drive", ID: "4711", Storage: keystore.InKeychain}},
 	}
 	created := &flow.Created{
-		Instance: flow.Instance{ID: "7", Name: "d2"},
+		Instance: platform.Instance{ID: "7", Name: "d2"},
 		Saved:    keystore.Saved{Entry: keystore.Entry{Name: "d2", ID: "7", Connector: "onedrivebusiness", Storage: keystore.InKeychain}},
 	}
 	lost := errors.New("the platform's answer to the create was lost")
@@ -236,7 +237,7 @@ func TestDefaultNamesAndReplace(t *testing.T) {
 	c := sb.Credentials("http://127.0.0.1:0/callback")
 	env := map[string]string{
 		"CONNECTWIZ_BASE_URL": c.BaseURL, "CONNECTWIZ_CLIENT_ID": c.ClientID, "CONNECTWIZ_CALLBACK_URL": c.CallbackURL,
-		flow.EnvUserSecret: c.UserSecret.Reveal(), flow.EnvOrgSecret: c.OrgSecret.Reveal(), flow.EnvClientSecret: c.ClientSecret.Reveal(),
+		platform.EnvUserSecret: c.UserSecret.Reveal(), platform.EnvOrgSecret: c.OrgSecret.Reveal(), platform.EnvClientSecret: c.ClientSecret.Reveal(),
 	}
 	f, _, errOut := testFactory(t, env)
 	f.Browser = consentBrowser{}
@@ -353,7 +354,7 @@ func TestListFormats(t *testing.T) {
 }
 
 func TestForgetRemoteNeedsConfirmation(t *testing.T) {
-	f, _, errOut := testFactory(t, map[string]string{flow.EnvUserSecret: "u", flow.EnvOrgSecret: "o"})
+	f, _, errOut := testFactory(t, map[string]string{platform.EnvUserSecret: "u", platform.EnvOrgSecret: "o"})
 	if _, err := f.store.Save(keystore.Entry{Name: "d", ID: "1", BaseURL: "http://127.0.0.1:1/api"}, "tok", true); err != nil {
 		t.Fatal(err)
 	}

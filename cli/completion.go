@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/spf13/cobra"
 )
 
@@ -39,11 +39,11 @@ func completeNames(f *Factory) cobra.CompletionFunc {
 // in the local index, and the default one.
 func completeConnectors(f *Factory) cobra.CompletionFunc {
 	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		keys := map[string]bool{flow.DefaultConnector: true}
+		keys := map[string]bool{platform.DefaultConnector: true}
 		if st, err := f.Store(); err == nil {
 			if entries, err := st.Entries(); err == nil {
 				for _, e := range entries {
-					if e.Connector != "" && flow.CheckConnectorKey(e.Connector) == nil {
+					if e.Connector != "" && platform.CheckConnectorKey(e.Connector) == nil {
 						keys[e.Connector] = true
 					}
 				}

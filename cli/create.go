@@ -13,7 +13,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/flow/termsafe"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -50,15 +54,15 @@ func newCmdCreate(f *Factory, runF func(*CreateOptions) error) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.Flags.BaseURL, "base-url", "", "platform API root (env CONNECTWIZ_BASE_URL; default "+flow.DefaultBaseURL+")")
-	fl.StringVar(&o.Flags.Connector, "key", "", "connector key (env CONNECTWIZ_KEY; default "+flow.DefaultConnector+")")
+	fl.StringVar(&o.Flags.BaseURL, "base-url", "", "platform API root (env CONNECTWIZ_BASE_URL; default "+platform.DefaultBaseURL+")")
+	fl.StringVar(&o.Flags.Connector, "key", "", "connector key (env CONNECTWIZ_KEY; default "+platform.DefaultConnector+")")
 	_ = cmd.RegisterFlagCompletionFunc("key", completeConnectors(f))
 	fl.StringVar(&o.Flags.ClientID, "client-id", "", "OAuth client id registered with the provider (env CONNECTWIZ_CLIENT_ID)")
-	fl.StringVar(&o.Flags.CallbackURL, "callback-url", "", "OAuth callback URL registered with the provider (env CONNECTWIZ_CALLBACK_URL; default "+flow.DefaultCallbackURL+")")
+	fl.StringVar(&o.Flags.CallbackURL, "callback-url", "", "OAuth callback URL registered with the provider (env CONNECTWIZ_CALLBACK_URL; default "+platform.DefaultCallbackURL+")")
 	fl.StringVar(&o.Name, "name", "", "instance name (default <connector>-<user>-<yyyymmdd>)")
 	fl.StringArrayVar(&o.Tags, "tag", nil, "instance tag (repeatable, or comma-separated)")
 	fl.StringArrayVar(&o.Config, "config", nil, "extra configuration entry `KEY=VALUE` (repeatable)")
-	fl.DurationVar(&o.Timeout, "timeout", flow.DefaultWait, "how long to wait for the browser to come back")
+	fl.DurationVar(&o.Timeout, "timeout", callback.DefaultWait, "how long to wait for the browser to come back")
 	fl.BoolVar(&o.NoInput, "no-input", false, "never prompt: run headless from flags and environment")
 	fl.BoolVar(&o.NoBrowser, "no-browser", false, "do not open a browser; print the URL only")
 	fl.StringVar(&o.Code, "code", "", "skip the browser: use this authorization `CODE` or redirect URL (- reads it from stdin, which keeps it out of ps)")
@@ -105,13 +109,13 @@ func runCreate(f *Factory, o *CreateOptions) error {
 	if sb != nil {
 		creds = sb.Credentials(o.Flags.CallbackURL)
 	}
-	if creds.BaseURL, err = flow.NormalizeBaseURL(creds.BaseURL); err != nil {
+	if creds.BaseURL, err = platform.NormalizeBaseURL(creds.BaseURL); err != nil {
 		return usagef("%v", err)
 	}
 	if err := flow.CheckCallbackURL(creds.CallbackURL); err != nil {
 		return usagef("%v", err)
 	}
-	if o.Name != "" && flow.Sanitize(o.Name, 200) != o.Name {
+	if o.Name != "" && termsafe.Sanitize(o.Name, 200) != o.Name {
 		return usagef("--name %q has control, format or leading, trailing or repeated white space characters: give a plain name", o.Name)
 	}
 	in := createInput{creds: creds, extra: extra, name: o.Name, tags: flow.ParseTags(o.Tags...)}
@@ -161,7 +165,7 @@ func notTerminal(ios *IOStreams) string {
 
 // readCode is the --code value: a code, or a redirect URL carrying one
 // (read as the paste box reads it), from the flag or, for "-", stdin.
-func readCode(flag string, in io.Reader) (flow.Secret, error) {
+func readCode(flag string, in io.Reader) (secret.Secret, error) {
 	if flag == "" {
 		return "", nil
 	}
@@ -176,7 +180,7 @@ func readCode(flag string, in io.Reader) (flow.Secret, error) {
 		}
 		text = string(b)
 	}
-	p, err := flow.ParsePasted(text, "")
+	p, err := callback.ParsePasted(text, "")
 	if err != nil {
 		return "", usagef("--code: %v", err)
 	}
@@ -231,7 +235,7 @@ func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) er
 	}
 	if r := c.Saved.Replaced; r != nil {
 		fmt.Fprintf(ios.ErrOut, "Replaced the local entry %q of instance %s, which still exists on %s: its local token is removed. Delete it on the platform if it is no longer used:\n  curl -X DELETE %s -H \"Authorization: User ${%s}, Organization ${%s}\"\n",
-			r.Name, r.ID, keystore.Host(r.BaseURL), flow.ShellQuote(keystore.Base(r.BaseURL)+"/instances/"+r.ID), flow.EnvUserSecret, flow.EnvOrgSecret)
+			r.Name, r.ID, keystore.Host(r.BaseURL), platform.ShellQuote(keystore.Base(r.BaseURL)+"/instances/"+r.ID), platform.EnvUserSecret, platform.EnvOrgSecret)
 	}
 	if o.Ctx.Err() != nil {
 		fmt.Fprintln(ios.ErrOut, "Interrupted, but the instance was created and its token stored first.")
@@ -245,7 +249,7 @@ func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) er
 		where += " (see the warning above)"
 	}
 	fmt.Fprintf(ios.Out, "Instance created\n  name:      %s\n  id:        %s\n  connector: %s\n  token:     in %s\nGet the token with: %s\n",
-		e.Name, e.ID, e.Connector, where, tokenCommand(f, o.Sandbox)+" "+flow.ShellQuote(e.Name))
+		e.Name, e.ID, e.Connector, where, tokenCommand(f, o.Sandbox)+" "+platform.ShellQuote(e.Name))
 	return nil
 }
 

@@ -20,6 +20,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/browser"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/termsafe"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -52,8 +56,8 @@ something needs fixing.`,
 		},
 	}
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print a JSON array of {check, status, detail, fix}")
-	cmd.Flags().StringVar(&o.BaseURL, "base-url", "", "the platform to check (env CONNECTWIZ_BASE_URL; default the last run's, else "+flow.DefaultBaseURL+")")
-	cmd.Flags().StringVar(&o.CallbackURL, "callback-url", "", "the callback URL whose port to check (env CONNECTWIZ_CALLBACK_URL; default the last run's, else "+flow.DefaultCallbackURL+")")
+	cmd.Flags().StringVar(&o.BaseURL, "base-url", "", "the platform to check (env CONNECTWIZ_BASE_URL; default the last run's, else "+platform.DefaultBaseURL+")")
+	cmd.Flags().StringVar(&o.CallbackURL, "callback-url", "", "the callback URL whose port to check (env CONNECTWIZ_CALLBACK_URL; default the last run's, else "+platform.DefaultCallbackURL+")")
 	return cmd
 }
 
@@ -96,7 +100,7 @@ func runDoctor(f *Factory, o *DoctorOptions) error {
 		return err
 	}
 	creds := f.Env.Credentials(flow.Credentials{BaseURL: o.BaseURL, CallbackURL: o.CallbackURL}, s.SavedAnswers())
-	base, err := flow.NormalizeBaseURL(creds.BaseURL)
+	base, err := platform.NormalizeBaseURL(creds.BaseURL)
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -241,18 +245,18 @@ func doctorTokenFile(st *keystore.Store) checkResult {
 // doctorPort binds the callback URL's loopback address and releases it at
 // once.
 func doctorPort(callbackURL string) checkResult {
-	if !flow.LoopbackCallback(callbackURL) {
-		return res(checkPort, statusSkipped, "not checked: the callback URL "+flow.Sanitize(callbackURL, 200)+" is not a plain-http loopback URL, so nothing listens for it here (you paste the redirected URL instead)", "")
+	if !callback.IsLoopback(callbackURL) {
+		return res(checkPort, statusSkipped, "not checked: the callback URL "+termsafe.Sanitize(callbackURL, 200)+" is not a plain-http loopback URL, so nothing listens for it here (you paste the redirected URL instead)", "")
 	}
 	u, _ := url.Parse(callbackURL)
 	if u.Port() == "0" {
 		return res(checkPort, statusOK, "the callback URL asks for any free port (0): one is picked on each run", "")
 	}
-	addr, err := flow.ProbeCallback(callbackURL)
+	addr, err := callback.ProbeCallback(callbackURL)
 	switch {
 	case err == nil:
 		return res(checkPort, statusOK, addr+" is free (for "+callbackURL+")", "")
-	case errors.Is(err, flow.ErrPortInUse):
+	case errors.Is(err, callback.ErrPortInUse):
 		_, port, _ := net.SplitHostPort(addr)
 		return res(checkPort, statusProblem, addr+" is in use by another program (another connectwiz waiting for its browser?)",
 			fmt.Sprintf("stop the program listening there (find it with: %s), or use another port with --callback-url http://%s:PORT%s (it must match a redirect URI registered with the provider)", findListener(port), u.Hostname(), u.EscapedPath()))
@@ -270,7 +274,7 @@ func doctorPlatform(ctx context.Context, f *Factory, s *flow.Session, base strin
 		source = "the keychain (remembered)"
 		if secrets.UserSecret.IsZero() || secrets.OrgSecret.IsZero() {
 			return res(checkPlatform, statusSkipped, "not checked: no User and Organization secrets for "+base,
-				"set "+flow.EnvUserSecret+" and "+flow.EnvOrgSecret+" to check the platform and its secrets")
+				"set "+platform.EnvUserSecret+" and "+platform.EnvOrgSecret+" to check the platform and its secrets")
 		}
 	}
 	c := s.Client(secrets)
@@ -281,7 +285,7 @@ func doctorPlatform(ctx context.Context, f *Factory, s *flow.Session, base strin
 	err := c.CheckSecrets(ctx)
 	took := time.Since(start).Round(time.Millisecond)
 	c.HTTP.CloseIdleConnections()
-	ae, isAPI := flow.AsAPIError(err)
+	ae, isAPI := platform.AsAPIError(err)
 	switch {
 	case err == nil && flow.PlainHTTPWarning(base) != "":
 		return res(checkPlatform, statusWarning, fmt.Sprintf("%s answered in %s and accepted the secrets from %s, but %s", base, took, source, flow.PlainHTTPWarning(base)),
@@ -289,9 +293,9 @@ func doctorPlatform(ctx context.Context, f *Factory, s *flow.Session, base strin
 	case err == nil:
 		return res(checkPlatform, statusOK, fmt.Sprintf("%s answered in %s and accepted the secrets from %s", base, took, source), "")
 	case isAPI && (ae.Status == 401 || ae.Status == 403):
-		fix := "check " + flow.EnvUserSecret + " and " + flow.EnvOrgSecret + " for this platform"
+		fix := "check " + platform.EnvUserSecret + " and " + platform.EnvOrgSecret + " for this platform"
 		if source != "the environment" {
-			fix = "set the right ones in " + flow.EnvUserSecret + " and " + flow.EnvOrgSecret + ", or drop the stale ones: connectwiz secrets forget --base-url " + base
+			fix = "set the right ones in " + platform.EnvUserSecret + " and " + platform.EnvOrgSecret + ", or drop the stale ones: connectwiz secrets forget --base-url " + base
 		}
 		return res(checkPlatform, statusProblem, fmt.Sprintf("%s is reachable but refused the secrets from %s: %v", base, source, err), fix)
 	case isAPI:
@@ -306,9 +310,9 @@ func doctorPlatform(ctx context.Context, f *Factory, s *flow.Session, base strin
 const noBrowserFix = "do nothing: the URL is always printed, to open in a browser anywhere (paste the redirected URL back if it cannot reach this machine)"
 
 // doctorBrowser checks that a browser can be opened: it asks the opener
-// itself which program it would start (flow.Browser.Resolve).
+// itself which program it would start (browser.Browser.Resolve).
 func doctorBrowser(o flow.Opener) checkResult {
-	b, ok := o.(flow.Browser)
+	b, ok := o.(browser.Browser)
 	if !ok {
 		return res(checkBrowser, statusSkipped, "not checked: a custom browser opener is in use", "")
 	}
@@ -316,7 +320,7 @@ func doctorBrowser(o flow.Opener) checkResult {
 	switch {
 	case err == nil:
 		return res(checkBrowser, statusOK, "opens with "+prog, "")
-	case errors.Is(err, flow.ErrNoDisplay):
+	case errors.Is(err, browser.ErrNoDisplay):
 		return res(checkBrowser, statusWarning, "no display (DISPLAY and WAYLAND_DISPLAY are unset, as over SSH): no browser can be opened here",
 			"set $BROWSER to a browser that works here (e.g. a text browser), or "+noBrowserFix)
 	}
@@ -352,13 +356,13 @@ func doctorDir(dir string) checkResult {
 	})
 	switch {
 	case err != nil:
-		return res(checkDir, statusProblem, "cannot read "+dir+": "+err.Error(), "check the directory's owner and permissions: ls -la "+flow.ShellQuote(dir))
+		return res(checkDir, statusProblem, "cannot read "+dir+": "+err.Error(), "check the directory's owner and permissions: ls -la "+platform.ShellQuote(dir))
 	case len(loose) == 0:
 		return res(checkDir, statusOK, dir+" is 0700 and its files 0600", "")
 	case len(loose) > maxListed:
 		loose = append(loose[:maxListed:maxListed], fmt.Sprintf("and %d more", len(loose)-maxListed))
 	}
-	return res(checkDir, statusProblem, "readable by others (directories should be 0700, files 0600): "+strings.Join(loose, ", "), "chmod -R go= "+flow.ShellQuote(dir))
+	return res(checkDir, statusProblem, "readable by others (directories should be 0700, files 0600): "+strings.Join(loose, ", "), "chmod -R go= "+platform.ShellQuote(dir))
 }
 
 // doctorPending counts the creates whose answer was lost.

@@ -13,7 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/browser"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 	"github.com/connectwiz/connectwiz/keystore"
 )
@@ -62,7 +63,7 @@ func (k *memKeychain) len() int {
 
 // desktopBrowser is a Linux desktop with xdg-open, whatever the machine
 // running the tests has.
-var desktopBrowser = flow.Browser{
+var desktopBrowser = browser.Browser{
 	GOOS:     "linux",
 	Getenv:   func(k string) string { return map[string]string{"DISPLAY": ":0"}[k] },
 	LookPath: func(name string) (string, error) { return "/usr/bin/" + name, nil },
@@ -90,7 +91,7 @@ func doctorSetup(t *testing.T) (*Factory, *lockedBuffer, *lockedBuffer, *memKeyc
 	t.Cleanup(func() { _ = sb.Close() })
 	c := sb.Credentials("")
 	f, out, errOut := testFactory(t, map[string]string{
-		"CONNECTWIZ_BASE_URL": c.BaseURL, flow.EnvUserSecret: c.UserSecret.Reveal(), flow.EnvOrgSecret: c.OrgSecret.Reveal(),
+		"CONNECTWIZ_BASE_URL": c.BaseURL, platform.EnvUserSecret: c.UserSecret.Reveal(), platform.EnvOrgSecret: c.OrgSecret.Reveal(),
 	})
 	mem := &memKeychain{}
 	f.store.Keychain = &keystore.Keychain{Backend: mem, Timeout: time.Second}
@@ -242,7 +243,7 @@ func TestDoctorLooseConfigDir(t *testing.T) {
 	got := doctorJSON(t, out.String())
 	d := got[checkDir]
 	if d.Status != statusProblem || !strings.Contains(d.Detail, f.store.Dir+" is 0755") || !strings.Contains(d.Detail, index+" is 0644") ||
-		d.Fix != "chmod -R go= "+flow.ShellQuote(f.store.Dir) {
+		d.Fix != "chmod -R go= "+platform.ShellQuote(f.store.Dir) {
 		t.Fatalf("config dir: %+v", d)
 	}
 	if fl := got[checkFile]; fl.Status != statusWarning || !strings.Contains(fl.Detail, "1 token is kept unencrypted") {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/secret"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -14,7 +16,7 @@ import (
 // proxy settings are the standard library's).
 type Env struct {
 	BaseURL, Connector, ClientID, CallbackURL string
-	UserSecret, OrgSecret, ClientSecret       flow.Secret
+	UserSecret, OrgSecret, ClientSecret       secret.Secret
 	ConfigDir                                 string
 	KeyringTimeout                            string
 	Debug                                     string
@@ -36,9 +38,9 @@ func ReadEnv(getenv func(string) string) Env {
 		Connector:      getenv("CONNECTWIZ_KEY"),
 		ClientID:       getenv("CONNECTWIZ_CLIENT_ID"),
 		CallbackURL:    getenv("CONNECTWIZ_CALLBACK_URL"),
-		UserSecret:     flow.Secret(getenv(flow.EnvUserSecret)),
-		OrgSecret:      flow.Secret(getenv(flow.EnvOrgSecret)),
-		ClientSecret:   flow.Secret(getenv(flow.EnvClientSecret)),
+		UserSecret:     secret.Secret(getenv(platform.EnvUserSecret)),
+		OrgSecret:      secret.Secret(getenv(platform.EnvOrgSecret)),
+		ClientSecret:   secret.Secret(getenv(platform.EnvClientSecret)),
 		ConfigDir:      getenv("CONNECTWIZ_CONFIG_DIR"),
 		KeyringTimeout: getenv("CONNECTWIZ_KEYRING_TIMEOUT"),
 		Debug:          getenv("CONNECTWIZ_DEBUG"),
@@ -60,13 +62,13 @@ func (e Env) PlatformSecrets(baseURL string) flow.Credentials {
 // then the last run's answers, then the defaults.
 func (e Env) Credentials(flags flow.Credentials, last flow.Credentials) flow.Credentials {
 	return flow.Credentials{
-		BaseURL:      cmp.Or(flags.BaseURL, e.BaseURL, last.BaseURL, flow.DefaultBaseURL),
+		BaseURL:      cmp.Or(flags.BaseURL, e.BaseURL, last.BaseURL, platform.DefaultBaseURL),
 		UserSecret:   e.UserSecret,
 		OrgSecret:    e.OrgSecret,
-		Connector:    cmp.Or(flags.Connector, e.Connector, last.Connector, flow.DefaultConnector),
+		Connector:    cmp.Or(flags.Connector, e.Connector, last.Connector, platform.DefaultConnector),
 		ClientID:     cmp.Or(flags.ClientID, e.ClientID, last.ClientID),
 		ClientSecret: e.ClientSecret,
-		CallbackURL:  cmp.Or(flags.CallbackURL, e.CallbackURL, last.CallbackURL, flow.DefaultCallbackURL),
+		CallbackURL:  cmp.Or(flags.CallbackURL, e.CallbackURL, last.CallbackURL, platform.DefaultCallbackURL),
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"runtime"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/browser"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 	"github.com/connectwiz/connectwiz/keystore"
 )
@@ -86,5 +87,5 @@ func (f *Factory) opener() flow.Opener {
 	if f.Browser != nil {
 		return f.Browser
 	}
-	return flow.Browser{Env: f.Env.Browser, Getenv: f.Env.getenv}
+	return browser.Browser{Env: f.Env.Browser, Getenv: f.Env.getenv}
 }

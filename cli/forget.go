@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -73,8 +73,8 @@ func runForget(f *Factory, o *ForgetOptions) error {
 				return nil
 			}
 		}
-		if err := s.Client(creds).DeleteInstance(o.Ctx, flow.ID(e.ID)); err != nil {
-			if ae, ok := flow.AsAPIError(err); !ok || ae.Status != 404 {
+		if err := s.Client(creds).DeleteInstance(o.Ctx, platform.ID(e.ID)); err != nil {
+			if ae, ok := platform.AsAPIError(err); !ok || ae.Status != 404 {
 				return fmt.Errorf("%w; the local entry is kept", err)
 			}
 			fmt.Fprintf(f.IO.ErrOut, "Instance %s no longer exists on %s.\n", e.ID, keystore.Host(e.BaseURL))

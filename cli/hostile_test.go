@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/connectwiz/connectwiz/cli"
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 )
 
@@ -45,7 +45,7 @@ func TestHostilePlatformReachesNoTerminal(t *testing.T) {
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{
 			"id": "9" + evil, "name": "other" + evil, "token": "hostile-token", "tags": []string{"t" + evil},
-			flow.WireConnector: map[string]any{"id": 1, "key": "k" + evil, "name": "n" + evil},
+			platform.WireConnector: map[string]any{"id": 1, "key": "k" + evil, "name": "n" + evil},
 		})
 	}))
 	defer srv.Close()
@@ -53,7 +53,7 @@ func TestHostilePlatformReachesNoTerminal(t *testing.T) {
 	debug := filepath.Join(t.TempDir(), "debug.log")
 	env := map[string]string{
 		"CONNECTWIZ_CONFIG_DIR": cfg, "CONNECTWIZ_BASE_URL": srv.URL + "/api", "CONNECTWIZ_CLIENT_ID": "cid",
-		flow.EnvUserSecret: "u", flow.EnvOrgSecret: "o", flow.EnvClientSecret: "c",
+		platform.EnvUserSecret: "u", platform.EnvOrgSecret: "o", platform.EnvClientSecret: "c",
 		"DBUS_SESSION_BUS_ADDRESS": "", // the keychain is off: the file takes the token
 	}
 	run := func(tty bool, args ...string) (stdout, stderr []byte) {

@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/termsafe"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -114,7 +114,7 @@ func writeJSON(w io.Writer, v any) error {
 // answer is decoded; an index written by an earlier version may still
 // hold raw ones, so they are made safe here too before they are printed.
 func listRow(e keystore.Entry) []string {
-	safe := func(v string) string { return flow.Sanitize(v, 200) }
+	safe := func(v string) string { return termsafe.Sanitize(v, 200) }
 	return []string{safe(e.Name), safe(e.ID), safe(e.Connector), safe(keystore.Host(e.BaseURL)), e.CreatedAt.Local().Format("2006-01-02 15:04"), e.Storage.String()}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -57,7 +58,7 @@ func runRecover(f *Factory, o *RecoverOptions) error {
 		fmt.Fprintln(f.IO.Out, "Nothing to recover: no pending creates.")
 		return nil
 	}
-	base, err := flow.NormalizeBaseURL(cmp.Or(o.BaseURL, f.Env.BaseURL, flow.DefaultBaseURL))
+	base, err := platform.NormalizeBaseURL(cmp.Or(o.BaseURL, f.Env.BaseURL, platform.DefaultBaseURL))
 	if err != nil {
 		return usagef("%v", err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/ui"
 )
 
@@ -122,7 +123,7 @@ func ShortVersion() string { return shortVersion() }
 // 2, as for a usage error): a taken name, no pasted redirect, configuration
 // entries the platform needs, prompts the input ended before.
 func needsInput(err error) bool {
-	if e, ok := flow.AsAPIError(err); ok && len(e.Missing) > 0 {
+	if e, ok := platform.AsAPIError(err); ok && len(e.Missing) > 0 {
 		return true
 	}
 	return errors.Is(err, flow.ErrNameTaken) || errors.Is(err, flow.ErrNoPasteInput) || errors.Is(err, ui.ErrInputEnded)

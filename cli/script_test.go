@@ -22,8 +22,10 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/connectwiz/connectwiz/cli"
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/flow/secret"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -166,10 +168,10 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	st.sb = sb
 	so := sb.Options()
 	ts.Setenv("CONNECTWIZ_BASE_URL", sb.BaseURL)
-	ts.Setenv(flow.EnvUserSecret, so.UserSecret)
-	ts.Setenv(flow.EnvOrgSecret, so.OrgSecret)
+	ts.Setenv(platform.EnvUserSecret, so.UserSecret)
+	ts.Setenv(platform.EnvOrgSecret, so.OrgSecret)
 	ts.Setenv("CONNECTWIZ_CLIENT_ID", so.ClientID)
-	ts.Setenv(flow.EnvClientSecret, so.ClientSecret)
+	ts.Setenv(platform.EnvClientSecret, so.ClientSecret)
 }
 
 // scriptSandbox is a sandbox served on a loopback port that also tells
@@ -282,9 +284,9 @@ func cmdOAuthURL(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	sb := running(ts)
 	o := sb.Options()
-	u, err := flow.NewClient(sb.BaseURL, flow.Secret(o.UserSecret), flow.Secret(o.OrgSecret), "script").AuthURL(context.Background(), flow.AuthURLRequest{
-		Connector: flow.DefaultConnector, ClientID: o.ClientID, ClientSecret: flow.Secret(o.ClientSecret),
-		CallbackURL: args[0], State: flow.NewState(),
+	u, err := platform.NewClient(sb.BaseURL, secret.Secret(o.UserSecret), secret.Secret(o.OrgSecret), "script").AuthURL(context.Background(), platform.AuthURLRequest{
+		Connector: platform.DefaultConnector, ClientID: o.ClientID, ClientSecret: secret.Secret(o.ClientSecret),
+		CallbackURL: args[0], State: callback.NewState(),
 	})
 	ts.Check(err)
 	fmt.Fprintln(ts.Stdout(), u)

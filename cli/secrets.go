@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -57,7 +58,7 @@ func runSecretsForget(f *Factory, o *SecretsForgetOptions) error {
 	if err != nil {
 		return err
 	}
-	base, err := flow.NormalizeBaseURL(f.Env.Credentials(flow.Credentials{BaseURL: o.BaseURL}, s.SavedAnswers()).BaseURL)
+	base, err := platform.NormalizeBaseURL(f.Env.Credentials(flow.Credentials{BaseURL: o.BaseURL}, s.SavedAnswers()).BaseURL)
 	if err != nil {
 		return usagef("%v", err)
 	}

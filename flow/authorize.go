@@ -3,6 +3,10 @@ package flow
 import (
 	"context"
 	"log/slog"
+
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // Opener opens a URL in a browser; Browser implements it.
@@ -15,11 +19,11 @@ type Opener interface {
 // is not loopback and the redirect must be pasted).
 type Authorization struct {
 	URL         string
-	State       Secret
+	State       secret.Secret
 	CallbackURL string
-	Listener    *Listener
+	Listener    *callback.Listener
 	// Done delivers the callback; nil when the redirect must be pasted.
-	Done <-chan CallbackResult
+	Done <-chan callback.CallbackResult
 }
 
 // BrowserURL is the URL to hand the browser: a fresh one-time link on the
@@ -44,22 +48,22 @@ func (a *Authorization) Close() {
 // the browser trip, not after), starts the listener when the callback URL is
 // loopback, and then asks the platform for the authorize URL — in that
 // order, so the listener is up before any browser is opened.
-func Authorize(ctx context.Context, c *Client, creds Credentials, log *slog.Logger) (*Authorization, error) {
+func Authorize(ctx context.Context, c *platform.Client, creds Credentials, log *slog.Logger) (*Authorization, error) {
 	if err := c.CheckSecrets(ctx); err != nil {
-		if e, ok := AsAPIError(err); !ok || e.Unauthorized() {
+		if e, ok := platform.AsAPIError(err); !ok || e.Unauthorized() {
 			return nil, err
 		}
 		// Other answers say nothing about the secrets; the create will tell.
 	}
-	a := &Authorization{State: NewState(), CallbackURL: creds.CallbackURL}
-	if LoopbackCallback(creds.CallbackURL) {
-		l, err := Listen(creds.CallbackURL, a.State, log)
+	a := &Authorization{State: callback.NewState(), CallbackURL: creds.CallbackURL}
+	if callback.IsLoopback(creds.CallbackURL) {
+		l, err := callback.Listen(creds.CallbackURL, a.State, log)
 		if err != nil {
 			return nil, err
 		}
 		a.Listener, a.CallbackURL, a.Done = l, l.URL, l.Done()
 	}
-	u, err := c.AuthURL(ctx, AuthURLRequest{
+	u, err := c.AuthURL(ctx, platform.AuthURLRequest{
 		Connector:    creds.Connector,
 		ClientID:     creds.ClientID,
 		ClientSecret: creds.ClientSecret,

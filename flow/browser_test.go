@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/browser"
 )
 
 func TestCheckBrowserURL(t *testing.T) {
@@ -52,7 +52,7 @@ func TestCheckBrowserURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := flow.CheckBrowserURL(tt.url)
+			err := browser.CheckBrowserURL(tt.url)
 			if tt.says == "" {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
@@ -154,7 +154,7 @@ func TestOpenBROWSERParsing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(base, "case "+string(rune('a'+i)), "my browser")
 			bin := fakeBrowser(t, dir, "fake browser")
-			if err := (flow.Browser{Env: tt.env(bin)}).Open(openURL); err != nil {
+			if err := (browser.Browser{Env: tt.env(bin)}).Open(openURL); err != nil {
 				t.Fatal(err)
 			}
 			_, args, _ := record(t, dir)
@@ -166,11 +166,11 @@ func TestOpenBROWSERParsing(t *testing.T) {
 }
 
 func TestOpenBROWSERNothingStarts(t *testing.T) {
-	err := (flow.Browser{Env: "/nonexistent/a:/nonexistent/b %s"}).Open(openURL)
+	err := (browser.Browser{Env: "/nonexistent/a:/nonexistent/b %s"}).Open(openURL)
 	if err == nil || !strings.Contains(err.Error(), "/nonexistent/a") || !strings.Contains(err.Error(), "/nonexistent/b") || !strings.Contains(err.Error(), "$BROWSER") {
 		t.Fatalf("%v", err)
 	}
-	if err := (flow.Browser{Env: "firefox %s && curl evil"}).Open(openURL); err == nil || !strings.Contains(err.Error(), "shell syntax") {
+	if err := (browser.Browser{Env: "firefox %s && curl evil"}).Open(openURL); err == nil || !strings.Contains(err.Error(), "shell syntax") {
 		t.Fatalf("%v", err)
 	}
 }
@@ -179,7 +179,7 @@ func TestOpenChecksURLFirst(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "b")
 	bin := fakeBrowser(t, dir, "fake")
 	for _, bad := range []string{"file:///etc/passwd", "https://a.example/\u202e", "https://a.example/\x1b]52;c;x\x07"} {
-		if err := (flow.Browser{Env: bin}).Open(bad); err == nil || !strings.Contains(err.Error(), "not opening") {
+		if err := (browser.Browser{Env: bin}).Open(bad); err == nil || !strings.Contains(err.Error(), "not opening") {
 			t.Fatalf("%q: %v", bad, err)
 		}
 	}
@@ -203,7 +203,7 @@ func TestOpenBrowserGetsNoSecrets(t *testing.T) {
 	bin := fakeBrowser(t, dir, "fake")
 	// $VAR in $BROWSER is expanded, but never to a secret.
 	env := `"` + bin + `" --a=$CONNECTWIZ_TEST_ARG --b=$CONNECTWIZ_USER_SECRET %s`
-	if err := (flow.Browser{Env: env}).Open(openURL); err != nil {
+	if err := (browser.Browser{Env: env}).Open(openURL); err != nil {
 		t.Fatal(err)
 	}
 	_, args, all := record(t, dir)
@@ -222,7 +222,7 @@ func TestOpenBrowserGetsNoSecrets(t *testing.T) {
 
 func TestBrowserEnv(t *testing.T) {
 	in := []string{"PATH=/bin", "CONNECTWIZ_USER_SECRET=a", "CONNECTWIZ_ORG_SECRET=b", "CONNECTWIZ_CLIENT_SECRET=c", "CONNECTWIZ_CODE=d", "CONNECTWIZ_X_TOKEN=e", "CONNECTWIZ_BASE_URL=f", "CONNECTWIZ_CLIENT_ID=g", "OTHER_SECRET=h"}
-	got := strings.Join(flow.BrowserEnv(in), " ")
+	got := strings.Join(browser.BrowserEnv(in), " ")
 	if got != "PATH=/bin CONNECTWIZ_BASE_URL=f CONNECTWIZ_CLIENT_ID=g OTHER_SECRET=h" {
 		t.Fatalf("%s", got)
 	}
@@ -230,8 +230,8 @@ func TestBrowserEnv(t *testing.T) {
 
 // systemBrowser is a Linux system opener with a faked environment and the
 // given fake openers in dir.
-func systemBrowser(dir string, env map[string]string, osrelease string) flow.Browser {
-	return flow.Browser{
+func systemBrowser(dir string, env map[string]string, osrelease string) browser.Browser {
+	return browser.Browser{
 		GOOS:   "linux",
 		Getenv: func(k string) string { return env[k] },
 		LookPath: func(name string) (string, error) {
@@ -255,7 +255,7 @@ func TestOpenNoDisplay(t *testing.T) {
 	fakeBrowser(t, dir, "xdg-open")
 	start := time.Now()
 	err := systemBrowser(dir, nil, "6.8.0-generic").Open(openURL)
-	if !errors.Is(err, flow.ErrNoDisplay) || !strings.Contains(err.Error(), "DISPLAY and WAYLAND_DISPLAY are unset") {
+	if !errors.Is(err, browser.ErrNoDisplay) || !strings.Contains(err.Error(), "DISPLAY and WAYLAND_DISPLAY are unset") {
 		t.Fatalf("%v", err)
 	}
 	if time.Since(start) > 5*time.Second {

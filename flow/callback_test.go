@@ -13,14 +13,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // listen starts a listener on a free loopback port with a fresh state.
-func listen(t *testing.T) (*flow.Listener, flow.Secret) {
+func listen(t *testing.T) (*callback.Listener, secret.Secret) {
 	t.Helper()
-	state := flow.NewState()
-	l, err := flow.Listen("http://127.0.0.1:0/callback", state, nil)
+	state := callback.NewState()
+	l, err := callback.Listen("http://127.0.0.1:0/callback", state, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +30,7 @@ func listen(t *testing.T) (*flow.Listener, flow.Secret) {
 }
 
 // hit sends a request to the listener and returns status, headers and body.
-func hit(t *testing.T, l *flow.Listener, method, path, rawQuery, host string) (int, http.Header, string) {
+func hit(t *testing.T, l *callback.Listener, method, path, rawQuery, host string) (int, http.Header, string) {
 	t.Helper()
 	u := "http://" + l.Addr + path
 	if rawQuery != "" {
@@ -60,7 +61,7 @@ func q(kv ...string) string {
 }
 
 // stillWaiting asserts the listener has delivered nothing.
-func stillWaiting(t *testing.T, l *flow.Listener) {
+func stillWaiting(t *testing.T, l *callback.Listener) {
 	t.Helper()
 	select {
 	case r := <-l.Done():
@@ -128,7 +129,7 @@ func TestCallbackProviderError(t *testing.T) {
 		t.Fatalf("%d %s", status, body)
 	}
 	_, err := l.Wait(context.Background(), time.Second)
-	var ae *flow.AuthError
+	var ae *callback.AuthError
 	if !errors.As(err, &ae) || ae.Code != "access_denied" || strings.ContainsRune(ae.Description, 0x1b) {
 		t.Fatalf("%#v", err)
 	}
@@ -165,7 +166,7 @@ func TestCallbackSecondCallbackRefused(t *testing.T) {
 
 func TestCallbackTimeoutAndCancel(t *testing.T) {
 	l, _ := listen(t)
-	if _, err := l.Wait(context.Background(), 50*time.Millisecond); !errors.Is(err, flow.ErrTimeout) {
+	if _, err := l.Wait(context.Background(), 50*time.Millisecond); !errors.Is(err, callback.ErrTimeout) {
 		t.Fatalf("timeout: %v", err)
 	}
 	if c, err := net.DialTimeout("tcp", l.Addr, time.Second); err == nil {
@@ -186,7 +187,7 @@ func TestCallbackPortBusy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = ln.Close() }()
-	_, err = flow.Listen("http://localhost:"+portOf(ln.Addr().String())+"/callback", flow.NewState(), nil)
+	_, err = callback.Listen("http://localhost:"+portOf(ln.Addr().String())+"/callback", callback.NewState(), nil)
 	if err == nil || !strings.Contains(err.Error(), "already in use") || !strings.Contains(err.Error(), portOf(ln.Addr().String())) {
 		t.Fatalf("%v", err)
 	}
@@ -199,7 +200,7 @@ func portOf(addr string) string {
 
 func TestCallbackBindsLoopbackOnly(t *testing.T) {
 	for _, u := range []string{"http://localhost:0/cb", "http://127.0.0.1:0/cb", "http://[::1]:0/cb"} {
-		l, err := flow.Listen(u, flow.NewState(), nil)
+		l, err := callback.Listen(u, callback.NewState(), nil)
 		if err != nil {
 			if strings.Contains(u, "::1") {
 				t.Logf("no IPv6 loopback here: %v", err)
@@ -214,17 +215,17 @@ func TestCallbackBindsLoopbackOnly(t *testing.T) {
 		l.Close()
 	}
 	for _, u := range []string{"http://0.0.0.0:8750/cb", "http://example.com/cb", "https://127.0.0.1:8750/cb", "http://192.168.1.1:8750/cb"} {
-		if _, err := flow.Listen(u, flow.NewState(), nil); err == nil {
+		if _, err := callback.Listen(u, callback.NewState(), nil); err == nil {
 			t.Errorf("%s was accepted", u)
 		}
-		if flow.LoopbackCallback(u) {
+		if callback.IsLoopback(u) {
 			t.Errorf("%s reported as loopback", u)
 		}
 	}
 }
 
 func TestNewState(t *testing.T) {
-	a, b := flow.NewState(), flow.NewState()
+	a, b := callback.NewState(), callback.NewState()
 	if a == b || len(a.Reveal()) < 22 {
 		t.Fatalf("states %d chars, equal=%v", len(a.Reveal()), a == b)
 	}

@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // startSandbox serves a sandbox on a loopback port for the test.
@@ -29,15 +31,15 @@ func startSandbox(t *testing.T, o sandbox.Options) *sandbox.Running {
 	return sb
 }
 
-func newClient(c flow.Credentials) *flow.Client {
-	cl := flow.NewClient(c.BaseURL, c.UserSecret, c.OrgSecret, "test")
+func newClient(c flow.Credentials) *platform.Client {
+	cl := platform.NewClient(c.BaseURL, c.UserSecret, c.OrgSecret, "test")
 	cl.MaxRetryWait = 50 * time.Millisecond
 	return cl
 }
 
 // authorizeAndApprove runs the authorize step and plays the user: it
 // returns the code the callback delivered and the callback URL used.
-func authorizeAndApprove(t *testing.T, c *flow.Client, creds flow.Credentials) (flow.Secret, string) {
+func authorizeAndApprove(t *testing.T, c *platform.Client, creds flow.Credentials) (secret.Secret, string) {
 	t.Helper()
 	ctx := context.Background()
 	a, err := flow.Authorize(ctx, c, creds, nil)
@@ -56,8 +58,8 @@ func authorizeAndApprove(t *testing.T, c *flow.Client, creds flow.Credentials) (
 	return code, a.CallbackURL
 }
 
-func request(creds flow.Credentials, code flow.Secret, callback, name string) flow.InstanceRequest {
-	return flow.InstanceRequest{
+func request(creds flow.Credentials, code secret.Secret, callback, name string) platform.InstanceRequest {
+	return platform.InstanceRequest{
 		Connector: creds.Connector, Code: code, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret,
 		CallbackURL: callback, Tags: []string{"t1"}, Name: name,
 	}
@@ -78,15 +80,15 @@ func TestClientFullCycle(t *testing.T) {
 	if len(held) != 1 || held[0].Token != inst.Token.Reveal() || string(inst.ID) != fmt.Sprint(held[0].ID) {
 		t.Fatalf("created %+v, sandbox holds %+v", inst, held)
 	}
-	if inst.Name != "drive-1" || inst.Connector.Key != flow.DefaultConnector || len(inst.Tags) != 1 {
+	if inst.Name != "drive-1" || inst.Connector.Key != platform.DefaultConnector || len(inst.Tags) != 1 {
 		t.Fatalf("instance decoded as %+v", inst)
 	}
 	for k, v := range inst.Connector.Configuration {
-		if flow.IsSecretKey(k) && v != flow.Mask {
+		if secret.IsSecretKey(k) && v != secret.Mask {
 			t.Errorf("configuration %s kept its secret value", k)
 		}
 	}
-	if inst.Connector.Configuration["oauth.user.token"] != flow.Mask {
+	if inst.Connector.Configuration["oauth.user.token"] != secret.Mask {
 		t.Errorf("oauth.user.token not masked: %q", inst.Connector.Configuration["oauth.user.token"])
 	}
 
@@ -105,13 +107,13 @@ func TestClientFullCycle(t *testing.T) {
 		t.Fatal("instance not deleted")
 	}
 	_, err = c.Instance(ctx, inst.ID)
-	if e, ok := flow.AsAPIError(err); !ok || e.Status != http.StatusNotFound {
+	if e, ok := platform.AsAPIError(err); !ok || e.Status != http.StatusNotFound {
 		t.Fatalf("get after delete: %v", err)
 	}
 
 	// The code is single use.
 	_, err = c.CreateInstance(ctx, request(creds, code, cb, "drive-2"))
-	if e, ok := flow.AsAPIError(err); !ok || e.Status != 400 || !strings.Contains(e.ProviderMessage, "invalid_grant") {
+	if e, ok := platform.AsAPIError(err); !ok || e.Status != 400 || !strings.Contains(e.ProviderMessage, "invalid_grant") {
 		t.Fatalf("reused code: %v", err)
 	}
 }
@@ -130,10 +132,10 @@ func TestClientWireContract(t *testing.T) {
 		_, _ = fmt.Fprint(w, `{"id":123,"name":"Test","token":"tok","unknownField":true,"your_mom":{"id":1234,"key":"onedrivebusiness","configuration":{"pagination.type":null,"oauth.api.secret":"s3","base.url":"b"}}}`)
 	}))
 	defer srv.Close()
-	c := flow.NewClient(srv.URL+"/", "US", "OS", "1.2.3")
+	c := platform.NewClient(srv.URL+"/", "US", "OS", "1.2.3")
 	ctx := context.Background()
 
-	u, err := c.AuthURL(ctx, flow.AuthURLRequest{Connector: "onedrivebusiness", ClientID: "cid", ClientSecret: "csec", CallbackURL: "http://127.0.0.1:8750/callback", State: "st"})
+	u, err := c.AuthURL(ctx, platform.AuthURLRequest{Connector: "onedrivebusiness", ClientID: "cid", ClientSecret: "csec", CallbackURL: "http://127.0.0.1:8750/callback", State: "st"})
 	if err != nil || u != "https://provider.example/authorize?x=1" {
 		t.Fatalf("AuthURL = %q, %v", u, err)
 	}
@@ -149,7 +151,7 @@ func TestClientWireContract(t *testing.T) {
 		t.Errorf("User-Agent %q", ua)
 	}
 
-	inst, err := c.CreateInstance(ctx, flow.InstanceRequest{Connector: "onedrivebusiness", Code: "the-code", ClientID: "cid", ClientSecret: "csec", CallbackURL: "http://cb", Extra: map[string]string{"onedrivebusiness.site.address": "x.sharepoint.com"}, Name: "n"})
+	inst, err := c.CreateInstance(ctx, platform.InstanceRequest{Connector: "onedrivebusiness", Code: "the-code", ClientID: "cid", ClientSecret: "csec", CallbackURL: "http://cb", Extra: map[string]string{"onedrivebusiness.site.address": "x.sharepoint.com"}, Name: "n"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +165,7 @@ func TestClientWireContract(t *testing.T) {
 	if body != wantBody {
 		t.Errorf("body\n got %s\nwant %s", body, wantBody)
 	}
-	if inst.ID != "123" || inst.Token.Reveal() != "tok" || inst.Connector.Configuration["oauth.api.secret"] != flow.Mask || inst.Connector.Configuration["base.url"] != "b" {
+	if inst.ID != "123" || inst.Token.Reveal() != "tok" || inst.Connector.Configuration["oauth.api.secret"] != secret.Mask || inst.Connector.Configuration["base.url"] != "b" {
 		t.Errorf("decoded %+v", inst)
 	}
 }
@@ -176,25 +178,25 @@ func TestClientErrors(t *testing.T) {
 		check   func(t *testing.T, err error)
 	}{
 		{"401 names the secrets", jsonStatus(401, `{"message":"Invalid Organization or User secret","requestId":"r1"}`), "post", func(t *testing.T, err error) {
-			e, ok := flow.AsAPIError(err)
+			e, ok := platform.AsAPIError(err)
 			if !ok || !e.Unauthorized() || e.RequestID != "r1" || !strings.Contains(err.Error(), "User or Organization secret") {
 				t.Fatalf("%v", err)
 			}
 		}},
 		{"400 missing config", jsonStatus(400, `{"message":"Please provide the required fields: onedrivebusiness.site.address and my.other_key (e.g. a site)."}`), "post", func(t *testing.T, err error) {
-			e, _ := flow.AsAPIError(err)
+			e, _ := platform.AsAPIError(err)
 			if e == nil || strings.Join(e.Missing, ",") != "onedrivebusiness.site.address,my.other_key" {
 				t.Fatalf("missing = %v (%v)", e, err)
 			}
 		}},
 		{"400 provider message", jsonStatus(400, `{"message":"bad code","providerMessage":"invalid_grant"}`), "post", func(t *testing.T, err error) {
-			e, _ := flow.AsAPIError(err)
+			e, _ := platform.AsAPIError(err)
 			if e == nil || e.ProviderMessage != "invalid_grant" || len(e.Missing) != 0 {
 				t.Fatalf("%v", err)
 			}
 		}},
 		{"404", jsonStatus(404, `{"message":"No your_mom found"}`), "get", func(t *testing.T, err error) {
-			if e, _ := flow.AsAPIError(err); e == nil || e.Status != 404 || !strings.Contains(err.Error(), "connector key") {
+			if e, _ := platform.AsAPIError(err); e == nil || e.Status != 404 || !strings.Contains(err.Error(), "connector key") {
 				t.Fatalf("%v", err)
 			}
 		}},
@@ -202,7 +204,7 @@ func TestClientErrors(t *testing.T) {
 			w.WriteHeader(500)
 			_, _ = fmt.Fprint(w, "<html><body><h1>Internal \x1b[31mError</h1></body></html>")
 		}, "post", func(t *testing.T, err error) {
-			e, _ := flow.AsAPIError(err)
+			e, _ := platform.AsAPIError(err)
 			if e == nil || e.Status != 500 || e.Excerpt != "Internal [31mError" {
 				t.Fatalf("%#v", e)
 			}
@@ -236,13 +238,13 @@ func TestClientErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(tt.handler)
 			defer srv.Close()
-			c := flow.NewClient(srv.URL, "u", "o", "t")
+			c := platform.NewClient(srv.URL, "u", "o", "t")
 			c.Retries = 0
 			var err error
 			if tt.call == "get" {
-				_, err = c.AuthURL(context.Background(), flow.AuthURLRequest{Connector: "k", State: "s"})
+				_, err = c.AuthURL(context.Background(), platform.AuthURLRequest{Connector: "k", State: "s"})
 			} else {
-				_, err = c.CreateInstance(context.Background(), flow.InstanceRequest{Name: "n"})
+				_, err = c.CreateInstance(context.Background(), platform.InstanceRequest{Name: "n"})
 			}
 			tt.check(t, err)
 		})
@@ -281,15 +283,15 @@ func TestClientRetriesGETsOnly(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c := flow.NewClient(srv.URL, "u", "o", "t")
+	c := platform.NewClient(srv.URL, "u", "o", "t")
 	if _, err := c.Instances(context.Background()); err != nil {
 		t.Fatalf("after 3 transient failures: %v", err)
 	}
 	if gets.Load() != 4 {
 		t.Errorf("GETs = %d, want 4", gets.Load())
 	}
-	_, err := c.CreateInstance(context.Background(), flow.InstanceRequest{Name: "n"})
-	if e, ok := flow.AsAPIError(err); !ok || e.Status != http.StatusBadGateway {
+	_, err := c.CreateInstance(context.Background(), platform.InstanceRequest{Name: "n"})
+	if e, ok := platform.AsAPIError(err); !ok || e.Status != http.StatusBadGateway {
 		t.Fatalf("create: %v", err)
 	}
 	if posts.Load() != 1 {
@@ -305,9 +307,9 @@ func TestClientRetryAfterTooLong(t *testing.T) {
 		w.WriteHeader(http.StatusTooManyRequests)
 	}))
 	defer srv.Close()
-	c := flow.NewClient(srv.URL, "u", "o", "t")
+	c := platform.NewClient(srv.URL, "u", "o", "t")
 	_, err := c.Instances(context.Background())
-	if e, ok := flow.AsAPIError(err); !ok || e.Status != 429 || !strings.Contains(err.Error(), "rate limiting") {
+	if e, ok := platform.AsAPIError(err); !ok || e.Status != 429 || !strings.Contains(err.Error(), "rate limiting") {
 		t.Fatalf("%v", err)
 	}
 	if n.Load() != 1 {
@@ -324,9 +326,9 @@ func TestClientTimeoutAndUnreachable(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c := flow.NewClient(srv.URL, "u", "o", "t")
+	c := platform.NewClient(srv.URL, "u", "o", "t")
 	c.Timeout = 100 * time.Millisecond
-	_, err := c.CreateInstance(context.Background(), flow.InstanceRequest{Name: "n"})
+	_, err := c.CreateInstance(context.Background(), platform.InstanceRequest{Name: "n"})
 	if err == nil || !strings.Contains(err.Error(), "did not answer in time") || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("%v", err)
 	}
@@ -334,9 +336,9 @@ func TestClientTimeoutAndUnreachable(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	_ = ln.Close()
-	c = flow.NewClient("http://"+addr, "u", "o", "t")
+	c = platform.NewClient("http://"+addr, "u", "o", "t")
 	c.Retries = 1
-	_, err = c.AuthURL(context.Background(), flow.AuthURLRequest{Connector: "k", ClientSecret: "TOPSECRET", State: "STATEVALUE"})
+	_, err = c.AuthURL(context.Background(), platform.AuthURLRequest{Connector: "k", ClientSecret: "TOPSECRET", State: "STATEVALUE"})
 	if err == nil || !strings.Contains(err.Error(), "cannot reach the platform") {
 		t.Fatalf("%v", err)
 	}
@@ -365,7 +367,7 @@ func TestSandboxValidation(t *testing.T) {
 	code, cb := authorizeAndApprove(t, c, creds)
 	req := request(creds, code, cb, "needs-site")
 	_, err := c.CreateInstance(ctx, req)
-	e, ok := flow.AsAPIError(err)
+	e, ok := platform.AsAPIError(err)
 	if !ok || strings.Join(e.Missing, ",") != "onedrivebusiness.site.address" {
 		t.Fatalf("missing config: %v", err)
 	}
@@ -392,7 +394,7 @@ func TestSandboxFaults(t *testing.T) {
 	c := newClient(creds)
 	code, cb := authorizeAndApprove(t, c, creds)
 	_, err := c.CreateInstance(context.Background(), request(creds, code, cb, "x"))
-	if e, ok := flow.AsAPIError(err); !ok || e.Status != 502 {
+	if e, ok := platform.AsAPIError(err); !ok || e.Status != 502 {
 		t.Fatalf("fail-create: %v", err)
 	}
 	if len(sb.Instances()) != 0 {
@@ -404,7 +406,7 @@ func TestSandboxFaults(t *testing.T) {
 	c = newClient(creds)
 	code, cb = authorizeAndApprove(t, c, creds)
 	_, err = c.CreateInstance(context.Background(), request(creds, code, cb, "dropped"))
-	if _, isAPI := flow.AsAPIError(err); err == nil || isAPI {
+	if _, isAPI := platform.AsAPIError(err); err == nil || isAPI {
 		t.Fatalf("drop-create: %v", err)
 	}
 	if got := sb.Instances(); len(got) != 1 || got[0].Name != "dropped" {

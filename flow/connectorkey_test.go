@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 )
 
 func TestCheckConnectorKey(t *testing.T) {
@@ -37,7 +37,7 @@ func TestCheckConnectorKey(t *testing.T) {
 		{"x\x1b[2J", false, "letters"},
 	}
 	for _, tt := range tests {
-		err := flow.CheckConnectorKey(tt.key)
+		err := platform.CheckConnectorKey(tt.key)
 		if (err == nil) != tt.ok {
 			t.Errorf("CheckConnectorKey(%q) = %v, want ok=%v", tt.key, err, tt.ok)
 			continue
@@ -61,9 +61,9 @@ func TestAuthURLChecksConnectorKey(t *testing.T) {
 		_, _ = w.Write([]byte(`{"oauthUrl":"https://provider.example/a"}`))
 	}))
 	defer srv.Close()
-	c := flow.NewClient(srv.URL, "u", "o", "test")
+	c := platform.NewClient(srv.URL, "u", "o", "test")
 	for _, key := range []string{"../instances", "..", "a/b", ""} {
-		_, err := c.AuthURL(context.Background(), flow.AuthURLRequest{Connector: key, ClientID: "cid", ClientSecret: "s", CallbackURL: "http://127.0.0.1:1/cb", State: "st"})
+		_, err := c.AuthURL(context.Background(), platform.AuthURLRequest{Connector: key, ClientID: "cid", ClientSecret: "s", CallbackURL: "http://127.0.0.1:1/cb", State: "st"})
 		if err == nil || !strings.Contains(err.Error(), "connector key") {
 			t.Errorf("%q: %v", key, err)
 		}

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/termsafe"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -19,7 +21,7 @@ import (
 // token afterwards.
 type CreateRequest struct {
 	Creds    Credentials
-	Instance InstanceRequest
+	Instance platform.InstanceRequest
 	// Insecure stores the token in the 0600 file instead of the keychain.
 	Insecure bool
 	// Remember keeps the secrets in the keychain once the create succeeded
@@ -34,17 +36,13 @@ type CreateRequest struct {
 // Created is the outcome of a create: the instance, where its token is,
 // and what became of a request to remember the secrets.
 type Created struct {
-	Instance Instance
+	Instance platform.Instance
 	Saved    keystore.Saved
 	// Remembered is set when the secrets were remembered in the keychain;
 	// RememberErr when that was asked and failed (the create still stands).
 	Remembered  bool
 	RememberErr error
 }
-
-// ErrAnswerLost means the create was sent but its answer never came: the
-// instance may exist, and its pending record is kept for a later recover.
-var ErrAnswerLost = errors.New("the platform's answer to the create was lost; the instance may exist")
 
 // ErrNotKept means the instance was created but its token could not be
 // stored; the pending record is kept so that a recover can store it later.
@@ -54,7 +52,7 @@ var ErrNotKept = errors.New("the instance was created, but its token could not b
 // the index entry, then clears the record. It runs to the end even when ctx
 // is cancelled (the client timeout bounds it), so an issued token is never
 // dropped.
-func createAndSave(ctx context.Context, c *Client, st *keystore.Store, req InstanceRequest, insecure, replace bool) (Created, error) {
+func createAndSave(ctx context.Context, c *platform.Client, st *keystore.Store, req platform.InstanceRequest, insecure, replace bool) (Created, error) {
 	ctx = context.WithoutCancel(ctx)
 	p, err := st.Begin(keystore.Pending{Name: req.Name, Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags})
 	if err != nil {
@@ -67,7 +65,7 @@ func createAndSave(ctx context.Context, c *Client, st *keystore.Store, req Insta
 	}
 	inst, err := c.CreateInstance(ctx, req)
 	if err != nil {
-		if errors.Is(err, ErrAnswerLost) {
+		if errors.Is(err, platform.ErrAnswerLost) {
 			return Created{}, err
 		}
 		if answerLost(err) {
@@ -76,7 +74,7 @@ func createAndSave(ctx context.Context, c *Client, st *keystore.Store, req Insta
 			if u := errors.Unwrap(err); u != nil {
 				cause = u
 			}
-			return Created{}, fmt.Errorf("%w: the request reached the platform, but the connection ended before its answer (%s)", ErrAnswerLost, Sanitize(cause.Error(), 200))
+			return Created{}, fmt.Errorf("%w: the request reached the platform, but the connection ended before its answer (%s)", platform.ErrAnswerLost, termsafe.Sanitize(cause.Error(), 200))
 		}
 		_ = st.Clear(p) // the platform said no: nothing was created
 		return Created{}, err
@@ -96,7 +94,7 @@ func createAndSave(ctx context.Context, c *Client, st *keystore.Store, req Insta
 // entry is written (a different name in the answer is recorded beside it).
 // It replaces the entry of that name only with replace; otherwise a taken
 // name gets the next free one.
-func Keep(st *keystore.Store, baseURL, name string, inst Instance, insecure, replace bool) (keystore.Saved, error) {
+func Keep(st *keystore.Store, baseURL, name string, inst platform.Instance, insecure, replace bool) (keystore.Saved, error) {
 	created := inst.Created
 	if created.IsZero() {
 		created = time.Now().UTC()
@@ -129,7 +127,7 @@ func Keep(st *keystore.Store, baseURL, name string, inst Instance, insecure, rep
 // Errors before the request could be sent — refused or failed dial, name
 // resolution, TLS handshake — are not.
 func answerLost(err error) bool {
-	if _, ok := AsAPIError(err); ok {
+	if _, ok := platform.AsAPIError(err); ok {
 		return false
 	}
 	var (
@@ -192,7 +190,7 @@ func ParseConfig(in ...string) (map[string]string, error) {
 			if !ok || k == "" {
 				return nil, fmt.Errorf("%q is not KEY=VALUE", line)
 			}
-			if k == ConfigClientID || k == ConfigClientSecret || k == ConfigCallbackURL {
+			if k == platform.ConfigClientID || k == platform.ConfigClientSecret || k == platform.ConfigCallbackURL {
 				return nil, fmt.Errorf("%s is set from the OAuth client id, client secret and callback URL; give those instead", k)
 			}
 			out[k] = strings.TrimSpace(v)

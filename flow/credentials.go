@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/flow/termsafe"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -15,11 +18,11 @@ import (
 // client registered with the provider.
 type Credentials struct {
 	BaseURL      string
-	UserSecret   Secret
-	OrgSecret    Secret
+	UserSecret   secret.Secret
+	OrgSecret    secret.Secret
 	Connector    string
 	ClientID     string
-	ClientSecret Secret
+	ClientSecret secret.Secret
 	CallbackURL  string
 }
 
@@ -27,7 +30,7 @@ type Credentials struct {
 // set any.
 func (c *Credentials) FillSecrets(other Credentials) bool {
 	filled := false
-	for _, p := range []struct{ dst, src *Secret }{
+	for _, p := range []struct{ dst, src *secret.Secret }{
 		{&c.UserSecret, &other.UserSecret}, {&c.OrgSecret, &other.OrgSecret}, {&c.ClientSecret, &other.ClientSecret},
 	} {
 		if p.dst.IsZero() && !p.src.IsZero() {
@@ -76,31 +79,6 @@ func (c Credentials) Missing() []Field {
 	return out
 }
 
-// NormalizeBaseURL is the one place a platform URL is normalised: white
-// space and trailing slashes trimmed, an absolute http(s) URL with a host
-// and without user information (which would end up in the index and in
-// error messages).
-func NormalizeBaseURL(raw string) (string, error) {
-	s := strings.TrimRight(strings.TrimSpace(raw), "/")
-	if s == "" {
-		return "", errors.New("the platform URL is empty")
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return "", fmt.Errorf("the platform URL is not a URL: %s", Sanitize(err.Error(), 200))
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return "", errors.New("the platform URL must be an http(s) URL, e.g. https://host/path")
-	}
-	if u.User != nil {
-		return "", errors.New("the platform URL must not carry a user name or password (user:pass@host): the platform's secrets are asked for separately")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", errors.New("the platform URL must not have a query or fragment")
-	}
-	return s, nil
-}
-
 // Host is the platform's host (and port), for messages.
 func (c Credentials) Host() string { return keystore.Host(c.BaseURL) }
 
@@ -109,10 +87,10 @@ func (c Credentials) Host() string { return keystore.Host(c.BaseURL) }
 // empty otherwise.
 func PlainHTTPWarning(baseURL string) string {
 	u, err := url.Parse(baseURL)
-	if err != nil || u.Scheme != "http" || loopbackHost(u.Host) {
+	if err != nil || u.Scheme != "http" || callback.IsLoopbackHost(u.Host) {
 		return ""
 	}
-	return "the platform URL " + Sanitize(u.Scheme+"://"+u.Host, 200) + " is plain http: the platform's secrets, the client secret and the code travel unencrypted; use https"
+	return "the platform URL " + termsafe.Sanitize(u.Scheme+"://"+u.Host, 200) + " is plain http: the platform's secrets, the client secret and the code travel unencrypted; use https"
 }
 
 // CheckCallbackURL is the callback URL's check: an absolute http(s) URL
@@ -125,7 +103,7 @@ func CheckCallbackURL(raw string) error {
 	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
-			return fmt.Errorf("the callback URL's port %s is not a port (0 to 65535)", Sanitize(p, 10))
+			return fmt.Errorf("the callback URL's port %s is not a port (0 to 65535)", termsafe.Sanitize(p, 10))
 		}
 	}
 	return nil

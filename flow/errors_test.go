@@ -6,6 +6,8 @@ import (
 	"unicode"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/termsafe"
 )
 
 func TestMissingConfig(t *testing.T) {
@@ -18,17 +20,17 @@ func TestMissingConfig(t *testing.T) {
 		"oauth.api.key refused by provider (no hint)": "",
 	}
 	for msg, want := range tests {
-		if got := strings.Join(flow.MissingConfig(msg), ","); got != want {
+		if got := strings.Join(platform.MissingConfig(msg), ","); got != want {
 			t.Errorf("MissingConfig(%q) = %q, want %q", msg, got, want)
 		}
 	}
 }
 
 func TestSanitize(t *testing.T) {
-	if got := flow.Sanitize("a\x1b[31m\n\n b\x00c\u202e", 100); got != "a[31m bc" {
+	if got := termsafe.Sanitize("a\x1b[31m\n\n b\x00c\u202e", 100); got != "a[31m bc" {
 		t.Errorf("got %q", got)
 	}
-	if got := flow.Sanitize(strings.Repeat("x", 50), 10); got != strings.Repeat("x", 10)+"…" {
+	if got := termsafe.Sanitize(strings.Repeat("x", 50), 10); got != strings.Repeat("x", 10)+"…" {
 		t.Errorf("got %q", got)
 	}
 }
@@ -44,7 +46,7 @@ func TestParseTags(t *testing.T) {
 }
 
 func TestRedactURL(t *testing.T) {
-	got := flow.RedactURL("https://u:p@h/x?apiKey=id&apiSecret=s3cr3t&state=st4te&code=c0de&oauth.user.token=t0k")
+	got := platform.RedactURL("https://u:p@h/x?apiKey=id&apiSecret=s3cr3t&state=st4te&code=c0de&oauth.user.token=t0k")
 	for _, leak := range []string{"s3cr3t", "st4te", "c0de", "t0k", ":p@"} {
 		if strings.Contains(got, leak) {
 			t.Errorf("%q leaks %q", got, leak)
@@ -56,7 +58,7 @@ func TestRedactURL(t *testing.T) {
 }
 
 func TestCurlHasNoSecrets(t *testing.T) {
-	r := flow.InstanceRequest{
+	r := platform.InstanceRequest{
 		Connector: "onedrivebusiness", Code: "c0de-value", ClientID: "cid", ClientSecret: "cl1ent-secret",
 		CallbackURL: "http://127.0.0.1:8750/callback", Extra: map[string]string{"x.price": "$5 `rm`"}, Tags: []string{"a"}, Name: "n",
 	}
@@ -95,7 +97,7 @@ func TestSanitizeTerminalSafe(t *testing.T) {
 		{"printable kept", "Café — ✓ 日本", "Café — ✓ 日本"},
 	}
 	for _, tt := range tests {
-		got := flow.Sanitize(tt.in, 200)
+		got := termsafe.Sanitize(tt.in, 200)
 		if got != tt.want {
 			t.Errorf("%s: Sanitize(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
 		}

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
 )
 
 // forgery is one request an attacker could send to a waiting listener.
@@ -82,8 +82,8 @@ func startForgeries(path string) []forgery {
 }
 
 func TestForgedCallbacksAreIgnored(t *testing.T) {
-	state := flow.NewState()
-	l, err := flow.Listen("http://localhost:0/callback", state, nil)
+	state := callback.NewState()
+	l, err := callback.Listen("http://localhost:0/callback", state, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,10 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // HeadlessOptions are the inputs of a headless create.
@@ -19,7 +23,7 @@ type HeadlessOptions struct {
 	// Wait bounds the wait for the callback (DefaultWait when zero).
 	Wait time.Duration
 	// Code, when set, skips the browser: it is used as the authorization code.
-	Code     Secret
+	Code     secret.Secret
 	Replace  bool
 	Insecure bool
 	Remember bool
@@ -58,7 +62,7 @@ func (s *Session) Headless(ctx context.Context, o HeadlessOptions) (Created, err
 	fmt.Fprintf(o.Status, "Creating %s on %s (an interruption now waits until its token is stored)…\n", o.Name, o.Creds.Host())
 	return s.Create(ctx, CreateRequest{
 		Creds: o.Creds,
-		Instance: InstanceRequest{
+		Instance: platform.InstanceRequest{
 			Connector:    o.Creds.Connector,
 			Code:         code,
 			ClientID:     o.Creds.ClientID,
@@ -74,7 +78,7 @@ func (s *Session) Headless(ctx context.Context, o HeadlessOptions) (Created, err
 	})
 }
 
-func (s *Session) authorizeHeadless(ctx context.Context, o HeadlessOptions) (Secret, string, error) {
+func (s *Session) authorizeHeadless(ctx context.Context, o HeadlessOptions) (secret.Secret, string, error) {
 	a, err := s.Authorize(ctx, o.Creds)
 	if err != nil {
 		return "", "", err
@@ -93,17 +97,17 @@ func (s *Session) authorizeHeadless(ctx context.Context, o HeadlessOptions) (Sec
 	}
 	wait := o.Wait
 	if wait <= 0 {
-		wait = DefaultWait
+		wait = callback.DefaultWait
 	}
 	fmt.Fprintf(o.Status, "Waiting for the browser to come back to %s (up to %s; ctrl+c to stop)…\n", a.CallbackURL, wait)
 	code, err := a.Listener.Wait(ctx, wait)
-	if errors.Is(err, ErrTimeout) {
-		return "", "", fmt.Errorf("%w after %s", ErrTimeout, wait)
+	if errors.Is(err, callback.ErrTimeout) {
+		return "", "", fmt.Errorf("%w after %s", callback.ErrTimeout, wait)
 	}
 	return code, a.CallbackURL, err
 }
 
-func readPasted(ctx context.Context, o HeadlessOptions, state Secret) (Secret, error) {
+func readPasted(ctx context.Context, o HeadlessOptions, state secret.Secret) (secret.Secret, error) {
 	in := o.Stdin
 	if in == nil && o.ReadSecretLine == nil {
 		return "", ErrNoPasteInput
@@ -132,7 +136,7 @@ func readPasted(ctx context.Context, o HeadlessOptions, state Secret) (Secret, e
 	}()
 	select {
 	case line := <-lines:
-		p, err := ParsePasted(line, state)
+		p, err := callback.ParsePasted(line, state)
 		if err != nil {
 			return "", err
 		}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -40,7 +41,7 @@ func TestHostilePlatformAnswer(t *testing.T) {
 		_ = json.NewEncoder(w).Encode(map[string]any{
 			"id": "42" + evil, "name": "victim" + evil, "token": "hostile-token",
 			"tags": []string{"t" + evil},
-			flow.WireConnector: map[string]any{
+			platform.WireConnector: map[string]any{
 				"id": 7, "key": "k" + evil, "name": "n" + evil,
 				"configuration": map[string]any{"oauth.user.token": "provider-token", "site" + evil: "v" + evil},
 			},
@@ -55,7 +56,7 @@ func TestHostilePlatformAnswer(t *testing.T) {
 	creds := flow.Credentials{BaseURL: srv.URL, UserSecret: "u", OrgSecret: "o", Connector: "onedrivebusiness", ClientID: "c", ClientSecret: "s"}
 	created, err := s.Create(context.Background(), flow.CreateRequest{
 		Creds:    creds,
-		Instance: flow.InstanceRequest{Connector: "onedrivebusiness", Code: "code", ClientID: "c", ClientSecret: "s", Name: "asked-for"},
+		Instance: platform.InstanceRequest{Connector: "onedrivebusiness", Code: "code", ClientID: "c", ClientSecret: "s", Name: "asked-for"},
 		Insecure: true,
 	})
 	if err != nil {
@@ -103,7 +104,7 @@ func TestAnswerWithoutIDOrToken(t *testing.T) {
 	st := &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg")}
 	s := &flow.Session{Store: st, Version: "test"}
 	creds := flow.Credentials{BaseURL: srv.URL, UserSecret: "u", OrgSecret: "o", Connector: "c", ClientID: "c", ClientSecret: "s"}
-	req := flow.CreateRequest{Creds: creds, Instance: flow.InstanceRequest{Connector: "c", Code: "x", Name: "no-id"}, Insecure: true}
+	req := flow.CreateRequest{Creds: creds, Instance: platform.InstanceRequest{Connector: "c", Code: "x", Name: "no-id"}, Insecure: true}
 	created, err := s.Create(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +114,7 @@ func TestAnswerWithoutIDOrToken(t *testing.T) {
 	}
 	answer = map[string]any{"id": 5, "name": "n"}
 	req.Instance.Name = "no-token"
-	if _, err := s.Create(context.Background(), req); !errors.Is(err, flow.ErrAnswerLost) {
+	if _, err := s.Create(context.Background(), req); !errors.Is(err, platform.ErrAnswerLost) {
 		t.Fatalf("an answer without a token: %v", err)
 	}
 	if p, _ := st.PendingCreates(); len(p) != 1 || p[0].Name != "no-token" {

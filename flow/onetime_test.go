@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/browser"
+	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 )
 
@@ -45,7 +47,7 @@ func TestBrowserURLRedirectsOnce(t *testing.T) {
 	if err != nil || u.Host != l.Addr || !strings.HasPrefix(u.Path, "/start/") || len(strings.TrimPrefix(u.Path, "/start/")) < 32 {
 		t.Fatalf("browser URL %q (listener %s)", bu, l.Addr)
 	}
-	if err := flow.CheckBrowserURL(bu); err != nil {
+	if err := browser.CheckBrowserURL(bu); err != nil {
 		t.Fatal(err)
 	}
 	if other := l.BrowserURL(target); other == bu {
@@ -106,11 +108,11 @@ func TestBrowserURLSecondFetchAborts(t *testing.T) {
 	}
 	select {
 	case r := <-l.Done():
-		if !errors.Is(r.Alarm, flow.ErrBrowserURLReused) || r.Code != "" {
+		if !errors.Is(r.Alarm, callback.ErrBrowserURLReused) || r.Code != "" {
 			t.Fatalf("Done delivered %+v", r)
 		}
 		// Code that only looks at Err stops too, with the alarm's words.
-		if r.Err == nil || !errors.Is(r.Err, flow.ErrBrowserURLReused) || !strings.Contains(r.Err.Error(), "opened twice") {
+		if r.Err == nil || !errors.Is(r.Err, callback.ErrBrowserURLReused) || !strings.Contains(r.Err.Error(), "opened twice") {
 			t.Fatalf("Err %v", r.Err)
 		}
 	case <-time.After(5 * time.Second):
@@ -128,7 +130,7 @@ func TestBrowserURLWaitReturnsAlarm(t *testing.T) {
 	fetchNoFollow(t, http.MethodGet, bu)
 	fetchNoFollow(t, http.MethodGet, bu)
 	_, err := l.Wait(context.Background(), 5*time.Second)
-	if !errors.Is(err, flow.ErrBrowserURLReused) {
+	if !errors.Is(err, callback.ErrBrowserURLReused) {
 		t.Fatalf("Wait: %v", err)
 	}
 	msg := err.Error()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -31,7 +32,7 @@ func (r Recovered) String() string {
 // platform (same name and connector, the newest id not already in the local
 // index), stores its token and clears the record; if there is no such
 // instance it clears the record. It never creates anything.
-func Recover(ctx context.Context, c *Client, st *keystore.Store, p keystore.Pending, insecure bool) (Recovered, error) {
+func Recover(ctx context.Context, c *platform.Client, st *keystore.Store, p keystore.Pending, insecure bool) (Recovered, error) {
 	ctx = context.WithoutCancel(ctx)
 	known := map[string]bool{}
 	entries, err := st.Entries()
@@ -47,7 +48,7 @@ func Recover(ctx context.Context, c *Client, st *keystore.Store, p keystore.Pend
 	if err != nil {
 		return Recovered{}, fmt.Errorf("looking it up on the platform: %w", err)
 	}
-	var best *Instance
+	var best *platform.Instance
 	for i := range list {
 		in := &list[i]
 		if in.Name != p.Name || in.Connector.Key != p.Connector || known[string(in.ID)] {
@@ -79,7 +80,7 @@ func Recover(ctx context.Context, c *Client, st *keystore.Store, p keystore.Pend
 // RecoverPlatform settles the pending creates of c's platform that no
 // running process owns, oldest first. It stops at the first record it
 // cannot settle and returns what it settled before.
-func RecoverPlatform(ctx context.Context, c *Client, st *keystore.Store, insecure bool) ([]Recovered, error) {
+func RecoverPlatform(ctx context.Context, c *platform.Client, st *keystore.Store, insecure bool) ([]Recovered, error) {
 	pending, err := st.PendingCreates()
 	if err != nil {
 		return nil, err
@@ -107,7 +108,7 @@ func RecoverPlatform(ctx context.Context, c *Client, st *keystore.Store, insecur
 }
 
 // newer orders instances by creation time, then by numeric id.
-func newer(a, b Instance) bool {
+func newer(a, b platform.Instance) bool {
 	if !a.Created.Equal(b.Created) {
 		return a.Created.After(b.Created)
 	}

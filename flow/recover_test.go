@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 	"github.com/connectwiz/connectwiz/keystore"
 )
@@ -18,7 +19,7 @@ func TestRecoverPicksNewestUnknown(t *testing.T) {
 	st := &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg")}
 
 	// Three instances named "dup": the first is already known locally.
-	var made []flow.Instance
+	var made []platform.Instance
 	for i := 0; i < 3; i++ {
 		code, cb := authorizeAndApprove(t, c, creds)
 		in, err := c.CreateInstance(ctx, request(creds, code, cb, "dup"))
@@ -32,7 +33,7 @@ func TestRecoverPicksNewestUnknown(t *testing.T) {
 	if _, err := flow.Keep(st, c.BaseURL, "dup", other, true, false); err != nil {
 		t.Fatal(err)
 	}
-	p, err := st.Begin(keystore.Pending{Name: "dup", Connector: flow.DefaultConnector, BaseURL: c.BaseURL})
+	p, err := st.Begin(keystore.Pending{Name: "dup", Connector: platform.DefaultConnector, BaseURL: c.BaseURL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestRecoverPicksNewestUnknown(t *testing.T) {
 	}
 
 	// Nothing to find: the record is cleared and nothing is stored.
-	p, _ = st.Begin(keystore.Pending{Name: "never-made", Connector: flow.DefaultConnector, BaseURL: c.BaseURL})
+	p, _ = st.Begin(keystore.Pending{Name: "never-made", Connector: platform.DefaultConnector, BaseURL: c.BaseURL})
 	r, err = flow.Recover(ctx, c, st, p, true)
 	if err != nil || r.Found {
 		t.Fatalf("%+v %v", r, err)

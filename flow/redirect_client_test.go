@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 )
 
 // TestClientFollowsNoRedirect: a platform that answers with a redirect to
@@ -26,17 +26,17 @@ func TestClientFollowsNoRedirect(t *testing.T) {
 
 	for _, status := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
 		var platformHits atomic.Int32
-		platform := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			platformHits.Add(1)
 			w.Header().Set("Location", capture.URL+r.URL.RequestURI())
 			w.WriteHeader(status)
 		}))
-		c := flow.NewClient(platform.URL, "user-s3cret", "org-s3cret", "test")
+		c := platform.NewClient(srv.URL, "user-s3cret", "org-s3cret", "test")
 		c.Retries = 3
 		ctx := context.Background()
 		calls := map[string]func() error{
 			"POST /instances": func() error {
-				_, err := c.CreateInstance(ctx, flow.InstanceRequest{Connector: "onedrivebusiness", Code: "the-code", ClientID: "cid", ClientSecret: "csec", CallbackURL: "http://127.0.0.1:1/cb", Name: "n"})
+				_, err := c.CreateInstance(ctx, platform.InstanceRequest{Connector: "onedrivebusiness", Code: "the-code", ClientID: "cid", ClientSecret: "csec", CallbackURL: "http://127.0.0.1:1/cb", Name: "n"})
 				return err
 			},
 			"GET /instances": func() error { _, err := c.Instances(ctx); return err },
@@ -45,7 +45,7 @@ func TestClientFollowsNoRedirect(t *testing.T) {
 				return err
 			},
 			"GET oauth/url": func() error {
-				_, err := c.AuthURL(ctx, flow.AuthURLRequest{Connector: "onedrivebusiness", ClientID: "cid", ClientSecret: "csec", CallbackURL: "http://127.0.0.1:1/cb", State: "st"})
+				_, err := c.AuthURL(ctx, platform.AuthURLRequest{Connector: "onedrivebusiness", ClientID: "cid", ClientSecret: "csec", CallbackURL: "http://127.0.0.1:1/cb", State: "st"})
 				return err
 			},
 			"check secrets": func() error { return c.CheckSecrets(ctx) },
@@ -65,14 +65,14 @@ func TestClientFollowsNoRedirect(t *testing.T) {
 			if strings.Contains(msg, "s3cret") || strings.Contains(msg, "csec") {
 				t.Errorf("%d %s: message leaks a secret: %v", status, name, msg)
 			}
-			if e, ok := flow.AsAPIError(err); !ok || e.Status != status {
+			if e, ok := platform.AsAPIError(err); !ok || e.Status != status {
 				t.Errorf("%d %s: not an *APIError with the status: %#v", status, name, err)
 			}
 			if n := platformHits.Load(); n != 1 {
 				t.Errorf("%d %s: the platform was asked %d times (a redirect is not retried)", status, name, n)
 			}
 		}
-		platform.Close()
+		srv.Close()
 	}
 	if n := captured.Load(); n != 0 {
 		t.Fatalf("the redirect target received %d requests", n)
@@ -88,22 +88,22 @@ func TestClientRedirectLocationSanitized(t *testing.T) {
 		{"", "without a location", ""},
 		{"http://%e2%80%ae.example/", ".example", "\u202e"},
 	} {
-		platform := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if tt.location != "" {
 				w.Header()["Location"] = []string{tt.location}
 			}
 			w.WriteHeader(http.StatusTemporaryRedirect)
 		}))
-		c := flow.NewClient(platform.URL, "u", "o", "test")
+		c := platform.NewClient(srv.URL, "u", "o", "test")
 		err := c.CheckSecrets(context.Background())
-		platform.Close()
+		srv.Close()
 		if err == nil {
 			t.Fatalf("%q: no error", tt.location)
 		}
 		msg := err.Error()
 		want := tt.want
 		if want == "" {
-			want = strings.TrimPrefix(platform.URL, "http://") // a relative Location stays on the platform
+			want = strings.TrimPrefix(srv.URL, "http://") // a relative Location stays on the platform
 		}
 		if !strings.Contains(msg, want) || (tt.not != "" && strings.Contains(msg, tt.not)) {
 			t.Errorf("%q: %v", tt.location, msg)

@@ -6,7 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 func TestParsePasted(t *testing.T) {
@@ -36,7 +37,7 @@ func TestParsePasted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := flow.ParsePasted(tt.in, flow.Secret(st))
+			p, err := callback.ParsePasted(tt.in, secret.Secret(st))
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("err = %v, want %q", err, tt.err)
@@ -54,18 +55,18 @@ func TestParsePasted(t *testing.T) {
 			}
 		})
 	}
-	_, err := flow.ParsePasted("http://h/cb?error=access_denied&state="+st, flow.Secret(st))
-	var ae *flow.AuthError
+	_, err := callback.ParsePasted("http://h/cb?error=access_denied&state="+st, secret.Secret(st))
+	var ae *callback.AuthError
 	if !errors.As(err, &ae) {
 		t.Fatalf("denied should be an *AuthError: %T", err)
 	}
 }
 
 func TestSecretNeverFormats(t *testing.T) {
-	s := flow.Secret("hunter2")
-	type wrap struct{ S flow.Secret }
+	s := secret.Secret("hunter2")
+	type wrap struct{ S secret.Secret }
 	for _, out := range []string{
-		s.String(), fmtAll(s), fmtAll(wrap{s}), fmtAll(&wrap{s}), fmtAll([]flow.Secret{s}),
+		s.String(), fmtAll(s), fmtAll(wrap{s}), fmtAll(&wrap{s}), fmtAll([]secret.Secret{s}),
 	} {
 		if strings.Contains(out, "hunter2") {
 			t.Fatalf("secret leaked: %s", out)

@@ -8,8 +8,9 @@ import (
 	"log/slog"
 	"time"
 
-	osc52 "github.com/aymanbagabas/go-osc52/v2"
-
+	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/flow/termsafe"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -51,8 +52,8 @@ func (s *Session) log() *slog.Logger {
 }
 
 // Client returns a platform client for creds.
-func (s *Session) Client(creds Credentials) *Client {
-	c := NewClient(creds.BaseURL, creds.UserSecret, creds.OrgSecret, s.Version)
+func (s *Session) Client(creds Credentials) *platform.Client {
+	c := platform.NewClient(creds.BaseURL, creds.UserSecret, creds.OrgSecret, s.Version)
 	c.Log = s.Log
 	return c
 }
@@ -93,7 +94,7 @@ func (s *Session) Remembered(baseURL string) (Credentials, bool) {
 		s.log().Info("no remembered secrets", "platform", keystore.Host(baseURL), "why", err)
 		return Credentials{}, false
 	}
-	return Credentials{UserSecret: Secret(r.UserSecret), OrgSecret: Secret(r.OrgSecret), ClientSecret: Secret(r.ClientSecret)}, true
+	return Credentials{UserSecret: secret.Secret(r.UserSecret), OrgSecret: secret.Secret(r.OrgSecret), ClientSecret: secret.Secret(r.ClientSecret)}, true
 }
 
 // FillRemembered completes the secrets c lacks from the keychain. The
@@ -143,12 +144,7 @@ func (s *Session) Copy(text string) error {
 	if s.Terminal == nil {
 		return errors.New("no terminal to copy through")
 	}
-	seq := osc52.New(text)
-	if s.Tmux {
-		seq = seq.Tmux()
-	}
-	_, err := seq.WriteTo(s.Terminal)
-	return err
+	return termsafe.Copy(s.Terminal, text, s.Tmux)
 }
 
 // Approve plays the user at the sandbox's consent page.

@@ -10,7 +10,9 @@ import (
 	"testing"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/flow/secret"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -158,7 +160,7 @@ func TestNormalizeBaseURL(t *testing.T) {
 		"":                            "error: empty",
 		"https://h.example/?q=1":      "error: query",
 	} {
-		got, err := flow.NormalizeBaseURL(in)
+		got, err := platform.NormalizeBaseURL(in)
 		if err != nil {
 			got = "error: " + err.Error()
 		}
@@ -193,7 +195,7 @@ func TestIsSecretKey(t *testing.T) {
 		"oauth.token.url": false, "oauth.api.key": false, "oauth.callback.url": false,
 		"site.address": false, "token.endpoint": false, "": false,
 	} {
-		if got := flow.IsSecretKey(key); got != want {
+		if got := secret.IsSecretKey(key); got != want {
 			t.Errorf("IsSecretKey(%q) = %v, want %v", key, got, want)
 		}
 	}
@@ -211,8 +213,8 @@ func TestCreateNeverSentIsNotLost(t *testing.T) {
 	base := "http://" + l.Addr().String() + "/api"
 	_ = l.Close() // now refused
 	creds := flow.Credentials{BaseURL: base, UserSecret: "u", OrgSecret: "o", Connector: "c", ClientID: "c", ClientSecret: "s"}
-	_, err = s.Create(context.Background(), flow.CreateRequest{Creds: creds, Instance: flow.InstanceRequest{Connector: "c", Code: "x", Name: "n"}})
-	if err == nil || errors.Is(err, flow.ErrAnswerLost) || !strings.Contains(err.Error(), "cannot reach the platform") {
+	_, err = s.Create(context.Background(), flow.CreateRequest{Creds: creds, Instance: platform.InstanceRequest{Connector: "c", Code: "x", Name: "n"}})
+	if err == nil || errors.Is(err, platform.ErrAnswerLost) || !strings.Contains(err.Error(), "cannot reach the platform") {
 		t.Fatalf("err = %v", err)
 	}
 	if p, _ := s.Store.PendingCreates(); len(p) != 0 {

@@ -13,6 +13,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // The accessible mode: the wizard's steps as plain line prompts, each
@@ -148,7 +151,7 @@ func (a *accessible) refused(err error) {
 
 // callback shows the URL, opens the browser (or approves the sandbox's
 // consent here) and waits for the code, or reads the pasted redirect.
-func (a *accessible) callback(auth *flow.Authorization) (flow.Secret, string, error) {
+func (a *accessible) callback(auth *flow.Authorization) (secret.Secret, string, error) {
 	a.say("Open this URL in a browser to authorize connectwiz:\n\n  %s\n", auth.URL)
 	if auth.Done == nil {
 		a.openBrowser(auth, false)
@@ -196,15 +199,15 @@ func (a *accessible) openBrowser(auth *flow.Authorization, approve bool) {
 
 // paste reads the redirect URL or the bare code, masked, checking the
 // state; after a timeout, an empty answer authorizes again.
-func (a *accessible) paste(auth *flow.Authorization, timedOut bool) (flow.Secret, string, error) {
+func (a *accessible) paste(auth *flow.Authorization, timedOut bool) (secret.Secret, string, error) {
 	title := "Redirect URL or code"
 	if timedOut {
 		title += " (empty to authorize again)"
 	}
-	var p flow.Pasted
-	var denied *flow.AuthError
+	var p callback.Pasted
+	var denied *callback.AuthError
 	text := a.ask(title, "", true, func(s string) (err error) {
-		if p, err = flow.ParsePasted(s, auth.State); errors.As(err, &denied) || (timedOut && trim(s) == "") {
+		if p, err = callback.ParsePasted(s, auth.State); errors.As(err, &denied) || (timedOut && trim(s) == "") {
 			return nil
 		}
 		return err
@@ -223,7 +226,7 @@ func (a *accessible) paste(auth *flow.Authorization, timedOut bool) (flow.Secret
 }
 
 // denied says what the provider (or an alarm) said; it may authorize again.
-func (a *accessible) denied(e *flow.AuthError) error {
+func (a *accessible) denied(e *callback.AuthError) error {
 	a.say("✗ Nothing was created: %v.", e)
 	if a.confirm("Authorize again?", true) {
 		return errAuthorizeAgain
@@ -299,7 +302,7 @@ func (a *accessible) create() {
 		a.say("Creating %s on %s…", trim(m.name), m.creds().Host())
 		c, err := m.svc.Create(a.ctx, flow.CreateRequest{Creds: m.creds(), Instance: m.request(), Insecure: m.opts.Insecure, Remember: m.remember, Replace: a.replace != "" && trim(m.name) == a.replace})
 		m.createErr = err
-		e, _ := flow.AsAPIError(err)
+		e, _ := platform.AsAPIError(err)
 		switch {
 		case err == nil:
 			m.created = &c
@@ -328,7 +331,7 @@ func (a *accessible) askMissing(keys []string) {
 	m.askMissing(keys)
 	a.say("The platform needs more configuration for this connector: %s. Give each entry and the create is sent again.", strings.Join(m.missingOrder, ", "))
 	for _, k := range m.missingOrder {
-		*m.missing[k] = a.ask(k, *m.missing[k], flow.IsSecretKey(k), required)
+		*m.missing[k] = a.ask(k, *m.missing[k], secret.IsSecretKey(k), required)
 	}
 }
 

@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // a11yFake is the wizard's fake service with what the accessible tests
@@ -22,7 +25,7 @@ type a11yFake struct {
 	authCreds []flow.Credentials
 	// callbacks are what successive browser trips deliver (a nil entry:
 	// the browser never comes back); a code once they are used up.
-	callbacks []*flow.CallbackResult
+	callbacks []*callback.CallbackResult
 	taken     map[string]bool
 	events    []string // "free NAME" and "create NAME", in order
 }
@@ -40,7 +43,7 @@ func (f *a11yFake) OpenBrowser(url string) error {
 	if err := f.fakeService.OpenBrowser(url); err != nil || f.paste {
 		return err
 	}
-	r := &flow.CallbackResult{Code: theCode}
+	r := &callback.CallbackResult{Code: theCode}
 	if len(f.callbacks) > 0 {
 		r, f.callbacks = f.callbacks[0], f.callbacks[1:]
 	}
@@ -156,8 +159,8 @@ func TestAccessibleSandboxRun(t *testing.T) {
 		"Callback URL [http://127.0.0.1:8750/callback]:", "Approve the sandbox's consent here? [Y/n]", "Waiting for the browser",
 		"Instance name [drive]:", "Tags", "Extra configuration, KEY=VALUE", `"bad" is not KEY=VALUE`,
 		"This is the request about to be sent:", "Platform             https://platform.test/api", "Name                 drive",
-		"Tags                 a, b", "oauth.api.secret = "+flow.Mask, "site.address = https://contoso",
-		"site.api.token = "+flow.Mask, "Code                 "+flow.Mask, "Create it? [Y/n]", "Creating drive on platform.test")
+		"Tags                 a, b", "oauth.api.secret = "+secret.Mask, "site.address = https://contoso",
+		"site.api.token = "+secret.Mask, "Code                 "+secret.Mask, "Create it? [Y/n]", "Creating drive on platform.test")
 	for _, never := range []string{"Remember the secrets", "User secret", "gone"} {
 		if strings.Contains(out, never) {
 			t.Errorf("%q shows:\n%s", never, out)
@@ -180,7 +183,7 @@ func TestAccessibleRefusedAskedAlone(t *testing.T) {
 		check  func(c flow.Credentials) bool
 	}{
 		"secrets refused": {
-			&flow.APIError{Op: "check the secrets", Status: http.StatusUnauthorized},
+			&platform.APIError{Op: "check the secrets", Status: http.StatusUnauthorized},
 			[]string{"User secret, refused by the platform (Enter keeps the one given):", "Organization secret, refused by the platform (Enter keeps the one given):"},
 			[]string{"new-user-s3cret", ""},
 			func(c flow.Credentials) bool {
@@ -188,13 +191,13 @@ func TestAccessibleRefusedAskedAlone(t *testing.T) {
 			},
 		},
 		"client refused": {
-			&flow.APIError{Op: "get the authorize URL", Status: http.StatusBadRequest, Message: "invalid client"},
+			&platform.APIError{Op: "get the authorize URL", Status: http.StatusBadRequest, Message: "invalid client"},
 			[]string{"OAuth client ID, refused by the provider [cid]:", "OAuth client secret, refused by the provider (Enter keeps the one given):"},
 			[]string{"cid2", ""},
 			func(c flow.Credentials) bool { return c.ClientID == "cid2" && c.ClientSecret == clientSecret },
 		},
 		"connector not found": {
-			&flow.APIError{Op: "get the authorize URL", Status: http.StatusNotFound},
+			&platform.APIError{Op: "get the authorize URL", Status: http.StatusNotFound},
 			[]string{"Platform URL, check the path too [https://platform.test/api]:", "Connector, not found on this platform [onedrivebusiness]:"},
 			[]string{"", "box"},
 			func(c flow.Credentials) bool { return c.Connector == "box" && c.BaseURL == "https://platform.test/api" },
@@ -206,7 +209,7 @@ func TestAccessibleRefusedAskedAlone(t *testing.T) {
 			func(c flow.Credentials) bool { return c.BaseURL == "https://other.test/api" },
 		},
 		"cannot listen": {
-			fmt.Errorf("%w: port in use", flow.ErrListen),
+			fmt.Errorf("%w: port in use", callback.ErrListen),
 			[]string{"Callback URL, cannot listen here [http://127.0.0.1:8750/callback]:"},
 			[]string{"http://127.0.0.1:8751/callback"},
 			func(c flow.Credentials) bool { return c.CallbackURL == "http://127.0.0.1:8751/callback" },
@@ -232,7 +235,7 @@ func TestAccessibleRefusedAskedAlone(t *testing.T) {
 // masked) and the create is sent again with the same code.
 func TestAccessibleMissingConfiguration(t *testing.T) {
 	f := newA11yFake()
-	f.createErrs = []error{&flow.APIError{Op: "create the instance", Status: http.StatusBadRequest, Missing: []string{"site.api.token", "site.address"}}}
+	f.createErrs = []error{&platform.APIError{Op: "create the instance", Status: http.StatusBadRequest, Missing: []string{"site.api.token", "site.address"}}}
 	o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, keepDetails, "y", "", "https://contoso", "x-s3cret-extra"))
 	if o.Kind != Created || len(f.creates) != 2 {
 		t.Fatalf("outcome %v, %d creates\n%s", o.Kind, len(f.creates), out)
@@ -287,9 +290,9 @@ func TestAccessibleReviewBack(t *testing.T) {
 }
 
 func TestAccessibleOutcomes(t *testing.T) {
-	lost := fmt.Errorf("%w: connection reset", flow.ErrAnswerLost)
-	failed := &flow.APIError{Op: "create the instance", Status: http.StatusBadGateway}
-	denied := &flow.AuthError{Code: "access_denied"}
+	lost := fmt.Errorf("%w: connection reset", platform.ErrAnswerLost)
+	failed := &platform.APIError{Op: "create the instance", Status: http.StatusBadGateway}
+	denied := &callback.AuthError{Code: "access_denied"}
 	notKept := fmt.Errorf("%w: instance 4711 (\"drive\"): the keychain is locked; its pending record is kept", flow.ErrNotKept)
 	for name, tc := range map[string]struct {
 		setup   func(f *a11yFake)
@@ -315,7 +318,7 @@ func TestAccessibleOutcomes(t *testing.T) {
 			shows: []string{"Look the instance up now? [Y/n]", "Run 'connectwiz recover' later"},
 		},
 		"lost answer left": {
-			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "n"}, kind: Aborted, err: flow.ErrAnswerLost,
+			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "n"}, kind: Aborted, err: platform.ErrAnswerLost,
 			shows: []string{"Run 'connectwiz recover' later"},
 		},
 		"create failed, sent again": {
@@ -326,11 +329,11 @@ func TestAccessibleOutcomes(t *testing.T) {
 			setup: func(f *a11yFake) { f.createErrs = []error{failed} }, answers: []any{"", "n"}, kind: Aborted, err: failed,
 		},
 		"denied, quit": {
-			setup: func(f *a11yFake) { f.callbacks = []*flow.CallbackResult{{Err: denied}} }, answers: []any{"n"}, kind: Aborted, err: denied,
+			setup: func(f *a11yFake) { f.callbacks = []*callback.CallbackResult{{Err: denied}} }, answers: []any{"n"}, kind: Aborted, err: denied,
 			shows: []string{"✗ Nothing was created: access was denied at the provider", "Authorize again? [Y/n]"},
 		},
 		"denied, authorized again": {
-			setup: func(f *a11yFake) { f.callbacks = []*flow.CallbackResult{{Err: denied}} }, answers: []any{"", keepDetails, ""}, kind: Created,
+			setup: func(f *a11yFake) { f.callbacks = []*callback.CallbackResult{{Err: denied}} }, answers: []any{"", keepDetails, ""}, kind: Created,
 			shows: []string{"Authorize again?", "Open this URL", "Instance name"},
 		},
 		"input ended": {setup: func(*a11yFake) {}, answers: []any{"x"}, kind: Aborted, err: ErrInputEnded},
@@ -382,7 +385,7 @@ func TestAccessiblePaste(t *testing.T) {
 // No callback in time: an empty paste authorizes again.
 func TestAccessibleTimeout(t *testing.T) {
 	f := newA11yFake()
-	f.callbacks = []*flow.CallbackResult{nil}
+	f.callbacks = []*callback.CallbackResult{nil}
 	opts := a11yOptions()
 	opts.Wait = 10 * time.Millisecond
 	o, out := runA11y(t, f, opts, answers(keepCreds, "", keepDetails, "y"))

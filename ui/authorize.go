@@ -10,8 +10,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
-
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // The authorize phase: fetching the URL (stepFetching), the URL
@@ -108,7 +108,7 @@ func (m *Model) onApproved(msg approvedMsg) (tea.Model, tea.Cmd) {
 }
 
 // gotCode ends the authorization and moves on to the details.
-func (m *Model) gotCode(code flow.Secret, callbackURL string) (tea.Model, tea.Cmd) {
+func (m *Model) gotCode(code secret.Secret, callbackURL string) (tea.Model, tea.Cmd) {
 	m.code, m.callback = code, callbackURL
 	closing := m.endAuthorization()
 	m.notice = ""
@@ -201,7 +201,7 @@ func (m *Model) authorizeBack() (tea.Model, tea.Cmd) {
 
 func (m *Model) pasteForm() *huh.Form {
 	m.pasteInput = ""
-	state := flow.Secret("")
+	state := secret.Secret("")
 	if m.auth != nil {
 		state = m.auth.State
 	}
@@ -210,8 +210,8 @@ func (m *Model) pasteForm() *huh.Form {
 			EchoMode(huh.EchoModePassword). // it carries the code: never on screen
 			Description("Paste the whole URL the browser was sent to after approving (or just the code).").
 			Validate(func(s string) error {
-				_, err := flow.ParsePasted(s, state)
-				var denied *flow.AuthError
+				_, err := callback.ParsePasted(s, state)
+				var denied *callback.AuthError
 				if errors.As(err, &denied) {
 					return nil // shown on its own screen
 				}
@@ -221,8 +221,8 @@ func (m *Model) pasteForm() *huh.Form {
 }
 
 func (m *Model) pasteDone() (tea.Model, tea.Cmd) {
-	p, err := flow.ParsePasted(m.pasteInput, m.auth.State)
-	var denied *flow.AuthError
+	p, err := callback.ParsePasted(m.pasteInput, m.auth.State)
+	var denied *callback.AuthError
 	if errors.As(err, &denied) {
 		m.denied, m.alarm = denied, nil
 		return m, tea.Batch(m.endAuthorization(), m.goTo(stepDenied))
@@ -310,7 +310,7 @@ func (m *Model) deniedView() string {
 // it may have been hijacked: no provider's error code to show.
 func (m *Model) alarmView() string {
 	what := "Authorization stopped: " + strings.TrimSuffix(m.alarm.Error(), ".") + "."
-	if errors.Is(m.alarm, flow.ErrBrowserURLReused) {
+	if errors.Is(m.alarm, callback.ErrBrowserURLReused) {
 		what = "Authorization stopped: the one-time browser link was opened twice — someone else on this machine may have tried to take over the authorization."
 	}
 	return m.st.Bad.Render(m.wrap("✗ "+what)) + "\n\n" + m.wrap("Nothing was created. Press r to authorize again.")

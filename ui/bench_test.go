@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
 )
 
 // BenchmarkCallbackToNextScreen times the path from the browser's callback
@@ -20,8 +21,8 @@ func BenchmarkCallbackToNextScreen(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		m := New(newFake(), Options{Creds: fullCreds(), Tick: time.Hour, DefaultName: "bench"})
-		state := flow.NewState()
-		l, err := flow.Listen("http://127.0.0.1:0/callback", state, nil)
+		state := callback.NewState()
+		l, err := callback.Listen("http://127.0.0.1:0/callback", state, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -11,6 +11,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
 )
 
 // TestCallbackWhilePasting: the browser comes back while the paste form is
@@ -28,7 +30,7 @@ func TestCallbackWhilePasting(t *testing.T) {
 				h.esc()
 				h.waitFor("Enter opens your browser")
 			}
-			h.svc.deliver(flow.CallbackResult{Code: theCode})
+			h.svc.deliver(callback.CallbackResult{Code: theCode})
 			h.waitFor("Unique on this machine")
 			m := h.final()
 			if m.step != stepDetails || m.code.Reveal() != theCode || m.auth != nil {
@@ -45,7 +47,7 @@ func TestDeniedWhilePasting(t *testing.T) {
 	h.toWaiting()
 	h.rune('p')
 	h.waitFor("Redirect URL or code")
-	h.svc.deliver(flow.CallbackResult{Err: &flow.AuthError{Code: "access_denied"}})
+	h.svc.deliver(callback.CallbackResult{Err: &callback.AuthError{Code: "access_denied"}})
 	h.waitFor("Access was denied")
 	if m := h.final(); m.step != stepDenied || m.auth != nil {
 		t.Fatalf("step %s, authorization open %v", m.step, m.auth != nil)
@@ -59,8 +61,8 @@ func TestDeniedWhilePasting(t *testing.T) {
 func TestOneWaitPerAuthorization(t *testing.T) {
 	clk := &clock{}
 	m := New(newFake(), Options{Creds: fullCreds(), Now: clk.Now, Tick: time.Millisecond, Wait: time.Minute})
-	done := make(chan flow.CallbackResult, 3)
-	auth := &flow.Authorization{URL: authURL, State: theState, CallbackURL: flow.DefaultCallbackURL, Done: done}
+	done := make(chan callback.CallbackResult, 3)
+	auth := &flow.Authorization{URL: authURL, State: theState, CallbackURL: platform.DefaultCallbackURL, Done: done}
 	key := func(r rune) tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}} }
 	enter, esc := tea.KeyMsg{Type: tea.KeyEnter}, tea.KeyMsg{Type: tea.KeyEsc}
 	var cmds []tea.Cmd
@@ -83,7 +85,7 @@ func TestOneWaitPerAuthorization(t *testing.T) {
 		t.Fatalf("step %s, want paste", m.step)
 	}
 	for range 3 {
-		done <- flow.CallbackResult{Code: theCode}
+		done <- callback.CallbackResult{Code: theCode}
 	}
 	var (
 		wg    sync.WaitGroup
@@ -130,10 +132,10 @@ func TestOneWaitPerAuthorization(t *testing.T) {
 // alarmed is the listener's result when its one-time browser link was
 // opened a second time, as flow delivers it: the alarm, and an error
 // standing for it.
-func alarmed() flow.CallbackResult {
-	return flow.CallbackResult{
-		Alarm: flow.ErrBrowserURLReused,
-		Err:   &flow.AuthError{Code: "connectwiz_alarm", Description: flow.ErrBrowserURLReused.Error()},
+func alarmed() callback.CallbackResult {
+	return callback.CallbackResult{
+		Alarm: callback.ErrBrowserURLReused,
+		Err:   &callback.AuthError{Code: "connectwiz_alarm", Description: callback.ErrBrowserURLReused.Error()},
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
 )
 
 // SignalMsg tells the wizard a signal asked it to stop. Like ctrl+c, it
@@ -28,7 +30,7 @@ type (
 	approvedMsg struct{ err error }
 	callbackMsg struct {
 		gen int
-		res flow.CallbackResult
+		res callback.CallbackResult
 	}
 	createdMsg struct {
 		created flow.Created
@@ -58,7 +60,7 @@ func loadRemembered(svc Service, baseURL string) tea.Cmd {
 
 func authorize(svc Service, creds flow.Credentials) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*flow.DefaultTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*platform.DefaultTimeout)
 		defer cancel()
 		a, err := svc.Authorize(ctx, creds)
 		return authorizedMsg{a, err}
@@ -78,7 +80,7 @@ func copyURL(svc Service, url string) tea.Cmd {
 
 func approve(svc Service, url string) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), flow.DefaultTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), platform.DefaultTimeout)
 		defer cancel()
 		return approvedMsg{svc.Approve(ctx, url)}
 	}
@@ -98,7 +100,7 @@ func closeAuthorization(a *flow.Authorization) tea.Cmd {
 
 // waitCallback blocks on the listener's channel until the callback or until
 // the authorization ends.
-func waitCallback(ctx context.Context, done <-chan flow.CallbackResult, gen int) tea.Cmd {
+func waitCallback(ctx context.Context, done <-chan callback.CallbackResult, gen int) tea.Cmd {
 	return func() tea.Msg {
 		select {
 		case r := <-done:
@@ -134,7 +136,7 @@ func checkName(svc Service, name, baseURL string) tea.Cmd {
 
 func recoverNow(svc Service, creds flow.Credentials) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*flow.DefaultTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*platform.DefaultTimeout)
 		defer cancel()
 		found, err := svc.Recover(ctx, creds)
 		return recoveredMsg{found, err}

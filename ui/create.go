@@ -12,6 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // The create phase: creating (stepCreating, or stepFinishing once the user
@@ -41,7 +43,7 @@ func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 	case msg.err == nil:
 		return m, m.goTo(stepDone)
 	}
-	if e, ok := flow.AsAPIError(msg.err); ok && len(e.Missing) > 0 {
+	if e, ok := platform.AsAPIError(msg.err); ok && len(e.Missing) > 0 {
 		m.askMissing(e.Missing)
 		return m, tea.Batch(m.goTo(stepMissingConfig), m.form.Init())
 	}
@@ -56,7 +58,7 @@ func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 // token not stored. Sending it again, or authorizing again, would create a
 // duplicate; only looking it up (recover) is offered.
 func instanceMayExist(err error) bool {
-	return errors.Is(err, flow.ErrAnswerLost) || errors.Is(err, flow.ErrNotKept)
+	return errors.Is(err, platform.ErrAnswerLost) || errors.Is(err, flow.ErrNotKept)
 }
 
 // askMissing opens the form for the configuration entries the platform
@@ -81,7 +83,7 @@ func (m *Model) missingForm() *huh.Form {
 	var fields []huh.Field
 	for _, k := range m.missingOrder {
 		in := huh.NewInput().Title(k).Value(m.missing[k]).Validate(required)
-		if flow.IsSecretKey(k) {
+		if secret.IsSecretKey(k) {
 			in = in.EchoMode(huh.EchoModePassword)
 		}
 		fields = append(fields, in)
@@ -146,7 +148,7 @@ func (m *Model) createErrorKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 // codeRefused says the platform refused the authorization code: a 400,
 // 401 or 403 that speaks of the code or the grant.
 func codeRefused(err error) bool {
-	e, ok := flow.AsAPIError(err)
+	e, ok := platform.AsAPIError(err)
 	if !ok || (e.Status != 400 && e.Status != 401 && e.Status != 403) {
 		return false
 	}
@@ -252,7 +254,7 @@ func (m *Model) doneView() string {
 	}
 	// The command wraps rather than being cut at the window's edge: a cut
 	// one would name another instance.
-	hint := wrapAtSpaces(m.opts.TokenCommand+" "+flow.ShellQuote(e.Name), m.contentWidth()-2)
+	hint := wrapAtSpaces(m.opts.TokenCommand+" "+platform.ShellQuote(e.Name), m.contentWidth()-2)
 	b.WriteString("\nGet the token in scripts with:\n  " + m.st.KeyHint.Render(strings.ReplaceAll(hint, "\n", "\n  ")))
 	return b.String()
 }

@@ -9,6 +9,9 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // The credentials phase: the prefilled summary (stepSummary) and the form
@@ -67,7 +70,7 @@ func validPlatformURL(s string) error {
 	if err := required(s); err != nil {
 		return err
 	}
-	_, err := flow.NormalizeBaseURL(s)
+	_, err := platform.NormalizeBaseURL(s)
 	return err
 }
 
@@ -75,13 +78,13 @@ func validConnector(s string) error {
 	if err := required(s); err != nil {
 		return err
 	}
-	return flow.CheckConnectorKey(trim(s))
+	return platform.CheckConnectorKey(trim(s))
 }
 
 // errorFields maps an authorize error to the credential fields it concerns.
 func errorFields(err error) map[string]string {
 	short := "see the message above"
-	if e, ok := flow.AsAPIError(err); ok {
+	if e, ok := platform.AsAPIError(err); ok {
 		switch {
 		case e.Unauthorized():
 			return map[string]string{titleUserSecret: "refused by the platform", titleOrgSecret: "refused by the platform"}
@@ -92,7 +95,7 @@ func errorFields(err error) map[string]string {
 		}
 		return map[string]string{titleBaseURL: short}
 	}
-	if errors.Is(err, flow.ErrListen) {
+	if errors.Is(err, callback.ErrListen) {
 		return map[string]string{titleCallbackURL: "cannot listen here"}
 	}
 	return map[string]string{titleBaseURL: "cannot reach the platform"}
@@ -112,7 +115,7 @@ func callbackNote(raw string) string {
 	if validCallbackURL(raw) != nil {
 		return "Where the provider sends the browser back; must match your app's registration."
 	}
-	if flow.LoopbackCallback(trim(raw)) {
+	if callback.IsLoopback(trim(raw)) {
 		return "On this machine: connectwiz receives the callback itself."
 	}
 	return "Not on this machine: you will paste the URL the browser is sent to."
@@ -155,7 +158,7 @@ func (m *Model) onRemembered(msg rememberedMsg) (tea.Model, tea.Cmd) {
 	if m.step != stepSummary && m.step != stepCredentials || platformURL(msg.baseURL) != platformURL(m.baseURL) {
 		return m, nil
 	}
-	before := flow.Credentials{UserSecret: flow.Secret(m.userSecret), OrgSecret: flow.Secret(m.orgSecret), ClientSecret: flow.Secret(m.clientSecret)}
+	before := flow.Credentials{UserSecret: secret.Secret(m.userSecret), OrgSecret: secret.Secret(m.orgSecret), ClientSecret: secret.Secret(m.clientSecret)}
 	cur := before
 	if !cur.FillSecrets(msg.creds) {
 		return m, nil
@@ -193,7 +196,7 @@ func (m *Model) dropForeignSecrets() bool {
 	dropped := false
 	for _, p := range []struct {
 		value  *string
-		filled flow.Secret
+		filled secret.Secret
 	}{{&m.userSecret, m.filled.UserSecret}, {&m.orgSecret, m.filled.OrgSecret}, {&m.clientSecret, m.filled.ClientSecret}} {
 		if !p.filled.IsZero() && *p.value == p.filled.Reveal() {
 			*p.value, dropped = "", true
@@ -298,5 +301,5 @@ func mask(s string) string {
 	if trim(s) == "" {
 		return "(missing)"
 	}
-	return flow.Mask
+	return secret.Mask
 }

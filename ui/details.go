@@ -10,6 +10,8 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // The details phase: the details form (stepDetails), the review of the
@@ -64,13 +66,13 @@ func extraLines(m map[string]string) string {
 }
 
 // request is the instance request the answers make.
-func (m *Model) request() flow.InstanceRequest {
+func (m *Model) request() platform.InstanceRequest {
 	c := m.creds()
 	extra := parseExtra(m.extraText)
 	for k, v := range m.missing {
 		extra[k] = trim(*v)
 	}
-	return flow.InstanceRequest{
+	return platform.InstanceRequest{
 		Connector:    c.Connector,
 		Code:         m.code,
 		ClientID:     c.ClientID,
@@ -165,16 +167,16 @@ func (m *Model) reviewView() string {
 	for _, k := range req.ConfigKeys() {
 		v := req.Extra[k]
 		switch {
-		case k == flow.ConfigClientID:
+		case k == platform.ConfigClientID:
 			v = req.ClientID
-		case k == flow.ConfigCallbackURL:
+		case k == platform.ConfigCallbackURL:
 			v = req.CallbackURL
-		case k == flow.ConfigClientSecret || flow.IsSecretKey(k):
-			v = flow.Mask
+		case k == platform.ConfigClientSecret || secret.IsSecretKey(k):
+			v = secret.Mask
 		}
 		b.WriteString("  " + m.st.Muted.Render(k) + " = " + v + "\n")
 	}
-	b.WriteString(m.row("Code", flow.Mask+" (from the provider)"))
+	b.WriteString(m.row("Code", secret.Mask+" (from the provider)"))
 	if !m.nameChecked {
 		b.WriteString("\n\n" + m.st.Muted.Render(m.wrap("Checking the name… Enter creates once it is known to be free.")))
 	}
@@ -188,10 +190,10 @@ func (m *Model) reviewView() string {
 // lines unbroken and without a margin, so that it runs when pasted.
 func (m *Model) curlView() string {
 	req := m.request()
-	env := []string{flow.EnvUserSecret, flow.EnvOrgSecret, flow.EnvClientSecret, flow.EnvCode}
+	env := []string{platform.EnvUserSecret, platform.EnvOrgSecret, platform.EnvClientSecret, platform.EnvCode}
 	for _, k := range req.ConfigKeys() {
-		if _, extra := req.Extra[k]; extra && flow.IsSecretKey(k) {
-			env = append(env, flow.ConfigEnv(k))
+		if _, extra := req.Extra[k]; extra && secret.IsSecretKey(k) {
+			env = append(env, platform.ConfigEnv(k))
 		}
 	}
 	return m.wrap("The same request as a curl command is printed above this screen, ready to paste into a shell. "+

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -40,8 +42,8 @@ type fakeService struct {
 	rememberFor string // when set, remembered is for this platform URL only
 	warning     string // the file fallback's warning, when set
 	asked       []string
-	done        chan flow.CallbackResult
-	creates     []flow.InstanceRequest
+	done        chan callback.CallbackResult
+	creates     []platform.InstanceRequest
 	replaces    []bool // each create's Replace
 	authorizes  int
 	approves    int
@@ -80,14 +82,14 @@ func (f *fakeService) Authorize(_ context.Context, c flow.Credentials) (*flow.Au
 		CallbackURL: c.CallbackURL,
 	}
 	if !f.paste {
-		f.done = make(chan flow.CallbackResult, 1)
+		f.done = make(chan callback.CallbackResult, 1)
 		a.Done = f.done
 	}
 	return a, nil
 }
 
 // deliver plays the browser coming back to the listener.
-func (f *fakeService) deliver(r flow.CallbackResult) {
+func (f *fakeService) deliver(r callback.CallbackResult) {
 	f.mu.Lock()
 	ch := f.done
 	f.mu.Unlock()
@@ -118,7 +120,7 @@ func (f *fakeService) Approve(context.Context, string) error {
 	f.mu.Lock()
 	f.approves++
 	f.mu.Unlock()
-	f.deliver(flow.CallbackResult{Code: theCode})
+	f.deliver(callback.CallbackResult{Code: theCode})
 	return nil
 }
 
@@ -148,7 +150,7 @@ func (f *fakeService) Create(_ context.Context, r flow.CreateRequest) (flow.Crea
 			return flow.Created{}, err
 		}
 	}
-	inst := flow.Instance{ID: "4711", Name: req.Name, Token: theToken, Connector: flow.Connector{Key: req.Connector}, Tags: req.Tags}
+	inst := platform.Instance{ID: "4711", Name: req.Name, Token: theToken, Connector: platform.Connector{Key: req.Connector}, Tags: req.Tags}
 	saved := keystore.Saved{Entry: keystore.Entry{Name: req.Name, ID: "4711", Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags, Storage: f.storage}}
 	if f.storage == keystore.InFile {
 		saved.Warning = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because " + keystore.ProblemUnavailable.Advice()

@@ -20,6 +20,9 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // Service is what the wizard asks of the rest of connectwiz; each step's
@@ -59,7 +62,7 @@ type Options struct {
 	Insecure bool
 	// Remember prefills the "remember the secrets" answer.
 	Remember bool
-	// Wait bounds the wait for the callback (flow.DefaultWait when zero).
+	// Wait bounds the wait for the callback (callback.DefaultWait when zero).
 	Wait time.Duration
 	// Name, Tags and Extra prefill the details step; DefaultName is offered
 	// when Name is empty.
@@ -181,9 +184,9 @@ type Model struct {
 	authGen    int
 	deadline   time.Time
 	notice     string
-	denied     *flow.AuthError
-	alarm      error // what stopped the authorization, when it may have been hijacked (flow.CallbackResult.Alarm)
-	code       flow.Secret
+	denied     *callback.AuthError
+	alarm      error // what stopped the authorization, when it may have been hijacked (callback.CallbackResult.Alarm)
+	code       secret.Secret
 	callback   string
 	pasteInput string
 
@@ -215,7 +218,7 @@ func New(svc Service, opts Options) *Model {
 		opts.Tick = time.Second
 	}
 	if opts.Wait <= 0 {
-		opts.Wait = flow.DefaultWait
+		opts.Wait = callback.DefaultWait
 	}
 	c := opts.Creds
 	m := &Model{
@@ -226,13 +229,13 @@ func New(svc Service, opts Options) *Model {
 		help:         help.New(),
 		width:        80,
 		height:       24,
-		baseURL:      orDefault(c.BaseURL, flow.DefaultBaseURL),
+		baseURL:      orDefault(c.BaseURL, platform.DefaultBaseURL),
 		userSecret:   c.UserSecret.Reveal(),
 		orgSecret:    c.OrgSecret.Reveal(),
-		connector:    orDefault(c.Connector, flow.DefaultConnector),
+		connector:    orDefault(c.Connector, platform.DefaultConnector),
 		clientID:     c.ClientID,
 		clientSecret: c.ClientSecret.Reveal(),
-		callbackURL:  orDefault(c.CallbackURL, flow.DefaultCallbackURL),
+		callbackURL:  orDefault(c.CallbackURL, platform.DefaultCallbackURL),
 		remember:     opts.Remember,
 		name:         orDefault(opts.Name, opts.DefaultName),
 		tagsText:     strings.Join(opts.Tags, ", "),
@@ -319,11 +322,11 @@ func (m *Model) Outcome() Outcome {
 func (m *Model) creds() flow.Credentials {
 	return flow.Credentials{
 		BaseURL:      platformURL(m.baseURL),
-		UserSecret:   flow.Secret(trim(m.userSecret)),
-		OrgSecret:    flow.Secret(trim(m.orgSecret)),
+		UserSecret:   secret.Secret(trim(m.userSecret)),
+		OrgSecret:    secret.Secret(trim(m.orgSecret)),
 		Connector:    trim(m.connector),
 		ClientID:     trim(m.clientID),
-		ClientSecret: flow.Secret(trim(m.clientSecret)),
+		ClientSecret: secret.Secret(trim(m.clientSecret)),
 		CallbackURL:  trim(m.callbackURL),
 	}
 }
@@ -381,7 +384,7 @@ func orDefault(s, def string) string { return cmp.Or(trim(s), def) }
 // platformURL is the platform URL as flow normalises it (as typed while
 // it does not pass the check).
 func platformURL(s string) string {
-	if u, err := flow.NormalizeBaseURL(s); err == nil {
+	if u, err := platform.NormalizeBaseURL(s); err == nil {
 		return u
 	}
 	return trim(s)

@@ -17,6 +17,8 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -40,10 +42,10 @@ func fullCreds() flow.Credentials {
 		BaseURL:      "https://platform.test/your_moms/api-v2",
 		UserSecret:   userSecret,
 		OrgSecret:    orgSecret,
-		Connector:    flow.DefaultConnector,
+		Connector:    platform.DefaultConnector,
 		ClientID:     "my-client-id",
 		ClientSecret: clientSecret,
-		CallbackURL:  flow.DefaultCallbackURL,
+		CallbackURL:  platform.DefaultCallbackURL,
 	}
 }
 
@@ -129,7 +131,7 @@ func (h *harness) toWaiting() {
 func (h *harness) toDetails() {
 	h.t.Helper()
 	h.toWaiting()
-	h.svc.deliver(flow.CallbackResult{Code: theCode})
+	h.svc.deliver(callback.CallbackResult{Code: theCode})
 	h.waitFor("Unique on this machine")
 }
 
@@ -187,10 +189,10 @@ func TestCredentialsForm(t *testing.T) {
 
 func TestCredentialsErrors(t *testing.T) {
 	tests := map[string]error{
-		"unauthorized": &flow.APIError{Op: "list the instances", Status: 401, Message: "Invalid Organization or User secret", RequestID: "r-1"},
-		"not_found":    &flow.APIError{Op: "get the authorize URL", Status: 404, Message: "No your_mom found with key 'onedrivebusines'"},
-		"bad_client":   &flow.APIError{Op: "get the authorize URL", Status: 400, Message: "The OAuth client id or secret is not registered", ProviderMessage: "invalid_client"},
-		"port_busy":    fmt.Errorf("%w: the callback port 127.0.0.1:8750 is already in use (another connectwiz, or another program?)", flow.ErrListen),
+		"unauthorized": &platform.APIError{Op: "list the instances", Status: 401, Message: "Invalid Organization or User secret", RequestID: "r-1"},
+		"not_found":    &platform.APIError{Op: "get the authorize URL", Status: 404, Message: "No your_mom found with key 'onedrivebusines'"},
+		"bad_client":   &platform.APIError{Op: "get the authorize URL", Status: 400, Message: "The OAuth client id or secret is not registered", ProviderMessage: "invalid_client"},
+		"port_busy":    fmt.Errorf("%w: the callback port 127.0.0.1:8750 is already in use (another connectwiz, or another program?)", callback.ErrListen),
 		"unreachable":  errUnreachable,
 	}
 	for name, err := range tests {
@@ -287,7 +289,7 @@ func TestPasteFlow(t *testing.T) {
 func TestDenied(t *testing.T) {
 	h := start(t, newFake())
 	h.toWaiting()
-	h.svc.deliver(flow.CallbackResult{Err: &flow.AuthError{Code: "access_denied", Description: "The user denied access to the application."}})
+	h.svc.deliver(callback.CallbackResult{Err: &callback.AuthError{Code: "access_denied", Description: "The user denied access to the application."}})
 	h.waitFor("Access was denied")
 	h.snapshot()
 }
@@ -295,7 +297,7 @@ func TestDenied(t *testing.T) {
 func TestDeniedRetry(t *testing.T) {
 	h := start(t, newFake())
 	h.toWaiting()
-	h.svc.deliver(flow.CallbackResult{Err: &flow.AuthError{Code: "access_denied"}})
+	h.svc.deliver(callback.CallbackResult{Err: &callback.AuthError{Code: "access_denied"}})
 	h.waitFor("Access was denied")
 	h.rune('r')
 	h.waitFor("Open this URL")
@@ -378,7 +380,7 @@ func TestCreating(t *testing.T) {
 
 func TestMissingConfig(t *testing.T) {
 	svc := newFake()
-	svc.createErrs = []error{&flow.APIError{
+	svc.createErrs = []error{&platform.APIError{
 		Op: "create the instance", Status: 400, Message: "Missing required configuration entries: onedrivebusiness.site.address, onedrivebusiness.api.password",
 		Missing: []string{"onedrivebusiness.site.address", "onedrivebusiness.api.password"},
 	}}
@@ -391,7 +393,7 @@ func TestMissingConfig(t *testing.T) {
 
 func TestMissingConfigRetries(t *testing.T) {
 	svc := newFake()
-	svc.createErrs = []error{&flow.APIError{Op: "create the instance", Status: 400, Missing: []string{"onedrivebusiness.site.address"}}}
+	svc.createErrs = []error{&platform.APIError{Op: "create the instance", Status: 400, Missing: []string{"onedrivebusiness.site.address"}}}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -407,7 +409,7 @@ func TestMissingConfigRetries(t *testing.T) {
 
 func TestCreateError(t *testing.T) {
 	svc := newFake()
-	svc.createErrs = []error{&flow.APIError{Op: "create the instance", Status: 502, Message: "The provider could not be reached", RequestID: "r-9"}}
+	svc.createErrs = []error{&platform.APIError{Op: "create the instance", Status: 502, Message: "The provider could not be reached", RequestID: "r-9"}}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -417,7 +419,7 @@ func TestCreateError(t *testing.T) {
 
 func TestCreateErrorRetry(t *testing.T) {
 	svc := newFake()
-	svc.createErrs = []error{&flow.APIError{Op: "create the instance", Status: 502}}
+	svc.createErrs = []error{&platform.APIError{Op: "create the instance", Status: 502}}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -429,7 +431,7 @@ func TestCreateErrorRetry(t *testing.T) {
 
 func TestAnswerLost(t *testing.T) {
 	svc := newFake()
-	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", flow.ErrAnswerLost)}
+	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", platform.ErrAnswerLost)}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()

@@ -12,6 +12,8 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
 )
 
 // ended waits for the program to end by itself and returns its model.
@@ -69,7 +71,7 @@ func TestOutcomeNoteBareCode(t *testing.T) {
 // report the recovery, not "nothing was created".
 func TestOutcomeRecovered(t *testing.T) {
 	svc := newFake()
-	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", flow.ErrAnswerLost)}
+	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", platform.ErrAnswerLost)}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -97,7 +99,7 @@ func TestOutcomeRecovered(t *testing.T) {
 func TestOutcomeRecoveredNothingFound(t *testing.T) {
 	svc := newFake()
 	svc.notFound = true
-	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", flow.ErrAnswerLost)}
+	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", platform.ErrAnswerLost)}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -109,14 +111,14 @@ func TestOutcomeRecoveredNothingFound(t *testing.T) {
 	if o.Kind != Aborted || o.Created != nil || o.Recovered != nil || o.Err == nil || !strings.Contains(o.Err.Error(), "nothing was created") {
 		t.Fatalf("outcome %s, recovered %+v, err %v", o.Kind, o.Recovered, o.Err)
 	}
-	if errors.Is(o.Err, flow.ErrAnswerLost) { // its advice would be to recover: nothing is left to
+	if errors.Is(o.Err, platform.ErrAnswerLost) { // its advice would be to recover: nothing is left to
 		t.Fatalf("err %v still says the answer is to be recovered", o.Err)
 	}
 }
 
 func TestOutcomeAborted(t *testing.T) {
-	errDown := &flow.APIError{Op: "create the instance", Status: 502, Message: "The provider could not be reached"}
-	errLost := fmt.Errorf("%w (could not create the instance: EOF)", flow.ErrAnswerLost)
+	errDown := &platform.APIError{Op: "create the instance", Status: 502, Message: "The provider could not be reached"}
+	errLost := fmt.Errorf("%w (could not create the instance: EOF)", platform.ErrAnswerLost)
 	tests := map[string]struct {
 		svc  func() *fakeService
 		play func(h *harness)
@@ -158,7 +160,7 @@ func TestOutcomeAborted(t *testing.T) {
 				h.waitFor("did not succeed")
 				h.send(SignalMsg{})
 			},
-			err: flow.ErrAnswerLost,
+			err: platform.ErrAnswerLost,
 		},
 	}
 	for name, tt := range tests {
@@ -182,8 +184,8 @@ func TestCloseAuthorization(t *testing.T) {
 	if closeAuthorization(nil) != nil {
 		t.Fatal("a Cmd to close no authorization")
 	}
-	state := flow.NewState()
-	l, err := flow.Listen("http://127.0.0.1:0/callback", state, nil)
+	state := callback.NewState()
+	l, err := callback.Listen("http://127.0.0.1:0/callback", state, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

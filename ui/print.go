@@ -7,9 +7,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/connectwiz/connectwiz/flow/browser"
+	"github.com/connectwiz/connectwiz/flow/termsafe"
 	"github.com/muesli/termenv"
-
-	"github.com/connectwiz/connectwiz/flow"
 )
 
 // Text to copy is printed above the view, not drawn in it.
@@ -85,8 +85,8 @@ func (m *Model) reprint() tea.Cmd {
 // printed as is, so it is checked first (flow checked it already; this
 // keeps escape sequences out if it did not).
 func hyperlink(u string) string {
-	if flow.CheckBrowserURL(u) != nil {
-		return flow.Sanitize(u, len(u))
+	if browser.CheckBrowserURL(u) != nil {
+		return termsafe.Sanitize(u, len(u))
 	}
 	if lipgloss.ColorProfile() == termenv.Ascii {
 		return u
@@ -105,8 +105,8 @@ func (m *Model) urlExcerpt(u string) string {
 		shown = p.Scheme + "://" + p.Host + "/…"
 	}
 	shown = ansi.Truncate(shown, m.contentWidth(), "…")
-	if flow.CheckBrowserURL(u) != nil {
-		return m.st.URL.Render(flow.Sanitize(shown, len(shown)))
+	if browser.CheckBrowserURL(u) != nil {
+		return m.st.URL.Render(termsafe.Sanitize(shown, len(shown)))
 	}
 	s := m.st.URL.Render(shown)
 	if lipgloss.ColorProfile() == termenv.Ascii {

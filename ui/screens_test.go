@@ -17,6 +17,8 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -262,7 +264,7 @@ func TestCodeReceived(t *testing.T) {
 	}
 }
 
-var errCodeRefused = &flow.APIError{
+var errCodeRefused = &platform.APIError{
 	Op: "create the instance", Status: 400, Message: "The provider refused the authorization code",
 	ProviderMessage: "invalid_grant: the code is unknown or was already used", RequestID: "r-7",
 }
@@ -289,7 +291,7 @@ func TestCreateErrorAuthorizeAgain(t *testing.T) {
 	h.waitFor("Open this URL")
 	h.enter()
 	h.waitFor("Waiting for the browser")
-	h.svc.deliver(flow.CallbackResult{Code: "a-new-code"})
+	h.svc.deliver(callback.CallbackResult{Code: "a-new-code"})
 	h.waitFor("Unique on this machine")
 	h.enter()
 	h.enter()
@@ -309,9 +311,9 @@ func TestCodeRefused(t *testing.T) {
 		want bool
 	}{
 		"invalid grant":  {errCodeRefused, true},
-		"403 code":       {&flow.APIError{Status: 403, Message: "Authorization code expired"}, true},
-		"401 secrets":    {&flow.APIError{Status: 401, Message: "Invalid Organization or User secret"}, false},
-		"502":            {&flow.APIError{Status: 502, Message: "bad gateway: code 17"}, false},
+		"403 code":       {&platform.APIError{Status: 403, Message: "Authorization code expired"}, true},
+		"401 secrets":    {&platform.APIError{Status: 401, Message: "Invalid Organization or User secret"}, false},
+		"502":            {&platform.APIError{Status: 502, Message: "bad gateway: code 17"}, false},
 		"not an API one": {fmt.Errorf("code refused"), false},
 	}
 	for name, tt := range tests {
@@ -487,7 +489,7 @@ func TestReviewEnterBeforeNameCheck(t *testing.T) {
 func TestAnswerLostNothingFound(t *testing.T) {
 	svc := newFake()
 	svc.notFound = true
-	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", flow.ErrAnswerLost)}
+	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", platform.ErrAnswerLost)}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()

@@ -145,7 +145,7 @@ func ConsentRedirect(ctx context.Context, oauthURL string, approve bool) (string
 
 func consent(ctx context.Context, oauthURL string, approve, follow bool) (string, error) {
 	// Loading the page follows redirects, as a browser given a one-time
-	// link (flow.Listener.BrowserURL) does; the form's answer is followed
+	// link (callback.Listener.BrowserURL) does; the form's answer is followed
 	// only when asked.
 	hc := &http.Client{Timeout: 30 * time.Second}
 	defer hc.CloseIdleConnections()

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 )
 
 func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
@@ -56,11 +56,11 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if b.Connector == nil || b.Connector.Key == "" {
-		s.fail(w, http.StatusBadRequest, "The request body has no "+flow.WireConnector+".key", "")
+		s.fail(w, http.StatusBadRequest, "The request body has no "+platform.WireConnector+".key", "")
 		return
 	}
 	if _, ok := connectors[b.Connector.Key]; !ok {
-		s.fail(w, http.StatusNotFound, fmt.Sprintf("No %s found with key '%s'", flow.WireConnector, b.Connector.Key), "")
+		s.fail(w, http.StatusNotFound, fmt.Sprintf("No %s found with key '%s'", platform.WireConnector, b.Connector.Key), "")
 		return
 	}
 	if strings.TrimSpace(b.Name) == "" {
@@ -72,7 +72,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var missing []string
-	for _, k := range append([]string{flow.ConfigClientID, flow.ConfigClientSecret, flow.ConfigCallbackURL}, s.opts.RequireConfig...) {
+	for _, k := range append([]string{platform.ConfigClientID, platform.ConfigClientSecret, platform.ConfigCallbackURL}, s.opts.RequireConfig...) {
 		if strings.TrimSpace(b.Configuration[k]) == "" {
 			missing = append(missing, k)
 		}
@@ -86,7 +86,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	conf := b.Configuration
-	if conf[flow.ConfigClientID] != s.opts.ClientID || conf[flow.ConfigClientSecret] != s.opts.ClientSecret {
+	if conf[platform.ConfigClientID] != s.opts.ClientID || conf[platform.ConfigClientSecret] != s.opts.ClientSecret {
 		s.fail(w, http.StatusBadRequest, "The provider refused the OAuth client", "invalid_client: unknown client id or wrong client secret")
 		return
 	}
@@ -107,7 +107,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	case time.Now().After(g.expires):
 		s.fail(w, http.StatusBadRequest, "The provider refused the authorization code", "invalid_grant: the code has expired")
 		return
-	case g.clientID != conf[flow.ConfigClientID] || g.redirectURI != conf[flow.ConfigCallbackURL]:
+	case g.clientID != conf[platform.ConfigClientID] || g.redirectURI != conf[platform.ConfigCallbackURL]:
 		s.fail(w, http.StatusBadRequest, "The provider refused the authorization code", "invalid_grant: the code was issued to another client or redirect URI")
 		return
 	}
@@ -163,7 +163,7 @@ func (s *Server) wire(in *Instance) map[string]any {
 		"token":       in.Token,
 		"tags":        in.Tags,
 		"createdDate": in.Created.Format(time.RFC3339),
-		flow.WireConnector: map[string]any{
+		platform.WireConnector: map[string]any{
 			"id":            1234,
 			"name":          connectors[in.Connector],
 			"key":           in.Connector,

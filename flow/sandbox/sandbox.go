@@ -20,10 +20,12 @@ import (
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // APIPath is where the sandbox serves the platform's API.
-const APIPath = "/" + flow.WireConnectors + "/api-v2"
+const APIPath = "/" + platform.WireConnectors + "/api-v2"
 
 // The sandbox's default credentials. They are public: the sandbox guards
 // nothing.
@@ -81,10 +83,10 @@ func (o *Options) defaults() {
 
 // connectors the sandbox knows: key → display name.
 var connectors = map[string]string{
-	flow.DefaultConnector: "OneDrive for Business Beta",
-	"box":                 "Box",
-	"dropbox":             "Dropbox",
-	"googledrive":         "Google Drive",
+	platform.DefaultConnector: "OneDrive for Business Beta",
+	"box":                     "Box",
+	"dropbox":                 "Dropbox",
+	"googledrive":             "Google Drive",
 }
 
 type grant struct {
@@ -139,7 +141,7 @@ func New(opts Options) *Server {
 		nextID:     time.Now().UnixMilli() % 1e10, // ids differ across sandbox runs, like a real platform's
 		failLeft:   opts.FailCreate,
 	}
-	s.mux.HandleFunc("GET "+APIPath+"/"+flow.WireConnectors+"/{key}/oauth/url", s.authURL)
+	s.mux.HandleFunc("GET "+APIPath+"/"+platform.WireConnectors+"/{key}/oauth/url", s.authURL)
 	s.mux.HandleFunc("POST "+APIPath+"/instances", s.create)
 	s.mux.HandleFunc("GET "+APIPath+"/instances", s.list)
 	s.mux.HandleFunc("GET "+APIPath+"/instances/{id}", s.get)
@@ -207,7 +209,7 @@ func random(n int, enc *base64.Encoding) string {
 func (s *Server) authURL(w http.ResponseWriter, r *http.Request) {
 	key := r.PathValue("key")
 	if _, ok := connectors[key]; !ok {
-		s.fail(w, http.StatusNotFound, fmt.Sprintf("No %s found with key '%s'", flow.WireConnector, key), "")
+		s.fail(w, http.StatusNotFound, fmt.Sprintf("No %s found with key '%s'", platform.WireConnector, key), "")
 		return
 	}
 	q := r.URL.Query()
@@ -235,7 +237,7 @@ func (s *Server) authURL(w http.ResponseWriter, r *http.Request) {
 	aq.Set("redirect_uri", cb)
 	aq.Set("state", q.Get("state"))
 	au.RawQuery = aq.Encode()
-	writeJSON(w, http.StatusOK, map[string]string{"oauthUrl": au.String(), flow.WireConnector: key})
+	writeJSON(w, http.StatusOK, map[string]string{"oauthUrl": au.String(), platform.WireConnector: key})
 }
 
 // originOf is where the sandbox is reached: the origin Start recorded, or
@@ -357,11 +359,11 @@ func (r *Running) Credentials(callbackURL string) flow.Credentials {
 	o := r.opts
 	return flow.Credentials{
 		BaseURL:      r.BaseURL,
-		UserSecret:   flow.Secret(o.UserSecret),
-		OrgSecret:    flow.Secret(o.OrgSecret),
-		Connector:    flow.DefaultConnector,
+		UserSecret:   secret.Secret(o.UserSecret),
+		OrgSecret:    secret.Secret(o.OrgSecret),
+		Connector:    platform.DefaultConnector,
 		ClientID:     o.ClientID,
-		ClientSecret: flow.Secret(o.ClientSecret),
+		ClientSecret: secret.Secret(o.ClientSecret),
 		CallbackURL:  callbackURL,
 	}
 }

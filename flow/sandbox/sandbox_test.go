@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 )
 
@@ -61,7 +61,7 @@ func TestStartAllowRemote(t *testing.T) {
 	}
 	defer func() { _ = sb.Close() }()
 	// The BaseURL is one a client can use.
-	if _, err := flow.NewClient(sb.BaseURL, sandbox.DefaultUserSecret, sandbox.DefaultOrgSecret, "test").Instances(context.Background()); err != nil {
+	if _, err := platform.NewClient(sb.BaseURL, sandbox.DefaultUserSecret, sandbox.DefaultOrgSecret, "test").Instances(context.Background()); err != nil {
 		t.Fatalf("%s: %v", sb.BaseURL, err)
 	}
 }
@@ -71,7 +71,7 @@ func TestStartAllowRemote(t *testing.T) {
 func authURL(t *testing.T, sb *sandbox.Running, host, callback string) (int, string) {
 	t.Helper()
 	q := url.Values{"apiKey": {sandbox.DefaultClientID}, "apiSecret": {sandbox.DefaultClientSecret}, "callbackUrl": {callback}, "state": {"st-123"}}
-	req, err := http.NewRequest(http.MethodGet, sb.BaseURL+"/"+flow.WireConnectors+"/"+flow.DefaultConnector+"/oauth/url?"+q.Encode(), nil)
+	req, err := http.NewRequest(http.MethodGet, sb.BaseURL+"/"+platform.WireConnectors+"/"+platform.DefaultConnector+"/oauth/url?"+q.Encode(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestOAuthURLFromListenAddressBareHandler(t *testing.T) {
 	go func() { _ = srv.Serve(ln) }()
 	defer func() { _ = srv.Close() }()
 	q := url.Values{"apiKey": {sandbox.DefaultClientID}, "apiSecret": {sandbox.DefaultClientSecret}, "callbackUrl": {"http://127.0.0.1:1/cb"}, "state": {"s"}}
-	req, _ := http.NewRequest(http.MethodGet, "http://"+ln.Addr().String()+sandbox.APIPath+"/"+flow.WireConnectors+"/"+flow.DefaultConnector+"/oauth/url?"+q.Encode(), nil)
+	req, _ := http.NewRequest(http.MethodGet, "http://"+ln.Addr().String()+sandbox.APIPath+"/"+platform.WireConnectors+"/"+platform.DefaultConnector+"/oauth/url?"+q.Encode(), nil)
 	req.Host = "evil.example"
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -1,4 +1,4 @@
-package flow
+package platform
 
 import (
 	"bytes"
@@ -16,6 +16,10 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/connectwiz/connectwiz/flow/browser"
+	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/flow/termsafe"
 )
 
 // DefaultTimeout bounds each platform call.
@@ -29,7 +33,7 @@ type Client struct {
 	// BaseURL is the platform's API root, e.g. DefaultBaseURL.
 	BaseURL string
 	// User and Org are the platform's User and Organization secrets.
-	User, Org Secret
+	User, Org secret.Secret
 	// HTTP is the client used; nil means http.DefaultClient. Whatever its
 	// CheckRedirect, no redirect is ever followed: a 3xx answer is an error.
 	HTTP *http.Client
@@ -47,7 +51,7 @@ type Client struct {
 
 // NewClient returns a client for the platform at baseURL, honouring the
 // proxy environment variables.
-func NewClient(baseURL string, user, org Secret, version string) *Client {
+func NewClient(baseURL string, user, org secret.Secret, version string) *Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.Proxy = http.ProxyFromEnvironment
 	return &Client{
@@ -66,9 +70,9 @@ func NewClient(baseURL string, user, org Secret, version string) *Client {
 type AuthURLRequest struct {
 	Connector    string
 	ClientID     string
-	ClientSecret Secret
+	ClientSecret secret.Secret
 	CallbackURL  string
-	State        Secret
+	State        secret.Secret
 }
 
 // MaxConnectorKey is the longest connector key accepted.
@@ -84,14 +88,14 @@ func CheckConnectorKey(key string) error {
 	case len(key) > MaxConnectorKey:
 		return fmt.Errorf("the connector key is %d characters long; it must be at most %d", len(key), MaxConnectorKey)
 	case strings.Contains(key, ".."):
-		return fmt.Errorf("the connector key %q contains \"..\"; give the key as the platform lists it, e.g. %s", Sanitize(key, MaxConnectorKey), DefaultConnector)
+		return fmt.Errorf("the connector key %q contains \"..\"; give the key as the platform lists it, e.g. %s", termsafe.Sanitize(key, MaxConnectorKey), DefaultConnector)
 	}
 	for i := 0; i < len(key); i++ {
 		ch := key[i]
 		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-' || ch == '.' {
 			continue
 		}
-		return fmt.Errorf("the connector key %q may hold only letters, digits, '_', '-' and '.'; give the key as the platform lists it, e.g. %s", Sanitize(key, MaxConnectorKey), DefaultConnector)
+		return fmt.Errorf("the connector key %q may hold only letters, digits, '_', '-' and '.'; give the key as the platform lists it, e.g. %s", termsafe.Sanitize(key, MaxConnectorKey), DefaultConnector)
 	}
 	if key == "." {
 		return fmt.Errorf("the connector key \".\" is not a key; give the key as the platform lists it, e.g. %s", DefaultConnector)
@@ -116,7 +120,7 @@ func (c *Client) AuthURL(ctx context.Context, r AuthURLRequest) (string, error) 
 	if err := c.do(ctx, "get the authorize URL", http.MethodGet, path, nil, false, &out); err != nil {
 		return "", err
 	}
-	if err := CheckBrowserURL(out.OAuthURL); err != nil {
+	if err := browser.CheckBrowserURL(out.OAuthURL); err != nil {
 		return "", fmt.Errorf("the platform's authorize URL is not usable: %w", err)
 	}
 	return out.OAuthURL, nil
@@ -300,7 +304,7 @@ func redirectHost(req *url.URL, location string) string {
 	if err != nil || u.Host == "" {
 		return "an unparseable location"
 	}
-	h := Sanitize(u.Host, 100)
+	h := termsafe.Sanitize(u.Host, 100)
 	if h == "" {
 		return "an unprintable host"
 	}
@@ -334,7 +338,7 @@ func (c *Client) transportError(op string, err error) error {
 		return fmt.Errorf("could not %s: %w", op, err)
 	}
 	return &transportError{
-		msg: fmt.Sprintf("could not %s: cannot reach the platform at %s (%s); check the platform URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY)", op, RedactURL(c.BaseURL), Sanitize(err.Error(), 300)),
+		msg: fmt.Sprintf("could not %s: cannot reach the platform at %s (%s); check the platform URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY)", op, RedactURL(c.BaseURL), termsafe.Sanitize(err.Error(), 300)),
 		err: err,
 	}
 }
@@ -402,12 +406,12 @@ func RedactURL(raw string) string {
 		return "(unparseable URL)"
 	}
 	if u.User != nil {
-		u.User = url.User(Mask)
+		u.User = url.User(secret.Mask)
 	}
 	if u.RawQuery != "" {
 		q := u.Query()
 		for k := range q {
-			if secretParams[strings.ToLower(k)] || IsSecretKey(k) {
+			if secretParams[strings.ToLower(k)] || secret.IsSecretKey(k) {
 				q[k] = []string{"REDACTED"}
 			}
 		}

@@ -1,4 +1,4 @@
-package flow
+package platform
 
 import (
 	"encoding/json"
@@ -7,7 +7,8 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"unicode"
+
+	"github.com/connectwiz/connectwiz/flow/termsafe"
 )
 
 // APIError is an error answer from the platform.
@@ -103,9 +104,9 @@ func decodeAPIError(op string, status int, body []byte) *APIError {
 	e := &APIError{Op: op, Status: status}
 	var w apiErrorBody
 	if err := json.Unmarshal(body, &w); err == nil && (w.Message != "" || w.RequestID != "" || w.ProviderMessage != "") {
-		e.Message = Sanitize(w.Message, 500)
-		e.RequestID = Sanitize(w.RequestID, 100)
-		e.ProviderMessage = Sanitize(w.ProviderMessage, 500)
+		e.Message = termsafe.Sanitize(w.Message, 500)
+		e.RequestID = termsafe.Sanitize(w.RequestID, 100)
+		e.ProviderMessage = termsafe.Sanitize(w.ProviderMessage, 500)
 		if status == http.StatusBadRequest {
 			e.Missing = MissingConfig(w.Message)
 		}
@@ -129,45 +130,7 @@ func Excerpt(body []byte) string {
 		s = s[:4096]
 	}
 	s = tagRe.ReplaceAllString(s, " ")
-	return Sanitize(s, excerptLen)
-}
-
-// Sanitize is THE function for every platform-supplied (or otherwise
-// untrusted) string: apply it once, at the boundary, before the text is
-// displayed, logged or stored. It returns valid UTF-8 holding only printable
-// characters: ESC (so OSC and CSI sequences such as OSC 0, OSC 52 or CSI 2J
-// become inert text), BEL, DEL and every other C0 or C1 control, the Unicode
-// format characters (category Cf: bidi embeddings, overrides and isolates
-// U+202A–U+202E and U+2066–U+2069, marks, zero-width characters, tags) and
-// private-use or unassigned code points are dropped; white space, line
-// breaks included, is folded to single spaces. The result has at most n
-// runes, "…" marking a cut. It is safe for a terminal, a log and a file.
-func Sanitize(s string, n int) string {
-	s = strings.ToValidUTF8(s, "")
-	var b strings.Builder
-	space := false
-	count := 0
-	for _, r := range s {
-		if unicode.IsSpace(r) {
-			space = b.Len() > 0
-			continue
-		}
-		if !unicode.IsPrint(r) {
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			count++
-			space = false
-		}
-		if count >= n {
-			b.WriteString("…")
-			break
-		}
-		b.WriteRune(r)
-		count++
-	}
-	return b.String()
+	return termsafe.Sanitize(s, excerptLen)
 }
 
 // MissingConfig extracts the dotted configuration keys (such as
@@ -207,34 +170,6 @@ func looksLikeConfigKey(k string) bool {
 	return true
 }
 
-// AuthError is the provider's refusal, delivered on the callback as
-// error= (and maybe error_description=).
-type AuthError struct {
-	Code        string
-	Description string
-	// cause is the alarm this stands for (see CallbackResult.Alarm).
-	cause error
-}
-
-// Unwrap returns the alarm an *AuthError stands for, if any, so that
-// errors.Is(err, ErrBrowserURLReused) holds.
-func (e *AuthError) Unwrap() error { return e.cause }
-
-// Error implements error.
-func (e *AuthError) Error() string {
-	if e.cause != nil {
-		return e.cause.Error()
-	}
-	what := "the provider returned an error"
-	if e.Code == "access_denied" {
-		what = "access was denied at the provider"
-	}
-	msg := fmt.Sprintf("%s (%s)", what, Sanitize(e.Code, 60))
-	if e.Description != "" {
-		msg += ": " + Sanitize(e.Description, 200)
-	}
-	return msg + " — authorize again to retry"
-}
-
-// ErrTimeout is returned when the callback did not arrive in time.
-var ErrTimeout = errors.New("timed out waiting for the browser to come back to the callback URL")
+// ErrAnswerLost means the create was sent but its answer never came: the
+// instance may exist, and its pending record is kept for a later recover.
+var ErrAnswerLost = errors.New("the platform's answer to the create was lost; the instance may exist")

@@ -1,4 +1,4 @@
-package flow
+package callback
 
 import (
 	"crypto/sha256"

@@ -1,4 +1,4 @@
-package flow
+package browser
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/flow/termsafe"
 	"github.com/mattn/go-shellwords"
 )
 
@@ -37,10 +39,10 @@ func CheckBrowserURL(raw string) error {
 		if errors.As(err, &ue) {
 			err = ue.Err // without the URL, which may carry the state
 		}
-		return fmt.Errorf("it is not a URL (%s)", Sanitize(err.Error(), 100))
+		return fmt.Errorf("it is not a URL (%s)", termsafe.Sanitize(err.Error(), 100))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("its scheme %q is not http or https", Sanitize(u.Scheme, 20))
+		return fmt.Errorf("its scheme %q is not http or https", termsafe.Sanitize(u.Scheme, 20))
 	}
 	if u.Host == "" {
 		return errors.New("it has no host")
@@ -195,7 +197,7 @@ func (b Browser) eachEnvCommand(raw string, try func(args []string) error) error
 			continue
 		}
 		if err := try(args); err != nil {
-			failures = append(failures, fmt.Sprintf("%s: %s", Sanitize(args[0], 100), Sanitize(unwrapExec(err).Error(), 200)))
+			failures = append(failures, fmt.Sprintf("%s: %s", termsafe.Sanitize(args[0], 100), termsafe.Sanitize(unwrapExec(err).Error(), 200)))
 			continue
 		}
 		return nil
@@ -267,7 +269,7 @@ func secretEnvName(name string) bool {
 	if !strings.HasPrefix(n, "CONNECTWIZ_") {
 		return false
 	}
-	return n == "CONNECTWIZ_CODE" || strings.HasSuffix(n, "_SECRET") || IsSecretKey(n)
+	return n == "CONNECTWIZ_CODE" || strings.HasSuffix(n, "_SECRET") || secret.IsSecretKey(n)
 }
 
 // splitBrowserList splits $BROWSER at its list separator, outside quotes.
@@ -319,13 +321,13 @@ func (b Browser) browserArgs(entry, raw string) ([]string, error) {
 	}
 	args, err := p.Parse(entry)
 	if err != nil {
-		return nil, fmt.Errorf("%q: cannot be split into words (%v)", Sanitize(entry, 100), err)
+		return nil, fmt.Errorf("%q: cannot be split into words (%v)", termsafe.Sanitize(entry, 100), err)
 	}
 	if p.Position >= 0 {
-		return nil, fmt.Errorf("%q: uses shell syntax (; & | < > or a substitution) that connectwiz does not run; put the command in a script", Sanitize(entry, 100))
+		return nil, fmt.Errorf("%q: uses shell syntax (; & | < > or a substitution) that connectwiz does not run; put the command in a script", termsafe.Sanitize(entry, 100))
 	}
 	if len(args) == 0 {
-		return nil, fmt.Errorf("%q: names no command", Sanitize(entry, 100))
+		return nil, fmt.Errorf("%q: names no command", termsafe.Sanitize(entry, 100))
 	}
 	placed := false
 	for i, a := range args {

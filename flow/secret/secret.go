@@ -1,4 +1,4 @@
-package flow
+package secret
 
 import (
 	"fmt"
@@ -29,7 +29,7 @@ func (s Secret) String() string {
 }
 
 // GoString implements fmt.GoStringer with a mask.
-func (s Secret) GoString() string { return fmt.Sprintf("flow.Secret(%q)", s.String()) }
+func (s Secret) GoString() string { return fmt.Sprintf("Secret(%q)", s.String()) }
 
 // Format implements fmt.Formatter so that every verb prints the mask.
 func (s Secret) Format(f fmt.State, verb rune) {

@@ -1,15 +1,17 @@
-package flow
+package callback
 
 import (
 	"errors"
 	"net/url"
 	"strings"
+
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // Pasted is what the user pasted after authorizing: the redirected URL or
 // the bare code.
 type Pasted struct {
-	Code Secret
+	Code secret.Secret
 	// StateChecked is false for a bare code, which carries no state.
 	StateChecked bool
 }
@@ -18,7 +20,7 @@ type Pasted struct {
 // the same state check as the listener; a bare code is accepted without
 // one, and so is a URL when state is empty (not known, as for --code). A
 // provider error in the URL is returned as an *AuthError.
-func ParsePasted(input string, state Secret) (Pasted, error) {
+func ParsePasted(input string, state secret.Secret) (Pasted, error) {
 	s := strings.TrimSpace(input)
 	if s == "" {
 		return Pasted{}, errors.New("nothing was pasted: paste the whole URL the browser was sent to, or the code")
@@ -30,7 +32,7 @@ func ParsePasted(input string, state Secret) (Pasted, error) {
 		if !validCode(s) {
 			return Pasted{}, errors.New("that is not a code: a code has no spaces; paste the whole URL the browser was sent to")
 		}
-		return Pasted{Code: Secret(s)}, nil
+		return Pasted{Code: secret.Secret(s)}, nil
 	}
 	raw := s
 	if i := strings.IndexByte(s, '?'); i >= 0 {

@@ -1,4 +1,4 @@
-package flow
+package platform
 
 import (
 	"bytes"
@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/flow/termsafe"
 )
 
 // The platform's wire spellings for its connector resource. They live here
@@ -34,9 +37,9 @@ const (
 // InstanceRequest is the instance about to be created.
 type InstanceRequest struct {
 	Connector    string
-	Code         Secret
+	Code         secret.Secret
 	ClientID     string
-	ClientSecret Secret
+	ClientSecret secret.Secret
 	CallbackURL  string
 	// Extra holds additional configuration entries (key → value).
 	Extra map[string]string
@@ -117,12 +120,12 @@ type Connector struct {
 
 // Instance is a created connector instance.
 type Instance struct {
-	ID        ID        `json:"id"`
-	Name      string    `json:"name"`
-	Token     Secret    `json:"-"`
-	Connector Connector `json:"connector"`
-	Tags      []string  `json:"tags,omitempty"`
-	Created   time.Time `json:"created,omitzero"`
+	ID        ID            `json:"id"`
+	Name      string        `json:"name"`
+	Token     secret.Secret `json:"-"`
+	Connector Connector     `json:"connector"`
+	Tags      []string      `json:"tags,omitempty"`
+	Created   time.Time     `json:"created,omitzero"`
 }
 
 // wireInstance is an instance as the platform sends it.
@@ -149,14 +152,14 @@ type wireInstance struct {
 // the one value kept exactly as sent: it is a secret, never displayed.
 func (w wireInstance) instance() Instance {
 	inst := Instance{
-		ID:    ID(Sanitize(string(w.ID), maxIDLen)),
-		Name:  Sanitize(w.Name, maxNameLen),
-		Token: Secret(w.Token),
+		ID:    ID(termsafe.Sanitize(string(w.ID), maxIDLen)),
+		Name:  termsafe.Sanitize(w.Name, maxNameLen),
+		Token: secret.Secret(w.Token),
 		Tags:  sanitizeAll(w.Tags),
 		Connector: Connector{
-			ID:   ID(Sanitize(string(w.Connector.ID), maxIDLen)),
-			Key:  Sanitize(w.Connector.Key, maxNameLen),
-			Name: Sanitize(w.Connector.Name, maxNameLen),
+			ID:   ID(termsafe.Sanitize(string(w.Connector.ID), maxIDLen)),
+			Key:  termsafe.Sanitize(w.Connector.Key, maxNameLen),
+			Name: termsafe.Sanitize(w.Connector.Name, maxNameLen),
 		},
 	}
 	if t, err := time.Parse(time.RFC3339, w.Created); err == nil {
@@ -165,14 +168,14 @@ func (w wireInstance) instance() Instance {
 	if len(w.Connector.Configuration) > 0 {
 		inst.Connector.Configuration = make(map[string]string, len(w.Connector.Configuration))
 		for k, v := range w.Connector.Configuration {
-			k = Sanitize(k, maxNameLen)
+			k = termsafe.Sanitize(k, maxNameLen)
 			switch {
 			case v == nil:
 				inst.Connector.Configuration[k] = ""
-			case IsSecretKey(k):
-				inst.Connector.Configuration[k] = Mask
+			case secret.IsSecretKey(k):
+				inst.Connector.Configuration[k] = secret.Mask
 			default:
-				inst.Connector.Configuration[k] = Sanitize(*v, maxValueLen)
+				inst.Connector.Configuration[k] = termsafe.Sanitize(*v, maxValueLen)
 			}
 		}
 	}
@@ -192,7 +195,7 @@ func sanitizeAll(in []string) []string {
 	}
 	out := make([]string, 0, len(in))
 	for _, s := range in {
-		out = append(out, Sanitize(s, maxNameLen))
+		out = append(out, termsafe.Sanitize(s, maxNameLen))
 	}
 	return out
 }

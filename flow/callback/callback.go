@@ -1,4 +1,4 @@
-package flow
+package callback
 
 import (
 	"context"
@@ -12,11 +12,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/connectwiz/connectwiz/flow/browser"
+	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/flow/termsafe"
 )
 
 // ErrListen marks an error about the callback URL or its listener.
@@ -26,10 +28,10 @@ var ErrListen = errors.New("cannot receive the callback")
 const DefaultWait = 5 * time.Minute
 
 // NewState returns a fresh OAuth state: 256 bits from crypto/rand.
-func NewState() Secret {
+func NewState() secret.Secret {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
-	return Secret(base64.RawURLEncoding.EncodeToString(b))
+	return secret.Secret(base64.RawURLEncoding.EncodeToString(b))
 }
 
 // ErrBrowserURLReused ends an authorization whose one-time browser link
@@ -41,7 +43,7 @@ var ErrBrowserURLReused = errors.New("the one-time browser link was opened twice
 // provider's error, or an alarm.
 type CallbackResult struct {
 	// Code is the authorization code of a valid callback.
-	Code Secret
+	Code secret.Secret
 	// Err is the provider's refusal; it is also set (to an *AuthError that
 	// unwraps to Alarm and prints its message) when Alarm is, so code that
 	// only looks at Err still stops.
@@ -57,45 +59,6 @@ func alarmResult(alarm error) CallbackResult {
 	return CallbackResult{Alarm: alarm, Err: &AuthError{Code: "connectwiz_alarm", Description: alarm.Error(), cause: alarm}}
 }
 
-// LoopbackCallback reports whether a callback URL names this machine's
-// loopback interface, where a local listener can receive it.
-func LoopbackCallback(raw string) bool {
-	_, _, err := loopbackAddr(raw)
-	return err == nil
-}
-
-// loopbackAddr returns the address to bind and the path to serve for a
-// loopback callback URL.
-func loopbackAddr(raw string) (addr, path string, err error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", "", fmt.Errorf("the callback URL is not a URL: %w", err)
-	}
-	if u.Scheme != "http" {
-		return "", "", fmt.Errorf("the callback URL %q is not plain http, so no local listener can receive it", Sanitize(raw, 200))
-	}
-	host := u.Hostname()
-	if host == "localhost" {
-		host = "127.0.0.1"
-	}
-	ip := net.ParseIP(host)
-	if ip == nil || !ip.IsLoopback() {
-		return "", "", fmt.Errorf("the callback URL %q does not name a loopback address (127.0.0.1, [::1] or localhost)", Sanitize(raw, 200))
-	}
-	port := u.Port()
-	if port == "" {
-		port = "80"
-	}
-	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
-		return "", "", fmt.Errorf("the callback URL's port %q is not a port number", Sanitize(port, 10))
-	}
-	path = u.Path
-	if path == "" {
-		path = "/"
-	}
-	return net.JoinHostPort(host, port), path, nil
-}
-
 // Listener is a one-shot HTTP server on the callback URL's loopback address.
 // It is listening from the moment Listen returns, so the browser can be
 // opened right after.
@@ -105,7 +68,7 @@ type Listener struct {
 	// Addr is the bound address, e.g. 127.0.0.1:8750.
 	Addr string
 
-	state  Secret
+	state  secret.Secret
 	path   string
 	srv    *http.Server
 	mu     sync.Mutex
@@ -116,58 +79,29 @@ type Listener struct {
 	log    *slog.Logger
 }
 
-// ErrPortInUse is a callback port another program listens on.
-var ErrPortInUse = errors.New("the callback port is already in use")
-
-func listen(addr string) (net.Listener, error) {
-	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
-	switch {
-	case errors.Is(err, syscall.EADDRINUSE):
-		return nil, fmt.Errorf("%w: %w: %s (another connectwiz, or another program?); stop it, or pick another port in the callback URL — it must match the redirect URI registered with the provider", ErrListen, ErrPortInUse, addr)
-	case err != nil:
-		return nil, fmt.Errorf("%w: cannot listen on %s: %w", ErrListen, addr, err)
-	}
-	return ln, nil
-}
-
-// ProbeCallback binds the callback URL's loopback address as a create
-// would, and releases it at once: can a create listen there now? It
-// returns the address.
-func ProbeCallback(callbackURL string) (string, error) {
-	addr, _, err := loopbackAddr(callbackURL)
-	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrListen, err)
-	}
-	ln, err := listen(addr)
-	if err != nil {
-		return addr, err
-	}
-	return addr, ln.Close()
-}
-
 // Listen binds the callback URL's loopback address. A port of 0 picks a free
 // port, reflected in the listener's URL.
-func Listen(callbackURL string, state Secret, log *slog.Logger) (*Listener, error) {
-	addr, path, err := loopbackAddr(callbackURL)
+func Listen(callbackURL string, state secret.Secret, log *slog.Logger) (*Listener, error) {
+	hosts, port, path, err := loopbackAddrs(callbackURL)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrListen, err)
 	}
 	if len(state.Reveal()) < 22 {
 		return nil, errors.New("the OAuth state is too short (need 128 bits)")
 	}
-	ln, err := listen(addr)
+	lns, err := listenAll(hosts, port)
 	if err != nil {
 		return nil, err
 	}
 	u, _ := url.Parse(callbackURL)
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	_, port, _ = net.SplitHostPort(lns[0].Addr().String())
 	u.Host = net.JoinHostPort(u.Hostname(), port)
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	l := &Listener{
 		URL:    u.String(),
-		Addr:   ln.Addr().String(),
+		Addr:   lns[0].Addr().String(),
 		state:  state,
 		path:   path,
 		done:   make(chan CallbackResult, 1),
@@ -182,8 +116,10 @@ func Listen(callbackURL string, state Secret, log *slog.Logger) (*Listener, erro
 		IdleTimeout:       10 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	go func() { _ = l.srv.Serve(ln) }()
-	log.Info("callback listening", "addr", l.Addr, "path", path)
+	for _, ln := range lns {
+		go func() { _ = l.srv.Serve(ln) }()
+		log.Info("callback listening", "addr", ln.Addr().String(), "path", path)
+	}
 	return l, nil
 }
 
@@ -213,7 +149,7 @@ const startPrefix = "/start/"
 // target unchanged and registers nothing, so that Browser.Open refuses it
 // with the reason.
 func (l *Listener) BrowserURL(target string) string {
-	if CheckBrowserURL(target) != nil {
+	if browser.CheckBrowserURL(target) != nil {
 		return target
 	}
 	b := make([]byte, 16) // 128 bits
@@ -241,7 +177,7 @@ func (l *Listener) serveStart(w http.ResponseWriter, r *http.Request) {
 		return
 	case r.Method != http.MethodGet:
 		w.Header().Set("Allow", http.MethodGet)
-		l.reject(w, http.StatusMethodNotAllowed, "method "+Sanitize(r.Method, 10)+" on the one-time link")
+		l.reject(w, http.StatusMethodNotAllowed, "method "+termsafe.Sanitize(r.Method, 10)+" on the one-time link")
 		return
 	case first:
 		l.log.Info("one-time browser link opened")
@@ -260,7 +196,7 @@ func (l *Listener) serveStart(w http.ResponseWriter, r *http.Request) {
 // Wait waits for the callback, the timeout or ctx, then closes the
 // listener. It returns the code, an *AuthError, ErrBrowserURLReused (or
 // another alarm), ErrTimeout or ctx's error.
-func (l *Listener) Wait(ctx context.Context, timeout time.Duration) (Secret, error) {
+func (l *Listener) Wait(ctx context.Context, timeout time.Duration) (secret.Secret, error) {
 	defer l.Close()
 	if timeout <= 0 {
 		timeout = DefaultWait
@@ -312,7 +248,7 @@ func (l *Listener) reject(w http.ResponseWriter, status int, why string) {
 
 // ServeHTTP implements http.Handler.
 func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !loopbackHost(r.Host) {
+	if !IsLoopbackHost(r.Host) {
 		l.reject(w, http.StatusBadRequest, "foreign Host header")
 		return
 	}
@@ -326,7 +262,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
-		l.reject(w, http.StatusMethodNotAllowed, "method "+Sanitize(r.Method, 10))
+		l.reject(w, http.StatusMethodNotAllowed, "method "+termsafe.Sanitize(r.Method, 10))
 		return
 	}
 	res, why := l.check(r.URL.RawQuery)
@@ -344,7 +280,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res.Err != nil {
-		l.log.Info("callback accepted", "outcome", "provider error", "error", Sanitize(res.Err.Code, 60))
+		l.log.Info("callback accepted", "outcome", "provider error", "error", termsafe.Sanitize(res.Err.Code, 60))
 		writePage(w, http.StatusOK, pageError)
 		return
 	}
@@ -365,7 +301,7 @@ func (l *Listener) check(rawQuery string) (res CallbackResult, why string) {
 }
 
 // checkState demands exactly one state, equal to want (constant time).
-func checkState(q url.Values, want Secret) string {
+func checkState(q url.Values, want secret.Secret) string {
 	got, ok := q["state"]
 	switch {
 	case !ok || len(got) == 0:
@@ -384,9 +320,9 @@ func resultFrom(q url.Values) (CallbackResult, string) {
 	switch {
 	case len(errs) == 1 && len(codes) == 0 && errs[0] != "":
 		desc := q.Get("error_description")
-		return CallbackResult{Err: &AuthError{Code: Sanitize(errs[0], 60), Description: Sanitize(desc, 300)}}, ""
+		return CallbackResult{Err: &AuthError{Code: termsafe.Sanitize(errs[0], 60), Description: termsafe.Sanitize(desc, 300)}}, ""
 	case len(codes) == 1 && len(errs) == 0 && validCode(codes[0]):
-		return CallbackResult{Code: Secret(codes[0])}, ""
+		return CallbackResult{Code: secret.Secret(codes[0])}, ""
 	case len(codes) > 1 || len(errs) > 1:
 		return CallbackResult{}, "duplicated code or error"
 	case len(codes) == 1 && len(errs) == 1:
@@ -407,17 +343,4 @@ func validCode(c string) bool {
 		}
 	}
 	return true
-}
-
-func loopbackHost(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

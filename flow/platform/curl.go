@@ -1,9 +1,11 @@
-package flow
+package platform
 
 import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // Environment variables the curl rendering refers to instead of secrets.
@@ -29,7 +31,7 @@ func (r InstanceRequest) Curl(baseURL string) string {
 	req.Extra = make(map[string]string, len(r.Extra))
 	marks := map[string]string{}
 	for k, v := range r.Extra {
-		if IsSecretKey(k) {
+		if secret.IsSecretKey(k) {
 			mark := "\x00CONFIG " + k + "\x00"
 			marks[jsonEscape(mark)] = "${" + ConfigEnv(k) + "}"
 			v = mark

@@ -1,0 +1,40 @@
+package callback
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/connectwiz/connectwiz/flow/termsafe"
+)
+
+// AuthError is the provider's refusal, delivered on the callback as
+// error= (and maybe error_description=).
+type AuthError struct {
+	Code        string
+	Description string
+	// cause is the alarm this stands for (see CallbackResult.Alarm).
+	cause error
+}
+
+// Unwrap returns the alarm an *AuthError stands for, if any, so that
+// errors.Is(err, ErrBrowserURLReused) holds.
+func (e *AuthError) Unwrap() error { return e.cause }
+
+// Error implements error.
+func (e *AuthError) Error() string {
+	if e.cause != nil {
+		return e.cause.Error()
+	}
+	what := "the provider returned an error"
+	if e.Code == "access_denied" {
+		what = "access was denied at the provider"
+	}
+	msg := fmt.Sprintf("%s (%s)", what, termsafe.Sanitize(e.Code, 60))
+	if e.Description != "" {
+		msg += ": " + termsafe.Sanitize(e.Description, 200)
+	}
+	return msg + " — authorize again to retry"
+}
+
+// ErrTimeout is returned when the callback did not arrive in time.
+var ErrTimeout = errors.New("timed out waiting for the browser to come back to the callback URL")
