@@ -17,7 +17,6 @@ import (
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 	"github.com/connectwiz/connectwiz/flow/secret"
-	"github.com/connectwiz/connectwiz/flow/termsafe"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -115,8 +114,10 @@ func runCreate(f *Factory, o *CreateOptions) error {
 	if err := flow.CheckCallbackURL(creds.CallbackURL); err != nil {
 		return usagef("%v", err)
 	}
-	if o.Name != "" && termsafe.Sanitize(o.Name, 200) != o.Name {
-		return usagef("--name %q has control, format or leading, trailing or repeated white space characters: give a plain name", o.Name)
+	if o.Name != "" {
+		if err := flow.ValidName(o.Name); err != nil {
+			return usagef("--name %q: %v", o.Name, err)
+		}
 	}
 	in := createInput{creds: creds, extra: extra, name: o.Name, tags: flow.ParseTags(o.Tags...)}
 	if prompts {
@@ -235,7 +236,7 @@ func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) er
 	}
 	if r := c.Saved.Replaced; r != nil {
 		fmt.Fprintf(ios.ErrOut, "Replaced the local entry %q of instance %s, which still exists on %s: its local token is removed. Delete it on the platform if it is no longer used:\n  curl -X DELETE %s -H \"Authorization: User ${%s}, Organization ${%s}\"\n",
-			r.Name, r.ID, keystore.Host(r.BaseURL), platform.ShellQuote(keystore.Base(r.BaseURL)+"/instances/"+r.ID), platform.EnvUserSecret, platform.EnvOrgSecret)
+			r.Name, r.ID, keystore.Host(r.BaseURL), platform.ShellQuote(strings.TrimRight(r.BaseURL, "/")+"/instances/"+r.ID), platform.EnvUserSecret, platform.EnvOrgSecret)
 	}
 	if o.Ctx.Err() != nil {
 		fmt.Fprintln(ios.ErrOut, "Interrupted, but the instance was created and its token stored first.")

@@ -269,10 +269,10 @@ func doctorPort(callbackURL string) checkResult {
 func doctorPlatform(ctx context.Context, f *Factory, s *flow.Session, base string) checkResult {
 	secrets := f.Env.PlatformSecrets(base)
 	source := "the environment"
-	if secrets.UserSecret.IsZero() || secrets.OrgSecret.IsZero() {
+	if !secrets.HasPlatformSecrets() {
 		s.FillRemembered(&secrets)
 		source = "the keychain (remembered)"
-		if secrets.UserSecret.IsZero() || secrets.OrgSecret.IsZero() {
+		if !secrets.HasPlatformSecrets() {
 			return res(checkPlatform, statusSkipped, "not checked: no User and Organization secrets for "+base,
 				"set "+platform.EnvUserSecret+" and "+platform.EnvOrgSecret+" to check the platform and its secrets")
 		}

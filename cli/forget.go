@@ -59,7 +59,7 @@ func runForget(f *Factory, o *ForgetOptions) error {
 	if o.Remote {
 		creds := f.Env.PlatformSecrets(e.BaseURL)
 		s.FillRemembered(&creds)
-		if creds.UserSecret.IsZero() || creds.OrgSecret.IsZero() {
+		if !creds.HasPlatformSecrets() {
 			return usagef("--remote needs the platform's secrets: set CONNECTWIZ_USER_SECRET and CONNECTWIZ_ORG_SECRET")
 		}
 		if !o.Yes {

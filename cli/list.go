@@ -91,7 +91,7 @@ func probe(st *keystore.Store, entries []keystore.Entry) error {
 			entries[i].Storage = keystore.Unknown
 			continue
 		}
-		w, err := st.Where(e)
+		w, err := st.Locate(e)
 		if err != nil {
 			keychainErr = err
 			w = keystore.Unknown

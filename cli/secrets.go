@@ -100,8 +100,8 @@ func otherPlatforms(st *keystore.Store, base string) string {
 	seen := map[string]bool{}
 	var out []string
 	for _, e := range entries {
-		if b := keystore.Base(e.BaseURL); !keystore.SameBase(b, base) && !seen[b] {
-			seen[b] = true
+		if b := strings.TrimRight(e.BaseURL, "/"); !keystore.SamePlatform(b, base) && !seen[keystore.PlatformKey(b)] {
+			seen[keystore.PlatformKey(b)] = true
 			out = append(out, b)
 		}
 	}

@@ -20,7 +20,7 @@ func wizardOptions(f *Factory, s *flow.Session, o *CreateOptions, in createInput
 		Creds:        in.creds,
 		Sandbox:      s.Sandbox,
 		Insecure:     o.Insecure,
-		Remember:     o.Remember && !s.Sandbox,
+		Remember:     o.Remember && s.CanRemember(),
 		Wait:         o.Timeout,
 		Name:         in.name,
 		DefaultName:  s.DefaultName(in.creds),

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/termsafe"
@@ -79,7 +80,7 @@ func createAndSave(ctx context.Context, c *platform.Client, st *keystore.Store, 
 		_ = st.Clear(p) // the platform said no: nothing was created
 		return Created{}, err
 	}
-	saved, err := Keep(st, c.BaseURL, req.Name, inst, insecure, replace)
+	saved, err := saveInstance(st, c.BaseURL, req.Name, inst, insecure, replace)
 	if err != nil {
 		return Created{Instance: inst}, err
 	}
@@ -89,12 +90,12 @@ func createAndSave(ctx context.Context, c *platform.Client, st *keystore.Store, 
 	return Created{Instance: inst, Saved: saved}, nil
 }
 
-// Keep stores a created instance's token and index entry under the name
+// saveInstance stores a created instance's token and index entry under the name
 // the user asked for: the platform's answer never decides which local
 // entry is written (a different name in the answer is recorded beside it).
 // It replaces the entry of that name only with replace; otherwise a taken
 // name gets the next free one.
-func Keep(st *keystore.Store, baseURL, name string, inst platform.Instance, insecure, replace bool) (keystore.Saved, error) {
+func saveInstance(st *keystore.Store, baseURL, name string, inst platform.Instance, insecure, replace bool) (keystore.Saved, error) {
 	created := inst.Created
 	if created.IsZero() {
 		created = time.Now().UTC()
@@ -145,9 +146,9 @@ func answerLost(err error) bool {
 	return true
 }
 
-// DefaultName is the instance name offered by default:
+// defaultName is the instance name offered by default:
 // <connector>-<user>-<yyyymmdd>.
-func DefaultName(connector string, now time.Time) string {
+func defaultName(connector string, now time.Time) string {
 	who := "me"
 	if u, err := user.Current(); err == nil && u.Username != "" {
 		who = u.Username
@@ -156,6 +157,25 @@ func DefaultName(connector string, now time.Time) string {
 		}
 	}
 	return fmt.Sprintf("%s-%s-%s", connector, strings.ToLower(who), now.Format("20060102"))
+}
+
+// MaxNameLen bounds an instance name.
+const MaxNameLen = 200
+
+// ValidName is the one rule for an instance name, in every front-end: not
+// empty, at most MaxNameLen characters, printable, with no leading,
+// trailing or repeated white space (it is printed, stored and typed back in
+// 'connectwiz token NAME').
+func ValidName(name string) error {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return errors.New("the instance name is empty")
+	case utf8.RuneCountInString(name) > MaxNameLen:
+		return fmt.Errorf("the instance name is longer than %d characters", MaxNameLen)
+	case termsafe.Sanitize(name, MaxNameLen) != name:
+		return errors.New("the instance name has control or format characters, or leading, trailing or repeated white space: give a plain name")
+	}
+	return nil
 }
 
 // ParseTags splits comma- or line-separated tags, trimmed and de-duplicated.

@@ -40,6 +40,12 @@ func (c *Credentials) FillSecrets(other Credentials) bool {
 	return filled
 }
 
+// HasPlatformSecrets is the one rule for whether the platform's calls can
+// be made: both the User and the Organization secret are known.
+func (c Credentials) HasPlatformSecrets() bool {
+	return !c.UserSecret.IsZero() && !c.OrgSecret.IsZero()
+}
+
 // LacksSecret reports whether one of the three secrets is missing.
 func (c Credentials) LacksSecret() bool {
 	return c.UserSecret.IsZero() || c.OrgSecret.IsZero() || c.ClientSecret.IsZero()
@@ -51,13 +57,10 @@ type Field int
 
 // The credential fields.
 const (
-	FieldBaseURL Field = iota
-	FieldUserSecret
+	FieldUserSecret Field = iota
 	FieldOrgSecret
-	FieldConnector
 	FieldClientID
 	FieldClientSecret
-	FieldCallbackURL
 )
 
 // Missing lists the fields a create needs that c lacks.

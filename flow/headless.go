@@ -47,7 +47,7 @@ var ErrNoPasteInput = errors.New("the callback URL is not on this machine and no
 // and loopback callback, or a pasted redirect), create, store the token.
 // It prints each step on o.Status.
 func (s *Session) Headless(ctx context.Context, o HeadlessOptions) (Created, error) {
-	if !o.Replace && s.FreeName(o.Name, o.Creds.BaseURL) != o.Name {
+	if !o.Replace && s.AvailableName(o.Name, o.Creds.BaseURL) != o.Name {
 		return Created{}, fmt.Errorf("%w: an instance named %q already exists for %s (or a create of that name is pending)", ErrNameTaken, o.Name, o.Creds.BaseURL)
 	}
 	code := o.Code

@@ -40,7 +40,7 @@ func Recover(ctx context.Context, c *platform.Client, st *keystore.Store, p keys
 		return Recovered{}, err
 	}
 	for _, e := range entries {
-		if keystore.SameBase(e.BaseURL, p.BaseURL) {
+		if keystore.SamePlatform(e.BaseURL, p.BaseURL) {
 			known[e.ID] = true
 		}
 	}
@@ -70,7 +70,7 @@ func Recover(ctx context.Context, c *platform.Client, st *keystore.Store, p keys
 	if len(inst.Tags) == 0 {
 		inst.Tags = p.Tags
 	}
-	saved, err := Keep(st, c.BaseURL, p.Name, inst, insecure, false)
+	saved, err := saveInstance(st, c.BaseURL, p.Name, inst, insecure, false)
 	if err != nil {
 		return Recovered{}, err
 	}
@@ -87,7 +87,7 @@ func RecoverPlatform(ctx context.Context, c *platform.Client, st *keystore.Store
 	}
 	var out []Recovered
 	for _, p := range pending {
-		if !keystore.SameBase(p.BaseURL, c.BaseURL) || p.InFlight() {
+		if !keystore.SamePlatform(p.BaseURL, c.BaseURL) || p.InFlight() {
 			continue
 		}
 		release, ok, err := st.Claim(p)

@@ -30,7 +30,7 @@ func TestRecoverPicksNewestUnknown(t *testing.T) {
 	}
 	other := made[0]
 	other.Name = "dup"
-	if _, err := flow.Keep(st, c.BaseURL, "dup", other, true, false); err != nil {
+	if _, err := st.Save(keystore.Entry{Name: "dup", ID: string(other.ID), Connector: other.Connector.Key, BaseURL: c.BaseURL}, other.Token.Reveal(), true); err != nil {
 		t.Fatal(err)
 	}
 	p, err := st.Begin(keystore.Pending{Name: "dup", Connector: platform.DefaultConnector, BaseURL: c.BaseURL})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow/platform"
@@ -83,10 +84,14 @@ func (s *Session) saveAnswers(c Credentials) {
 	}
 }
 
+// CanRemember is the one rule for whether secrets are remembered in this
+// run: never in the sandbox, whose secrets are public.
+func (s *Session) CanRemember() bool { return !s.Sandbox }
+
 // Remembered returns the secrets the user asked to have remembered for a
 // platform, if any (never in the sandbox).
 func (s *Session) Remembered(baseURL string) (Credentials, bool) {
-	if s.Sandbox {
+	if !s.CanRemember() {
 		return Credentials{}, false
 	}
 	r, err := s.Store.Remembered(baseURL)
@@ -112,7 +117,7 @@ var ErrSandboxSecrets = errors.New("the sandbox's secrets are public and are nev
 
 // remember keeps a platform's secrets in the keychain.
 func (s *Session) remember(c Credentials) error {
-	if s.Sandbox {
+	if !s.CanRemember() {
 		return ErrSandboxSecrets
 	}
 	return s.Store.Remember(c.BaseURL, keystore.Secrets{UserSecret: c.UserSecret.Reveal(), OrgSecret: c.OrgSecret.Reveal(), ClientSecret: c.ClientSecret.Reveal()})
@@ -158,14 +163,14 @@ func (s *Session) Approve(ctx context.Context, url string) error {
 // DefaultName is the name offered when none is given: DefaultName's
 // <connector>-<user>-<yyyymmdd>, or the first free one after it.
 func (s *Session) DefaultName(c Credentials) string {
-	return s.FreeName(DefaultName(c.Connector, time.Now()), c.BaseURL)
+	return s.AvailableName(defaultName(c.Connector, time.Now()), c.BaseURL)
 }
 
-// FreeName is the store's FreeName: name, or the first free name-2,
+// AvailableName is the store's AvailableName: name, or the first free name-2,
 // name-3, … on the platform (in the sandbox, whose platform is new every
 // run, across all its runs, so 'token --sandbox NAME' finds one).
-func (s *Session) FreeName(name, baseURL string) string {
-	return s.Store.FreeName(name, baseURL)
+func (s *Session) AvailableName(name, baseURL string) string {
+	return s.Store.AvailableName(name, baseURL)
 }
 
 // Create records a pending create, sends it, stores the token and the
@@ -236,21 +241,21 @@ func (s *Session) RecoverPending(ctx context.Context, creds Credentials, all boo
 	}
 	done := map[string]bool{}
 	for _, p := range pending {
-		base := keystore.Base(p.BaseURL)
-		if done[base] || p.InFlight() {
+		base, key := strings.TrimRight(p.BaseURL, "/"), keystore.PlatformKey(p.BaseURL)
+		if done[key] || p.InFlight() {
 			continue
 		}
-		done[base] = true
+		done[key] = true
 		pc := creds
-		if !keystore.SameBase(base, creds.BaseURL) {
+		if !keystore.SamePlatform(base, creds.BaseURL) {
 			if !all {
 				continue
 			}
 			pc = Credentials{BaseURL: base}
 			s.FillRemembered(&pc)
 		}
-		if pc.UserSecret.IsZero() || pc.OrgSecret.IsZero() {
-			given := !creds.UserSecret.IsZero() && !creds.OrgSecret.IsZero()
+		if !pc.HasPlatformSecrets() {
+			given := creds.HasPlatformSecrets()
 			rep.Problems = append(rep.Problems, PendingProblem{BaseURL: base, NoSecrets: true, OtherPlatform: given})
 			continue
 		}

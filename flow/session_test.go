@@ -12,7 +12,6 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
-	"github.com/connectwiz/connectwiz/flow/secret"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -109,8 +108,8 @@ func TestSessionSandboxNeverRemembers(t *testing.T) {
 	}
 	// The sandbox is a new platform every run: its names are unique across
 	// runs, so 'token --sandbox NAME' always finds one.
-	if got := s.FreeName("sb-drive", "http://127.0.0.1:1/another-run"); got != "sb-drive-2" {
-		t.Fatalf("FreeName in the sandbox = %q", got)
+	if got := s.AvailableName("sb-drive", "http://127.0.0.1:1/another-run"); got != "sb-drive-2" {
+		t.Fatalf("AvailableName in the sandbox = %q", got)
 	}
 }
 
@@ -137,9 +136,9 @@ func TestSessionRemembersWhenAsked(t *testing.T) {
 	if fill.LacksSecret() {
 		t.Fatal("FillRemembered left a secret empty")
 	}
-	if s.FreeName("real-drive", creds.BaseURL) != "real-drive-2" || s.FreeName("other", creds.BaseURL) != "other" ||
-		s.FreeName("real-drive", "https://another.example/api") != "real-drive" {
-		t.Fatal("FreeName is wrong")
+	if s.AvailableName("real-drive", creds.BaseURL) != "real-drive-2" || s.AvailableName("other", creds.BaseURL) != "other" ||
+		s.AvailableName("real-drive", "https://another.example/api") != "real-drive" {
+		t.Fatal("AvailableName is wrong")
 	}
 }
 
@@ -184,19 +183,6 @@ func TestParseConfig(t *testing.T) {
 	for _, bad := range []string{"novalue", "=v", " = v"} {
 		if _, err := flow.ParseConfig(bad); err == nil {
 			t.Errorf("%q accepted", bad)
-		}
-	}
-}
-
-func TestIsSecretKey(t *testing.T) {
-	for key, want := range map[string]bool{
-		"oauth.api.secret": true, "oauth.user.token": true, "oauth.user.refresh_token": true,
-		"db.password": true, "CONNECTWIZ_USER_SECRET": true, "accessToken": true,
-		"oauth.token.url": false, "oauth.api.key": false, "oauth.callback.url": false,
-		"site.address": false, "token.endpoint": false, "": false,
-	} {
-		if got := secret.IsSecretKey(key); got != want {
-			t.Errorf("IsSecretKey(%q) = %v, want %v", key, got, want)
 		}
 	}
 }

@@ -1,7 +1,7 @@
 package keystore
 
 // Location is where a token is kept. The index records Keychain or File;
-// a probe (Store.Where) can also find it Missing, or not know (Unknown).
+// a probe (Store.Locate) can also find it Missing, or not know (Unknown).
 type Location string
 
 // The places a token can be.

@@ -21,17 +21,7 @@ type Secrets struct {
 // secrets: "secrets:<scheme>://<host>:<port>/<path>", so that secrets
 // remembered for https://host are never sent to http://host, another port
 // or another path.
-func secretsAccount(baseURL string) string {
-	u, err := url.Parse(Base(baseURL))
-	if err != nil || u.Host == "" {
-		return "secrets:" + Base(baseURL)
-	}
-	port := u.Port()
-	if port == "" {
-		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
-	}
-	return "secrets:" + u.Scheme + "://" + u.Hostname() + ":" + port + u.EscapedPath()
-}
+func secretsAccount(baseURL string) string { return "secrets:" + PlatformKey(baseURL) }
 
 // Remember stores the credentials for a platform in the keychain.
 func (s *Store) Remember(baseURL string, c Secrets) error {

@@ -210,7 +210,7 @@ func (s *Store) Find(name, baseURL string) (Entry, error) {
 	}
 	var found []Entry
 	for _, e := range idx {
-		if e.Name == name && (baseURL == "" || SameBase(e.BaseURL, baseURL)) {
+		if e.Name == name && (baseURL == "" || SamePlatform(e.BaseURL, baseURL)) {
 			found = append(found, e)
 		}
 	}
@@ -229,16 +229,12 @@ func (s *Store) Find(name, baseURL string) (Entry, error) {
 
 // Base is a platform base URL as the index compares it (flow normalises
 // every URL it is given; entries written by older versions may end in /).
-func Base(baseURL string) string { return strings.TrimRight(baseURL, "/") }
-
-// SameBase reports whether two platform base URLs are the same.
-func SameBase(a, b string) bool { return Base(a) == Base(b) }
 
 // samePlatform reports whether an entry or record of base is on the
 // platform of baseURL, as far as names go: names are unique per platform;
 // in the sandbox's store, whose platform is new every run, across it.
 func (s *Store) samePlatform(base, baseURL string) bool {
-	return s.Sandbox || SameBase(base, baseURL)
+	return s.Sandbox || SamePlatform(base, baseURL)
 }
 
 // taken maps the names idx has taken on baseURL's platform to their entry.
@@ -263,10 +259,10 @@ func nextFree(name string, taken map[string]Entry) string {
 	}
 }
 
-// FreeName is name when no entry of baseURL's platform has it and no
+// AvailableName is name when no entry of baseURL's platform has it and no
 // pending create does (its instance may exist), else the first free
 // name-2, name-3, …: a default name never replaces earlier work.
-func (s *Store) FreeName(name, baseURL string) string {
+func (s *Store) AvailableName(name, baseURL string) string {
 	idx, err := s.Entries()
 	if err != nil {
 		return name
@@ -317,7 +313,7 @@ func (s *Store) Remove(e Entry) error {
 func without(idx []Entry, e Entry) []Entry {
 	out := make([]Entry, 0, len(idx))
 	for _, x := range idx {
-		if x.Name != e.Name || !SameBase(x.BaseURL, e.BaseURL) {
+		if x.Name != e.Name || !SamePlatform(x.BaseURL, e.BaseURL) {
 			out = append(out, x)
 		}
 	}
@@ -385,9 +381,9 @@ func (s *Store) updateFileTokens(change func(map[string]string)) error {
 	})
 }
 
-// Where probes where e's token really is: InKeychain, InFile or Missing.
+// Locate probes where e's token really is: InKeychain, InFile or Missing.
 // A keychain that cannot be asked gives an error.
-func (s *Store) Where(e Entry) (Location, error) {
+func (s *Store) Locate(e Entry) (Location, error) {
 	if e.Storage == InKeychain {
 		if s.Keychain == nil {
 			return "", ErrUnavailable

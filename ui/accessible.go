@@ -69,7 +69,7 @@ func (a *accessible) say(format string, args ...any) {
 
 func (a *accessible) run() {
 	m := a.m
-	if !m.opts.Sandbox && m.creds().LacksSecret() {
+	if m.svc.CanRemember() && m.creds().LacksSecret() {
 		if c, ok := m.svc.Remembered(m.creds().BaseURL); ok {
 			m.onRemembered(rememberedMsg{c, m.creds().BaseURL}) // the wizard's rule: fill what is missing, remember again
 		}
@@ -79,7 +79,7 @@ func (a *accessible) run() {
 		m.notice = ""
 	}
 	a.askCredentials(nil)
-	if !m.opts.Sandbox {
+	if m.svc.CanRemember() {
 		m.remember = a.confirm("Remember the secrets in the keychain?", m.remember)
 	}
 	if w := flow.PlainHTTPWarning(m.creds().BaseURL); w != "" {
@@ -237,7 +237,7 @@ func (a *accessible) denied(e *callback.AuthError) error {
 func (a *accessible) askDetails() {
 	m := a.m
 	for free := false; !free && a.err == nil; {
-		m.name = a.ask(titleName, m.name, false, required)
+		m.name = a.ask(titleName, m.name, false, validName)
 		free = a.nameFree()
 	}
 	m.tagsText = a.ask(titleTags+" (comma-separated, optional)", m.tagsText, false, func(string) error { return nil })
@@ -250,7 +250,7 @@ func (a *accessible) askDetails() {
 func (a *accessible) nameFree() bool {
 	m := a.m
 	name := trim(m.name)
-	free := m.svc.FreeName(name, m.creds().BaseURL)
+	free := m.svc.AvailableName(name, m.creds().BaseURL)
 	if free == name || name == a.replace {
 		return true
 	}
@@ -287,7 +287,7 @@ func (a *accessible) askExtra() {
 
 // review is the wizard's review of the request (secrets masked) as text.
 func (a *accessible) review() string {
-	a.m.nameChecked, a.m.nameTaken = true, false // the prompts settled the name with FreeName
+	a.m.nameChecked, a.m.nameTaken = true, false // the prompts settled the name with AvailableName
 	return "\n" + trailingSpace.ReplaceAllString(ansi.Strip(a.m.reviewView()), "") + "\n"
 }
 

@@ -60,7 +60,7 @@ func (f *a11yFake) Create(ctx context.Context, r flow.CreateRequest) (flow.Creat
 	return f.fakeService.Create(ctx, r)
 }
 
-func (f *a11yFake) FreeName(name, _ string) string {
+func (f *a11yFake) AvailableName(name, _ string) string {
 	f.mu.Lock()
 	f.events = append(f.events, "free "+name)
 	f.mu.Unlock()
@@ -150,6 +150,7 @@ func TestAccessibleSandboxRun(t *testing.T) {
 	f := newA11yFake()
 	opts := a11yOptions()
 	opts.Sandbox = true
+	f.sandbox = true
 	o, out := runA11y(t, f, opts, answers("", "", "", "", "", "", "a, b",
 		"site.address=https://contoso", "site.api.token=x-s3cret-extra", "bad", "gone=1", "gone=", "", ""))
 	if o.Kind != Created || o.Created.Saved.Entry.Name != "drive" {
@@ -439,7 +440,7 @@ func TestAccessibleCancelledAtPrompt(t *testing.T) {
 }
 
 // TestAccessibleNameCheckedBeforeCreate: the prompts decide with the
-// Service's FreeName, on the name the create then sends, also when the name
+// Service's AvailableName, on the name the create then sends, also when the name
 // is changed after the review.
 func TestAccessibleNameCheckedBeforeCreate(t *testing.T) {
 	f := newA11yFake()

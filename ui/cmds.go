@@ -129,7 +129,7 @@ func create(svc Service, r flow.CreateRequest) tea.Cmd {
 
 func checkName(svc Service, name, baseURL string) tea.Cmd {
 	return func() tea.Msg {
-		free := svc.FreeName(name, baseURL)
+		free := svc.AvailableName(name, baseURL)
 		return nameTakenMsg{name, free != name, free}
 	}
 }

@@ -218,7 +218,7 @@ func (m *Model) dropForeignSecrets() bool {
 func (m *Model) reaskSecrets() (tea.Model, tea.Cmd) {
 	m.form = m.credentialsForm()
 	cmds := []tea.Cmd{m.goTo(stepCredentials), m.form.Init()}
-	if !m.opts.Sandbox {
+	if m.svc.CanRemember() {
 		cmds = append(cmds, loadRemembered(m.svc, m.baseURL))
 	}
 	return m, tea.Batch(cmds...)

@@ -26,7 +26,7 @@ const (
 
 func (m *Model) detailsForm() *huh.Form {
 	return m.newForm(huh.NewGroup(
-		huh.NewInput().Title(titleName).Value(&m.name).Validate(required).
+		huh.NewInput().Title(titleName).Value(&m.name).Validate(validName).
 			Description("Unique on this machine for this platform."),
 		huh.NewText().Title(titleTags).Value(&m.tagsText).Lines(2).ExternalEditor(false).
 			Description("Comma-separated or one per line (optional)."),
@@ -199,4 +199,13 @@ func (m *Model) curlView() string {
 	return m.wrap("The same request as a curl command is printed above this screen, ready to paste into a shell. "+
 		"It reads the secrets and the code from the environment: set "+strings.Join(env, ", ")+" first.") + "\n\n" +
 		m.st.Muted.Render(m.wrap("v goes back to the summary; enter sends the request from here."))
+}
+
+// validName is flow's one rule for a name, on the name as typed (white
+// space around it is trimmed when it is used).
+func validName(s string) error {
+	if err := required(s); err != nil {
+		return err
+	}
+	return flow.ValidName(trim(s))
 }

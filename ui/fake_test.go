@@ -31,7 +31,7 @@ type fakeService struct {
 	authErrs    []error       // returned by successive Authorize calls
 	holdAuth    chan struct{} // when set, Authorize waits on it
 	holdCreate  chan struct{} // when set, Create waits on it
-	holdName    chan struct{} // when set, FreeName waits on it
+	holdName    chan struct{} // when set, AvailableName waits on it
 	createErrs  []error       // returned by successive Create calls
 	paste       bool          // Authorize returns a paste-only authorization
 	storage     keystore.Location
@@ -48,9 +48,12 @@ type fakeService struct {
 	authorizes  int
 	approves    int
 	rememberErr error
+	sandbox     bool // CanRemember is false, as in the sandbox
 }
 
 func newFake() *fakeService { return &fakeService{storage: keystore.InKeychain} }
+
+func (f *fakeService) CanRemember() bool { return !f.sandbox }
 
 func (f *fakeService) Remembered(baseURL string) (flow.Credentials, bool) {
 	f.mu.Lock()
@@ -124,7 +127,7 @@ func (f *fakeService) Approve(context.Context, string) error {
 	return nil
 }
 
-func (f *fakeService) FreeName(name, _ string) string {
+func (f *fakeService) AvailableName(name, _ string) string {
 	if f.holdName != nil {
 		<-f.holdName
 	}

@@ -29,6 +29,9 @@ import (
 // Cmd calls one of its methods. *flow.Session implements it; tests use a
 // fake.
 type Service interface {
+	// CanRemember says whether secrets are remembered in this run (never
+	// in the sandbox).
+	CanRemember() bool
 	// Remembered returns secrets the user asked to have remembered for a
 	// platform (keychain), if any.
 	Remembered(baseURL string) (flow.Credentials, bool)
@@ -41,9 +44,9 @@ type Service interface {
 	Copy(text string) error
 	// Approve plays the user at the sandbox's consent page.
 	Approve(ctx context.Context, url string) error
-	// FreeName is name when no local instance of the platform has it, else
+	// AvailableName is name when no local instance of the platform has it, else
 	// the first free name-2, name-3, ….
-	FreeName(name, baseURL string) string
+	AvailableName(name, baseURL string) string
 	// Create creates the instance, stores its token and, when asked,
 	// remembers the secrets.
 	Create(ctx context.Context, r flow.CreateRequest) (flow.Created, error)
@@ -257,7 +260,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.form != nil {
 		cmds = append(cmds, m.form.Init())
 	}
-	if !m.opts.Sandbox && (m.userSecret == "" || m.orgSecret == "" || m.clientSecret == "") {
+	if m.svc.CanRemember() && m.creds().LacksSecret() {
 		cmds = append(cmds, loadRemembered(m.svc, m.baseURL))
 	}
 	return tea.Batch(cmds...)

@@ -70,6 +70,7 @@ func startAt(t *testing.T, width, height int, svc *fakeService, mutate ...func(*
 	for _, f := range mutate {
 		f(&opts)
 	}
+	svc.sandbox = opts.Sandbox
 	tm := teatest.NewTestModel(t, New(svc, opts), teatest.WithInitialTermSize(width, height))
 	t.Cleanup(func() { _ = tm.Quit() })
 	return &harness{t: t, tm: tm, svc: svc, clock: clk}

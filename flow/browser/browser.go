@@ -269,7 +269,7 @@ func secretEnvName(name string) bool {
 	if !strings.HasPrefix(n, "CONNECTWIZ_") {
 		return false
 	}
-	return n == "CONNECTWIZ_CODE" || strings.HasSuffix(n, "_SECRET") || secret.IsSecretKey(n)
+	return secret.IsSecretParam(strings.TrimPrefix(n, "CONNECTWIZ_"))
 }
 
 // splitBrowserList splits $BROWSER at its list separator, outside quotes.

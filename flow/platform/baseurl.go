@@ -28,7 +28,7 @@ func NormalizeBaseURL(raw string) (string, error) {
 	if u.User != nil {
 		return "", errors.New("the platform URL must not carry a user name or password (user:pass@host): the platform's secrets are asked for separately")
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#") {
 		return "", errors.New("the platform URL must not have a query or fragment")
 	}
 	return s, nil

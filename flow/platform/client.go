@@ -396,9 +396,6 @@ func (c *Client) logCall(method string, u *url.URL, status int, d time.Duration,
 	c.Log.Info("http", attrs...)
 }
 
-// secretParams are query parameters whose values are never logged.
-var secretParams = map[string]bool{"apisecret": true, "state": true, "code": true, "client_secret": true, "token": true, "access_token": true, "refresh_token": true}
-
 // RedactURL returns raw with secret query values and any user info masked.
 func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
@@ -411,7 +408,7 @@ func RedactURL(raw string) string {
 	if u.RawQuery != "" {
 		q := u.Query()
 		for k := range q {
-			if secretParams[strings.ToLower(k)] || secret.IsSecretKey(k) {
+			if secret.IsSecretParam(k) {
 				q[k] = []string{"REDACTED"}
 			}
 		}

@@ -3,6 +3,7 @@ package secret
 import (
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // Mask is what a secret prints as wherever it is formatted.
@@ -49,15 +50,18 @@ func (s *Secret) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// IsSecretKey is the one rule for which configuration keys (and variable
-// names) hold a secret value, which connectwiz never shows or keeps: a key
-// with a word token, secret, password, passwd or pwd — unless its last word
-// says it is an address (url, uri, endpoint), as in the public
-// oauth.token.url.
+// secretWords are the words that make a key secret.
+var secretWords = []string{"token", "secret", "password", "passwd", "pwd"}
+
+// IsSecretKey is the one rule for which configuration keys, query
+// parameters and variable names hold a secret value, which connectwiz never
+// shows or keeps: a key one of whose words (split at punctuation and at
+// camelCase) is, or ends in, token, secret, password, passwd or pwd —
+// apiSecret, oauth.user.refresh_token, CONNECTWIZ_CLIENT_SECRET — unless its
+// last word says it is an address (url, uri, endpoint, host), as in the
+// public oauth.token.url. tokenizer.mode is not secret.
 func IsSecretKey(key string) bool {
-	words := strings.FieldsFunc(strings.ToLower(key), func(r rune) bool {
-		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
-	})
+	words := keyWords(key)
 	if len(words) == 0 {
 		return false
 	}
@@ -66,11 +70,50 @@ func IsSecretKey(key string) bool {
 		return false
 	}
 	for _, w := range words {
-		for _, secret := range []string{"token", "secret", "password", "passwd", "pwd"} {
-			if strings.Contains(w, secret) {
+		w = strings.TrimRight(w, "0123456789") // token2
+		for _, sw := range secretWords {
+			if strings.HasSuffix(w, sw) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// IsSecretParam is IsSecretKey for a URL's query parameters, which also
+// carry OAuth's one-time values: the state and the authorization code.
+func IsSecretParam(name string) bool {
+	switch strings.ToLower(name) {
+	case "state", "code":
+		return true
+	}
+	return IsSecretKey(name)
+}
+
+// keyWords splits a key into lower-case words at anything but a letter or
+// digit, and where a lower-case letter or digit meets an upper-case one.
+func keyWords(key string) []string {
+	var words []string
+	var cur []rune
+	var prev rune
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	for _, r := range key {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+		case unicode.IsUpper(r) && (unicode.IsLower(prev) || unicode.IsDigit(prev)):
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
+		}
+		prev = r
+	}
+	flush()
+	return words
 }
