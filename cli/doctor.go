@@ -1,18 +1,13 @@
 package cli
 
 import (
-	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"net/url"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -111,7 +106,7 @@ func runDoctor(f *Factory, o *DoctorOptions) error {
 		doctorPort(creds.CallbackURL),
 		doctorPlatform(o.Ctx, f, s, base),
 		doctorBrowser(f.opener()),
-		doctorDir(st.Dir),
+		doctorDir(st),
 		doctorPending(st),
 	}
 	if o.JSON {
@@ -177,51 +172,33 @@ func res(check string, status checkStatus, detail, fix string) checkResult {
 	return checkResult{Check: check, Status: status, Detail: detail, Fix: fix}
 }
 
-// doctorKeychain writes, reads back and deletes a throwaway entry.
+// doctorKeychain asks the store to write, read back and delete a
+// throwaway entry; the words for what went wrong are the store's.
 func doctorKeychain(st *keystore.Store) checkResult {
-	kc := st.Keychain
-	if kc == nil {
-		return res(checkKeychain, statusSkipped, "not checked: this store has no keychain (tokens go to its 0600 file)", "")
-	}
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	account := "doctor:probe-" + hex.EncodeToString(b)
-	start := time.Now()
-	err := kc.Set(account, "probe-"+hex.EncodeToString(b))
-	if err == nil {
-		err = kc.Delete(account)
-	}
-	took := time.Since(start).Round(time.Millisecond)
-	if err == nil {
+	took, err := st.ProbeKeychain()
+	switch {
+	case errors.Is(err, keystore.ErrNoKeychain):
+		return res(checkKeychain, statusSkipped, "not checked: "+err.Error(), "")
+	case err == nil:
 		return res(checkKeychain, statusOK, fmt.Sprintf("available (a throwaway entry was written, read back and deleted in %s)", took), "")
 	}
-	_ = kc.Delete(account) // in case the write landed before the failure
-	msg := err.Error()
-	unlock := "log in to the desktop or use Seahorse; without a desktop: gnome-keyring-daemon --unlock (type the password, then ctrl+d)"
-	if runtime.GOOS == "darwin" {
-		unlock = "security unlock-keychain login.keychain"
-	}
-	switch keystore.Classify(err) {
-	case keystore.ProblemNoSession:
-		return res(checkKeychain, statusProblem, "not available: no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset, as over SSH or in a container), so connectwiz does not ask the Secret Service; new tokens go to the unencrypted 0600 file",
-			"run connectwiz in your desktop session (over SSH to it: export DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$(id -u)/bus), or start one with an unlocked keyring: dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock --components=secrets; exec \"$SHELL\"' (type the keyring password, then ctrl+d)")
-	case keystore.ProblemTimeout:
-		return res(checkKeychain, statusProblem, fmt.Sprintf("timing out: no answer within %s (a locked keyring waiting for a password prompt nobody sees?)", cmp.Or(kc.Timeout, keystore.DefaultTimeout)),
-			"unlock the keyring ("+unlock+"), or allow it longer with CONNECTWIZ_KEYRING_TIMEOUT=15s")
-	case keystore.ProblemLocked:
-		return res(checkKeychain, statusProblem, "locked, or no default keyring exists yet ("+msg+"); new tokens go to the unencrypted 0600 file",
-			"unlock (or create) the login keyring: "+unlock)
-	case keystore.ProblemUnavailable:
-		return res(checkKeychain, statusProblem, "not available: no Secret Service answers on the D-Bus session ("+msg+")",
-			"install and start one (gnome-keyring, or KeePassXC with its Secret Service on), or keep tokens in the 0600 file on purpose with --insecure-storage")
+	p := keystore.Classify(err)
+	detail := "not working: " + p.Why()
+	switch p {
+	case keystore.ProblemNoSession, keystore.ProblemTimeout:
 	default:
+		detail += " (" + err.Error() + ")"
 	}
-	return res(checkKeychain, statusProblem, "not working: "+msg, "check that the OS keychain runs and is unlocked; until then new tokens go to the unencrypted 0600 file")
+	fix := p.Fix()
+	if fix == "" {
+		fix = "check that the OS keychain runs and is unlocked"
+	}
+	return res(checkKeychain, statusProblem, detail+"; new tokens go to the unencrypted 0600 file", fix)
 }
 
 // doctorTokenFile says whether tokens are kept in the file fallback.
 func doctorTokenFile(st *keystore.Store) checkResult {
-	path := filepath.Join(st.Dir, keystore.TokensFile)
+	path := st.TokensPath()
 	entries, err := st.Entries()
 	if err != nil {
 		return res(checkFile, statusProblem, err.Error(), "move the damaged index aside and run 'connectwiz recover'")
@@ -330,39 +307,22 @@ func doctorBrowser(o flow.Opener) checkResult {
 // maxListed is how many loose paths doctor names one by one.
 const maxListed = 5
 
-// doctorDir reports config dir entries readable by others: directories
-// should be 0700, files 0600.
-func doctorDir(dir string) checkResult {
-	if runtime.GOOS == "windows" {
-		return res(checkDir, statusSkipped, "not checked on Windows: "+dir+" is protected by its ACL, not by a mode", "")
-	}
-	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
-		return res(checkDir, statusOK, dir+" does not exist yet (it is created 0700 by the first create)", "")
-	}
-	var loose []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.Type()&fs.ModeSymlink != 0 {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		want := map[bool]fs.FileMode{true: 0o700, false: 0o600}[d.IsDir()]
-		if info.Mode().Perm()&^want != 0 {
-			loose = append(loose, fmt.Sprintf("%s is %04o", path, info.Mode().Perm()))
-		}
-		return nil
-	})
+// doctorDir asks the store which of its directories and files others
+// can read.
+func doctorDir(st *keystore.Store) checkResult {
+	loose, err := st.LooseModes()
+	dir := st.Dir
 	switch {
+	case errors.Is(err, keystore.ErrModesNotUsed):
+		return res(checkDir, statusSkipped, "not checked here: "+dir+": "+err.Error(), "")
 	case err != nil:
 		return res(checkDir, statusProblem, "cannot read "+dir+": "+err.Error(), "check the directory's owner and permissions: ls -la "+platform.ShellQuote(dir))
 	case len(loose) == 0:
-		return res(checkDir, statusOK, dir+" is 0700 and its files 0600", "")
+		return res(checkDir, statusOK, fmt.Sprintf("%s is %04o and its files %04o (or it does not exist yet)", dir, keystore.DirMode, keystore.FileMode), "")
 	case len(loose) > maxListed:
 		loose = append(loose[:maxListed:maxListed], fmt.Sprintf("and %d more", len(loose)-maxListed))
 	}
-	return res(checkDir, statusProblem, "readable by others (directories should be 0700, files 0600): "+strings.Join(loose, ", "), "chmod -R go= "+platform.ShellQuote(dir))
+	return res(checkDir, statusProblem, fmt.Sprintf("readable by others (directories should be %04o, files %04o): %s", keystore.DirMode, keystore.FileMode, strings.Join(loose, ", ")), "chmod -R go= "+platform.ShellQuote(dir))
 }
 
 // doctorPending counts the creates whose answer was lost.
@@ -370,7 +330,7 @@ func doctorPending(st *keystore.Store) checkResult {
 	pending, err := st.PendingCreates()
 	if err != nil {
 		return res(checkPending, statusProblem, "cannot read the pending records: "+err.Error(),
-			"move the damaged record out of "+filepath.Join(st.Dir, "pending")+" and run 'connectwiz recover'")
+			"move the damaged record out of "+st.PendingPath()+" and run 'connectwiz recover'")
 	}
 	var lost, running []string
 	for _, p := range pending {

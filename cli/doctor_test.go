@@ -172,7 +172,7 @@ func TestDoctorNoDBusSession(t *testing.T) {
 		t.Fatalf("exit %d, want 1\n%s", code, out)
 	}
 	first := strings.SplitN(out.String(), "\n", 3)
-	if !strings.HasPrefix(first[0], "✗ problem  keychain: not available: no D-Bus session") ||
+	if !strings.HasPrefix(first[0], "✗ problem  keychain: not working: there is no D-Bus session") ||
 		!strings.Contains(first[1], "fix: ") || !strings.Contains(first[1], "DBUS_SESSION_BUS_ADDRESS") || !strings.Contains(first[1], "dbus-run-session") {
 		t.Fatalf("keychain line:\n%s", out)
 	}

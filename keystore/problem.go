@@ -2,6 +2,7 @@ package keystore
 
 import (
 	"errors"
+	"runtime"
 	"strings"
 )
 
@@ -44,22 +45,56 @@ func Classify(err error) Problem {
 }
 
 // Advice says the problem in words and what to do about it, for the
-// next tokens to go to the keychain; "" when there is nothing to do.
+// next tokens to go to the keychain; "" when there is nothing to do. It is
+// Why, then Fix.
 func (p Problem) Advice() string {
+	if p.Why() == "" {
+		return ""
+	}
+	if f := p.Fix(); f != "" {
+		return p.Why() + "; " + f
+	}
+	return p.Why()
+}
+
+// Why says what the problem is, in words that follow "because"; "" when
+// there is none.
+func (p Problem) Why() string {
 	switch p {
 	case ProblemNoSession:
-		return "no D-Bus session (as over SSH or in a container), so the keychain was not asked; run connectwiz in your desktop session, or inside dbus-run-session with an unlocked gnome-keyring, to keep tokens in a keychain"
+		return "there is no D-Bus session (as over SSH or in a container), and without one connectwiz does not ask the keychain"
 	case ProblemLocked:
-		return "the keychain is locked; unlock your keyring (log in to the desktop, or gnome-keyring-daemon --unlock) to keep the next tokens there"
+		return "the keychain is locked, or no default keyring exists yet"
 	case ProblemTimeout:
-		return "the keychain did not answer in time (locked and waiting for a password prompt nobody sees, or stuck); unlock or restart it"
+		return "the keychain did not answer in time (locked and waiting for a password prompt nobody sees, or stuck)"
 	case ProblemTooBig:
 		return "the keychain refused a token this large"
 	case ProblemMismatch:
 		return "the keychain gave back a different value than was stored, so it is not trusted with the token"
 	case ProblemUnavailable:
-		return "no Secret Service answered; start one in your session (gnome-keyring, or KeePassXC with its Secret Service on) to keep the next tokens there"
+		return "no Secret Service answered on the D-Bus session"
 	case ProblemNone, ProblemChosen, ProblemNoKeychain:
+	}
+	return ""
+}
+
+// Fix says what to do for the next tokens to go to the keychain; "" when
+// nothing can be done.
+func (p Problem) Fix() string {
+	unlock := "log in to the desktop, or without a desktop: gnome-keyring-daemon --unlock (type the password, then ctrl+d)"
+	if runtime.GOOS == "darwin" {
+		unlock = "security unlock-keychain login.keychain"
+	}
+	switch p {
+	case ProblemNoSession:
+		return "run connectwiz in your desktop session (over SSH to it: export DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$(id -u)/bus), or start one with an unlocked keyring: dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock --components=secrets; exec \"$SHELL\"' (type the keyring password, then ctrl+d)"
+	case ProblemLocked:
+		return "unlock (or create) the login keyring: " + unlock
+	case ProblemTimeout:
+		return "unlock the keyring (" + unlock + "), or allow it longer with CONNECTWIZ_KEYRING_TIMEOUT=15s"
+	case ProblemUnavailable:
+		return "start one in your session (gnome-keyring, or KeePassXC with its Secret Service on), or keep tokens in the 0600 file on purpose with --insecure-storage"
+	case ProblemNone, ProblemChosen, ProblemNoKeychain, ProblemTooBig, ProblemMismatch:
 	}
 	return ""
 }

@@ -357,7 +357,7 @@ func (h *harness) toConfirm() {
 func TestStorageWarning(t *testing.T) {
 	const where = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because "
 	for p, want := range map[keystore.Problem]string{
-		keystore.ProblemLocked:      "the keychain is locked; unlock your keyring",
+		keystore.ProblemLocked:      "the keychain is locked, or no default keyring exists yet; unlock (or create) the login keyring",
 		keystore.ProblemNoSession:   "no D-Bus session",
 		keystore.ProblemUnavailable: "no Secret Service answered",
 		keystore.ProblemTimeout:     "did not answer in time",

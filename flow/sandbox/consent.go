@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/connectwiz/connectwiz/flow/callback"
 )
 
 // consentPage is the provider's consent form; every value is escaped.
@@ -59,18 +60,7 @@ func (s *Server) checkClient(v url.Values) string {
 // LoopbackRedirect reports whether raw is a plain-http URL on this
 // machine's loopback interface (127.0.0.0/8, ::1 or localhost), with no
 // user info: the only redirect URIs the sandbox provider accepts on its own.
-func LoopbackRedirect(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || u.User != nil || u.Opaque != "" {
-		return false
-	}
-	host := u.Hostname()
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+func LoopbackRedirect(raw string) bool { return callback.IsLoopback(raw) }
 
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/secret"
 )
@@ -303,10 +304,7 @@ func checkListenAddr(addr string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %q is not host:port", ErrNotLoopback, addr)
 	}
-	if strings.EqualFold(host, "localhost") {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	if callback.IsLoopbackHost(host) {
 		return nil
 	}
 	what := "a host name other than localhost"
