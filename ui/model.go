@@ -76,7 +76,7 @@ type Options struct {
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Tick is the animation interval (spinner, time left); default 1s, which
-	// keeps an idle wait under 0.5 % of a core (see BENCHMARKS.md).
+	// keeps an idle wait within the budget of BENCHMARKS.md.
 	Tick time.Duration
 	// TokenCommand is the command the done screen offers for getting the
 	// token back, as the user started connectwiz ("connectwiz token" when

@@ -11,8 +11,12 @@ const Mask = "••••••"
 
 // Secret holds a value that must never be shown: a platform secret, an
 // OAuth client secret, an authorization code or an instance token. Every
-// way of formatting it prints Mask; only Reveal gives the value, and only
-// the wire encoding and the keystore call it.
+// way of formatting it prints Mask; only Reveal gives the value. Reveal is
+// called where the value must leave as it is: the platform client (the
+// wire body, the Authorization header, the authorize URL's query), the
+// callback listener (the constant-time state check), the Session (handing
+// a token and remembered secrets to the keystore) and the wizard (its
+// masked input fields edit the value).
 type Secret string
 
 // Reveal returns the secret's value.
