@@ -229,7 +229,7 @@ func New(svc Service, opts Options) *Model {
 		opts:         opts,
 		st:           newStyles(),
 		keys:         newKeyMap(),
-		help:         help.New(),
+		help:         newHelp(),
 		width:        80,
 		height:       24,
 		baseURL:      orDefault(c.BaseURL, platform.DefaultBaseURL),

@@ -137,7 +137,7 @@ func (m *Model) header() string {
 	n := max(1, steps[m.step].phase)
 	title := m.st.Title.Render("connectwiz") + m.st.Step.Render(" · "+phases[n-1])
 	if m.opts.Sandbox {
-		title += m.st.Warn.Render(" · sandbox")
+		title += m.st.Badge.Render(" · sandbox")
 	}
 	right := m.st.Step.Render(fmt.Sprintf("step %d of %d", n, len(phases)))
 	gap := m.contentWidth() - lipgloss.Width(title) - lipgloss.Width(right)
