@@ -351,6 +351,15 @@ func TestListFormats(t *testing.T) {
 		}
 		col = start
 	}
+	// A wide terminal shows whole names and platforms, which 80 columns cut.
+	f.IO.SetWidth(300)
+	out.buf.Reset()
+	if code := run(t, context.Background(), f, "list"); code != exitOK {
+		t.Fatalf("list: %d %s", code, errOut)
+	}
+	if !strings.Contains(out.String(), strings.Repeat("very-long-name-", 8)) || !strings.Contains(out.String(), "p.example ") || strings.Contains(out.String(), "…") {
+		t.Fatalf("list at 300 columns still cuts:\n%s", out)
+	}
 }
 
 func TestForgetRemoteNeedsConfirmation(t *testing.T) {

@@ -9,13 +9,14 @@ import (
 )
 
 // completeNames completes an instance name from the local index (never a
-// file name).
+// file name): the sandbox's own with --sandbox.
 func completeNames(f *Factory) cobra.CompletionFunc {
-	return func(_ *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return func(cmd *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		if len(args) > 0 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		st, err := f.Store()
+		sandboxed, _ := cmd.Flags().GetBool("sandbox")
+		st, err := f.StoreFor(sandboxed)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

@@ -55,6 +55,17 @@ func TestCompletions(t *testing.T) {
 			}
 		})
 	}
+	t.Run("--sandbox names", func(t *testing.T) {
+		sb := f.store.SandboxStore()
+		if _, err := sb.Save(keystore.Entry{Name: "sandbox-drive", ID: "9", Connector: "onedrivebusiness", BaseURL: "http://127.0.0.1:1/api"}, "tok", true); err != nil {
+			t.Fatal(err)
+		}
+		for _, cmd := range []string{"token", "forget"} {
+			if got := complete(t, f, cmd, "--sandbox", ""); strings.Join(got, " ") != "sandbox-drive" {
+				t.Fatalf("%s --sandbox completes %q, want the sandbox's names only", cmd, got)
+			}
+		}
+	})
 	t.Run("--key without an index", func(t *testing.T) {
 		f, _, _ := testFactory(t, nil)
 		if got := complete(t, f, "--key", ""); strings.Join(got, " ") != "onedrivebusiness" {

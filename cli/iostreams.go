@@ -16,6 +16,8 @@ type IOStreams struct {
 	ErrOut io.Writer
 
 	stdinTTY, stdoutTTY bool
+	// width asks the terminal's width; nil is 80 columns.
+	width func() int
 }
 
 // System returns the process's own streams.
@@ -24,6 +26,13 @@ func System() *IOStreams {
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		stdinTTY:  term.IsTerminal(os.Stdin.Fd()),
 		stdoutTTY: term.IsTerminal(os.Stdout.Fd()),
+		width: func() int {
+			w, _, err := term.GetSize(os.Stdout.Fd())
+			if err != nil {
+				return 0
+			}
+			return w
+		},
 	}
 }
 
@@ -44,3 +53,20 @@ func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
 
 // CanPrompt reports whether a full-screen wizard or prompts can run.
 func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stdoutTTY }
+
+// DefaultWidth is the width assumed when the terminal does not say.
+const DefaultWidth = 80
+
+// TerminalWidth is stdout's width in columns when it is a terminal that
+// says, DefaultWidth otherwise.
+func (s *IOStreams) TerminalWidth() int {
+	if s.width != nil {
+		if w := s.width(); w > 0 {
+			return w
+		}
+	}
+	return DefaultWidth
+}
+
+// SetWidth sets the width TerminalWidth reports (for tests).
+func (s *IOStreams) SetWidth(w int) { s.width = func() int { return w } }

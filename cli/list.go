@@ -30,7 +30,7 @@ func newCmdList(f *Factory, runF func(*ListOptions) error) *cobra.Command {
 kept (keychain or file) as recorded when it was stored. --check asks the
 keychain for each token (one keychain call per instance) and shows
 "missing" for a token that is gone. On a terminal the columns are aligned
-to fit 80 columns; piped, each instance is one tab-separated line without
+to fit the terminal's width; piped, each instance is one tab-separated line without
 a header.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(*cobra.Command, []string) error {
@@ -69,7 +69,7 @@ func runList(f *Factory, o *ListOptions) error {
 	case len(entries) == 0 && f.IO.IsStdoutTTY():
 		fmt.Fprintln(out, "No instances yet. Create one with: connectwiz")
 	case f.IO.IsStdoutTTY():
-		err = writeTable(out, entries, 80)
+		err = writeTable(out, entries, f.IO.TerminalWidth())
 	default:
 		err = writeTSV(out, entries)
 	}
