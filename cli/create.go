@@ -235,8 +235,8 @@ func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) er
 		fmt.Fprintf(ios.ErrOut, "The name %q was taken meanwhile (another create or a recovered one): this instance is kept as %q.\n", c.Saved.RenamedFrom, c.Saved.Entry.Name)
 	}
 	if r := c.Saved.Replaced; r != nil {
-		fmt.Fprintf(ios.ErrOut, "Replaced the local entry %q of instance %s, which still exists on %s: its local token is removed. Delete it on the platform if it is no longer used:\n  curl -X DELETE %s -H \"Authorization: User ${%s}, Organization ${%s}\"\n",
-			r.Name, r.ID, keystore.Host(r.BaseURL), platform.ShellQuote(strings.TrimRight(r.BaseURL, "/")+"/instances/"+r.ID), platform.EnvUserSecret, platform.EnvOrgSecret)
+		fmt.Fprintf(ios.ErrOut, "Replaced the local entry %q of instance %s, which still exists on %s: its local token is removed. Delete it on the platform if it is no longer used:\n  %s\n",
+			r.Name, r.ID, keystore.Host(r.BaseURL), platform.DeleteCurl(r.BaseURL, r.ID))
 	}
 	if o.Ctx.Err() != nil {
 		fmt.Fprintln(ios.ErrOut, "Interrupted, but the instance was created and its token stored first.")

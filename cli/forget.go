@@ -87,7 +87,7 @@ func runForget(f *Factory, o *ForgetOptions) error {
 	}
 	fmt.Fprintf(f.IO.Out, "Forgot %q (its token is removed from the %s).\n", e.Name, e.Storage)
 	if !o.Remote {
-		fmt.Fprintf(f.IO.ErrOut, "Instance %s still exists on %s: 'connectwiz forget NAME --remote' deletes an instance there too.\n", e.ID, keystore.Host(e.BaseURL))
+		fmt.Fprintf(f.IO.ErrOut, "Instance %s still exists on %s. To delete it there too (the local entry is gone, so forget --remote no longer can):\n  %s\n", e.ID, keystore.Host(e.BaseURL), platform.DeleteCurl(e.BaseURL, e.ID))
 	}
 	return nil
 }

@@ -58,7 +58,7 @@ func runRecover(f *Factory, o *RecoverOptions) error {
 		fmt.Fprintln(f.IO.Out, "Nothing to recover: no pending creates.")
 		return nil
 	}
-	base, err := platform.NormalizeBaseURL(cmp.Or(o.BaseURL, f.Env.BaseURL, platform.DefaultBaseURL))
+	base, err := platform.NormalizeBaseURL(cmp.Or(o.BaseURL, f.Env.BaseURL, onePlatform(pending), platform.DefaultBaseURL))
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -117,4 +117,15 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// onePlatform is the platform of every pending record when they are all on
+// one (whose secrets the environment then holds); "" otherwise.
+func onePlatform(pending []keystore.Pending) string {
+	for _, p := range pending[1:] {
+		if !keystore.SamePlatform(p.BaseURL, pending[0].BaseURL) {
+			return ""
+		}
+	}
+	return pending[0].BaseURL
 }

@@ -18,6 +18,13 @@ const (
 	EnvCode         = "CONNECTWIZ_CODE"
 )
 
+// DeleteCurl is the curl command that deletes instance id on the platform
+// at baseURL (DELETE /instances/{id}), its secrets as $ENV references.
+func DeleteCurl(baseURL, id string) string {
+	return fmt.Sprintf("curl -X DELETE %s -H \"Authorization: User ${%s}, Organization ${%s}\"",
+		ShellQuote(strings.TrimRight(baseURL, "/")+"/instances/"+id), EnvUserSecret, EnvOrgSecret)
+}
+
 // Curl renders the create as the equivalent curl command, with every
 // secret as a $ENV reference: the platform's secrets, the client secret,
 // the code, and every extra configuration value whose key looks secret
