@@ -21,7 +21,7 @@ type Env struct {
 	KeyringTimeout                            string
 	Debug                                     string
 	Accessible                                bool
-	Tmux                                      bool
+	Screen                                    bool
 	// DBusSession is DBUS_SESSION_BUS_ADDRESS: without it the keychain is
 	// off (keystore.ErrNoSession) rather than autolaunching daemons.
 	DBusSession string
@@ -45,7 +45,7 @@ func ReadEnv(getenv func(string) string) Env {
 		KeyringTimeout: getenv("CONNECTWIZ_KEYRING_TIMEOUT"),
 		Debug:          getenv("CONNECTWIZ_DEBUG"),
 		Accessible:     getenv("ACCESSIBLE") != "",
-		Tmux:           getenv("TMUX") != "",
+		Screen:         getenv("STY") != "",
 		DBusSession:    getenv("DBUS_SESSION_BUS_ADDRESS"),
 		Browser:        getenv("BROWSER"),
 		getenv:         getenv,

@@ -69,7 +69,7 @@ func (f *Factory) Session(sb *sandbox.Running) (*flow.Session, error) {
 	s := &flow.Session{
 		Store:    st,
 		Terminal: f.IO.ErrOut,
-		Tmux:     f.Env.Tmux,
+		Screen:   f.Env.Screen,
 		Version:  shortVersion(),
 		Log:      f.Log,
 	}

@@ -28,10 +28,10 @@ type Session struct {
 	// shown for the user to open).
 	Browser   Opener
 	NoBrowser bool
-	// Terminal receives the OSC 52 clipboard sequence; Tmux wraps it for
-	// tmux.
+	// Terminal receives the OSC 52 clipboard sequence; Screen wraps it for
+	// GNU screen.
 	Terminal io.Writer
-	Tmux     bool
+	Screen   bool
 	// Sandbox says the platform is the embedded sandbox: its secrets are
 	// public, so they are never remembered, and its URL changes every run,
 	// so the answers are not saved.
@@ -149,7 +149,7 @@ func (s *Session) Copy(text string) error {
 	if s.Terminal == nil {
 		return errors.New("no terminal to copy through")
 	}
-	return termsafe.Copy(s.Terminal, text, s.Tmux)
+	return termsafe.Copy(s.Terminal, text, s.Screen)
 }
 
 // Approve plays the user at the sandbox's consent page.

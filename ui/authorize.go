@@ -93,7 +93,7 @@ func (m *Model) onBrowser(msg browserMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) onCopied(msg copiedMsg) (tea.Model, tea.Cmd) {
-	m.notice = "URL copied to the clipboard (OSC 52)."
+	m.notice = "URL sent to the terminal's clipboard (OSC 52): paste it if your terminal accepted it, or select it above."
 	if msg.err != nil {
 		m.notice = "Could not copy: " + msg.err.Error()
 	}
