@@ -96,6 +96,7 @@ func runCreate(f *Factory, o *CreateOptions) error {
 		return err
 	}
 	s.NoBrowser = o.NoBrowser
+	s.OneOff = o.Flags // a one-off flag does not become the next run's default
 	// The last run's answers prefill the interactive runs only: a script
 	// gets what its flags and environment say, or the defaults.
 	prompts := !o.NoInput && o.Code == "" // else headless by request

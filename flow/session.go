@@ -39,6 +39,9 @@ type Session struct {
 	// ApproveConsent plays the user at the sandbox's consent page; nil
 	// outside the sandbox.
 	ApproveConsent func(ctx context.Context, url string) error
+	// OneOff holds the answers given for this run only (flags): saving the
+	// answers for next time keeps the earlier value of each field set here.
+	OneOff Credentials
 	// Version goes into the User-Agent.
 	Version string
 	// Log records what happens (never a secret); nil is quiet.
@@ -78,7 +81,19 @@ func (s *Session) saveAnswers(c Credentials) {
 	if s.Sandbox {
 		return // the sandbox's URL changes every run
 	}
-	err := s.Store.SaveAnswers(keystore.Answers{BaseURL: c.BaseURL, Connector: c.Connector, ClientID: c.ClientID, CallbackURL: c.CallbackURL})
+	prev, _ := s.Store.LoadAnswers() // none yet, or unreadable: nothing to keep
+	keep := func(given, now, before string) string {
+		if given != "" {
+			return before
+		}
+		return now
+	}
+	err := s.Store.SaveAnswers(keystore.Answers{
+		BaseURL:     keep(s.OneOff.BaseURL, c.BaseURL, prev.BaseURL),
+		Connector:   keep(s.OneOff.Connector, c.Connector, prev.Connector),
+		ClientID:    keep(s.OneOff.ClientID, c.ClientID, prev.ClientID),
+		CallbackURL: keep(s.OneOff.CallbackURL, c.CallbackURL, prev.CallbackURL),
+	})
 	if err != nil {
 		s.log().Warn("answers not saved", "err", err)
 	}

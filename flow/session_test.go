@@ -207,3 +207,30 @@ func TestCreateNeverSentIsNotLost(t *testing.T) {
 		t.Fatalf("a create that never left kept %d pending records", len(p))
 	}
 }
+
+// TestOneOffFlagsAreNotSavedAsAnswers: a --callback-url given for one run
+// does not become the next run's default; typed answers still are saved.
+func TestOneOffFlagsAreNotSavedAsAnswers(t *testing.T) {
+	s, _ := newSession(t, false)
+	sb := startSandbox(t, sandbox.Options{})
+	if err := s.Store.SaveAnswers(keystore.Answers{CallbackURL: "http://127.0.0.1:8750/callback"}); err != nil {
+		t.Fatal(err)
+	}
+	creds := sb.Credentials("http://127.0.0.1:0/one-off")
+	s.OneOff = flow.Credentials{CallbackURL: creds.CallbackURL}
+	a, err := s.Authorize(context.Background(), creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	got, err := s.Store.LoadAnswers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.CallbackURL != "http://127.0.0.1:8750/callback" {
+		t.Fatalf("saved callback URL %q: the one-off flag became the default", got.CallbackURL)
+	}
+	if got.ClientID != creds.ClientID || got.BaseURL != creds.BaseURL {
+		t.Fatalf("the answers not given by flags were not saved: %+v", got)
+	}
+}
