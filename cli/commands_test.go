@@ -437,6 +437,21 @@ func TestAccessibleInputEndedIsUsage(t *testing.T) {
 	}
 }
 
+// TERM=dumb (Emacs' shell) gets the line prompts, never the full-screen
+// wizard's cursor movement.
+func TestDumbTerminalGetsLinePrompts(t *testing.T) {
+	f, _, errOut := testFactory(t, map[string]string{"TERM": "dumb"})
+	f.IO.SetTTY(true, true)
+	if code := run(t, context.Background(), f, "create"); code != exitUsage || !strings.Contains(errOut.String(), "input ended") || strings.Contains(errOut.String(), "\x1b[") {
+		t.Fatalf("exit %d: %q", code, errOut)
+	}
+	for term, want := range map[string]bool{"dumb": true, "xterm-256color": false, "": false, "no-such-terminal": false} {
+		if got := noCursorAddressing(term); got != want {
+			t.Errorf("noCursorAddressing(%q) = %v, want %v", term, got, want)
+		}
+	}
+}
+
 // A lost answer's recovery that finds no instance is no success.
 func TestWizardRecoveredNothingFound(t *testing.T) {
 	f, _, errOut := testFactory(t, nil)

@@ -70,7 +70,7 @@ func newCmdCreate(f *Factory, runF func(*CreateOptions) error) *cobra.Command {
 	fl.BoolVar(&o.Replace, "replace", false, "replace a local instance of the same name")
 	fl.BoolVar(&o.Insecure, "insecure-storage", false, "store the token in a 0600 file instead of the keychain")
 	fl.BoolVar(&o.Remember, "remember", false, "remember the secrets in the keychain (never in a file) for the next run")
-	fl.BoolVar(&o.Accessible, "accessible", f.Env.Accessible, "plain line prompts instead of the full-screen wizard, for screen readers (env ACCESSIBLE)")
+	fl.BoolVar(&o.Accessible, "accessible", f.Env.Accessible, "plain line prompts instead of the full-screen wizard, for screen readers (env ACCESSIBLE; always where the terminal cannot move its cursor, as TERM=dumb)")
 	return cmd
 }
 

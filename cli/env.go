@@ -8,6 +8,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/secret"
 	"github.com/connectwiz/connectwiz/keystore"
+	"github.com/xo/terminfo"
 )
 
 // Env is the environment connectwiz reads, read once at start through the
@@ -44,7 +45,7 @@ func ReadEnv(getenv func(string) string) Env {
 		ConfigDir:      getenv("CONNECTWIZ_CONFIG_DIR"),
 		KeyringTimeout: getenv("CONNECTWIZ_KEYRING_TIMEOUT"),
 		Debug:          getenv("CONNECTWIZ_DEBUG"),
-		Accessible:     getenv("ACCESSIBLE") != "",
+		Accessible:     getenv("ACCESSIBLE") != "" || noCursorAddressing(getenv("TERM")),
 		Screen:         getenv("STY") != "",
 		DBusSession:    getenv("DBUS_SESSION_BUS_ADDRESS"),
 		Browser:        getenv("BROWSER"),
@@ -82,4 +83,22 @@ func (e Env) keyringTimeout() (time.Duration, error) {
 		return 0, usagef("CONNECTWIZ_KEYRING_TIMEOUT=%q is not a duration such as 5s", e.KeyringTimeout)
 	}
 	return d, nil
+}
+
+// noCursorAddressing reports whether a terminal of type term cannot move
+// its cursor (TERM=dumb, as in Emacs' shell, or a terminfo entry without
+// cup): a full-screen wizard would print garbage there, so it gets the
+// line prompts, as gh and huh do.
+func noCursorAddressing(term string) bool {
+	if term == "dumb" {
+		return true
+	}
+	if term == "" {
+		return false // unknown: Windows consoles set no TERM
+	}
+	ti, err := terminfo.Load(term)
+	if err != nil {
+		return false // no entry here: assume a capable terminal
+	}
+	return len(ti.Strings[terminfo.CursorAddress]) == 0
 }
