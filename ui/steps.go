@@ -64,9 +64,9 @@ var phases = [...]string{"Credentials", "Authorize", "Details", "Review", "Creat
 // steps is the step table, filled by define.
 var steps [numSteps]stepInfo
 
-// define puts a step in the table. The table is filled in the phase files'
-// init functions rather than in a literal: the handlers refer to the table
-// (goTo), which a literal could not.
+// define puts a step in the table. The phase files' init functions fill
+// it, not a literal: the handlers read the table (goTo, quit), which would
+// make a literal an initialization cycle.
 func define(s step, info stepInfo) {
 	if steps[s].name != "" {
 		panic("ui: step defined twice: " + info.name)
@@ -80,11 +80,3 @@ func init() {
 
 // String implements fmt.Stringer.
 func (s step) String() string { return steps[s].name }
-
-// Help lines shared by several steps.
-
-// quitHelp is the help of a step that only waits: only quitting.
-func (m *Model) quitHelp() []key.Binding { return []key.Binding{m.keys.Quit} }
-
-// formHelp is the help of a form step that can go back.
-func (m *Model) formHelp() []key.Binding { return append(m.form.KeyBinds(), m.keys.Back, m.keys.Quit) }

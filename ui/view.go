@@ -18,8 +18,8 @@ var spinnerFrames = []string{"◴", "◷", "◶", "◵"}
 // to be copied (the authorize URL, the curl command) are printed above the
 // view instead (see print.go), since the renderer cuts lines at the width.
 func (m *Model) View() string {
-	if m.step == stepQuit {
-		return ""
+	if steps[m.step].phase == 0 {
+		return "" // the wizard has ended
 	}
 	if m.tooSmall() {
 		return m.st.Warn.Render(ansi.Wrap(fmt.Sprintf(
@@ -71,6 +71,12 @@ func (m *Model) bindings() []key.Binding {
 	}
 	return nil
 }
+
+// quitHelp is the help of a step that only waits: only quitting.
+func (m *Model) quitHelp() []key.Binding { return []key.Binding{m.keys.Quit} }
+
+// formHelp is the help of a form step that can go back.
+func (m *Model) formHelp() []key.Binding { return append(m.form.KeyBinds(), m.keys.Back, m.keys.Quit) }
 
 // header names the phase the step is in.
 func (m *Model) header() string {
