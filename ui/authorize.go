@@ -19,6 +19,26 @@ import (
 // time (stepTimedOut), the redirect pasted by hand (stepPaste), and the
 // provider saying no (stepDenied).
 
+func init() {
+	define(stepFetching, stepInfo{name: "fetching", phase: 2,
+		tick: (*Model).tick, view: (*Model).fetchingView, help: (*Model).quitHelp})
+	define(stepAuthorize, stepInfo{name: "authorize", phase: 2, listens: true,
+		key: (*Model).authorizeKey, back: (*Model).authorizeBack, printed: (*Model).printURL,
+		view: (*Model).authorizeView, help: (*Model).authorizeHelp})
+	define(stepWaiting, stepInfo{name: "waiting", phase: 2, listens: true, tick: (*Model).waitingTick,
+		key: (*Model).waitingKey, back: (*Model).waitingBack, printed: (*Model).printURL,
+		view: (*Model).waitingView, help: (*Model).authorizeHelp})
+	define(stepTimedOut, stepInfo{name: "timed out", phase: 2, listens: true,
+		key: (*Model).timedOutKey, back: (*Model).authorizeBack, printed: (*Model).printURL,
+		view: (*Model).timedOutView, help: (*Model).timedOutHelp})
+	define(stepPaste, stepInfo{name: "paste", phase: 2, form: true, listens: true,
+		done: (*Model).pasteDone, back: (*Model).pasteBack, printed: (*Model).printURL,
+		view: (*Model).pasteIntro, help: (*Model).formHelp})
+	define(stepDenied, stepInfo{name: "denied", phase: 2,
+		key: (*Model).deniedKey, back: (*Model).authorizeBack,
+		view: (*Model).deniedView, help: (*Model).deniedHelp})
+}
+
 // startAuthorize drops any authorization in progress and asks for a new one.
 func (m *Model) startAuthorize() tea.Cmd {
 	closing := m.endAuthorization()
@@ -69,15 +89,8 @@ func (m *Model) onCallback(msg callbackMsg) (tea.Model, tea.Cmd) {
 // listening reports whether the authorization in progress waits for the
 // callback on a listener.
 func (m *Model) listening() bool {
-	if m.auth == nil || m.auth.Done == nil {
-		return false
-	}
-	switch m.step {
-	case stepAuthorize, stepWaiting, stepTimedOut, stepPaste:
-		return true
-	default: // an authorization is ended on leaving these steps
-	}
-	return false
+	// An authorization is ended on leaving the steps that listen.
+	return m.auth != nil && m.auth.Done != nil && steps[m.step].listens
 }
 
 func (m *Model) onBrowser(msg browserMsg) (tea.Model, tea.Cmd) {
@@ -116,25 +129,26 @@ func (m *Model) gotCode(code secret.Secret, callbackURL string) (tea.Model, tea.
 	return m, tea.Batch(closing, m.goTo(stepDetails), m.form.Init())
 }
 
-// authorizeKey handles the keys of the URL, waiting and timed-out steps.
+// authorizeKey handles the keys of the URL step; come back to from the
+// details, the code received, it offers going on with that code.
 func (m *Model) authorizeKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.auth == nil && !m.code.IsZero() {
+		return m.codeReceivedKey(k)
+	}
+	return m.waitingKey(k)
+}
+
+// waitingKey handles the keys of the waiting step, and of the URL step
+// before the code came: open the browser (or approve in the sandbox), copy
+// the URL, paste the redirect.
+func (m *Model) waitingKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.auth == nil {
-		if m.step == stepAuthorize && !m.code.IsZero() {
-			return m.codeReceivedKey(k)
-		}
 		return m, nil
 	}
+	if cmd, ok := m.urlKey(k); ok {
+		return m, cmd
+	}
 	switch {
-	case m.step == stepTimedOut && key.Matches(k, m.keys.Retry):
-		return m, m.startAuthorize()
-	case key.Matches(k, m.keys.Copy):
-		return m, copyURL(m.svc, m.auth.URL)
-	case key.Matches(k, m.keys.Paste):
-		m.notice = ""
-		m.form = m.pasteForm()
-		return m, tea.Batch(m.goTo(stepPaste), m.form.Init())
-	case m.step == stepTimedOut:
-		return m, nil
 	case key.Matches(k, m.keys.Open) && m.opts.Sandbox, key.Matches(k, m.keys.Approve) && m.opts.Sandbox:
 		m.notice = "Approving in the sandbox…"
 		return m, tea.Batch(m.startWaiting(), approve(m.svc, m.auth.URL))
@@ -142,6 +156,33 @@ func (m *Model) authorizeKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.startWaiting(), openBrowser(m.svc, m.auth))
 	}
 	return m, nil
+}
+
+// timedOutKey: authorize again, or still copy the URL or paste the
+// redirect.
+func (m *Model) timedOutKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.auth == nil {
+		return m, nil
+	}
+	if key.Matches(k, m.keys.Retry) {
+		return m, m.startAuthorize()
+	}
+	cmd, _ := m.urlKey(k)
+	return m, cmd
+}
+
+// urlKey handles the keys of the steps that show the URL: c copies it, p
+// opens the paste form; handled says k was one of them.
+func (m *Model) urlKey(k tea.KeyMsg) (cmd tea.Cmd, handled bool) {
+	switch {
+	case key.Matches(k, m.keys.Copy):
+		return copyURL(m.svc, m.auth.URL), true
+	case key.Matches(k, m.keys.Paste):
+		m.notice = ""
+		m.form = m.pasteForm()
+		return tea.Batch(m.goTo(stepPaste), m.form.Init()), true
+	}
+	return nil, false
 }
 
 // codeReceivedKey handles the keys of the authorize step come back to
@@ -165,6 +206,15 @@ func (m *Model) startWaiting() tea.Cmd {
 	return m.goTo(stepWaiting)
 }
 
+// waitingTick counts the wait down; when its time is up, it has timed out.
+func (m *Model) waitingTick() tea.Cmd {
+	if m.timeLeft() > 0 {
+		return m.tick()
+	}
+	m.ticking = false
+	return m.goTo(stepTimedOut)
+}
+
 // timeLeft is the rounded time until the deadline.
 func (m *Model) timeLeft() time.Duration {
 	d := m.deadline.Sub(m.opts.Now())
@@ -181,20 +231,24 @@ func (m *Model) deniedKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// authorizeBack: from waiting to the URL, from pasting to the URL when
-// there is a listener; otherwise the authorization ends and the
-// credentials form opens.
+// authorizeBack ends the authorization and opens the credentials form.
 func (m *Model) authorizeBack() (tea.Model, tea.Cmd) {
-	switch {
-	case m.step == stepWaiting:
-		return m, m.goTo(stepAuthorize)
-	case m.step == stepPaste && m.listening():
-		m.form = nil
-		return m, m.goTo(stepAuthorize)
-	}
 	closing := m.endAuthorization()
 	_, cmd := m.editCredentials()
 	return m, tea.Batch(closing, cmd)
+}
+
+// waitingBack returns to the URL.
+func (m *Model) waitingBack() (tea.Model, tea.Cmd) { return m, m.goTo(stepAuthorize) }
+
+// pasteBack returns to the URL when a listener waits for the callback;
+// otherwise it is authorizeBack.
+func (m *Model) pasteBack() (tea.Model, tea.Cmd) {
+	if m.listening() {
+		m.form = nil
+		return m, m.goTo(stepAuthorize)
+	}
+	return m.authorizeBack()
 }
 
 // The paste form.
@@ -316,7 +370,7 @@ func (m *Model) alarmView() string {
 	return m.st.Bad.Render(m.wrap("✗ "+what)) + "\n\n" + m.wrap("Nothing was created. Press r to authorize again.")
 }
 
-func (m *Model) authorizeBindings() []key.Binding {
+func (m *Model) authorizeHelp() []key.Binding {
 	k := m.keys
 	if m.auth == nil { // the code was received
 		return []key.Binding{k.Continue, k.Reauthorize, k.Back, k.Quit}
@@ -326,4 +380,12 @@ func (m *Model) authorizeBindings() []key.Binding {
 		return []key.Binding{approve, k.OpenReal, k.Copy, k.Paste, k.Back, k.Quit}
 	}
 	return []key.Binding{k.Open, k.Copy, k.Paste, k.Back, k.Quit}
+}
+
+func (m *Model) timedOutHelp() []key.Binding {
+	return []key.Binding{m.keys.Retry, m.keys.Paste, m.keys.Back, m.keys.Quit}
+}
+
+func (m *Model) deniedHelp() []key.Binding {
+	return []key.Binding{m.keys.Retry, m.keys.Back, m.keys.Quit}
 }

@@ -21,11 +21,37 @@ import (
 // create (stepCreateError), a lost answer (stepAnswerLost) and its recovery
 // (stepRecovered), and done (stepDone).
 
+func init() {
+	define(stepCreating, stepInfo{name: "creating", phase: 5, tick: (*Model).tick,
+		quit: (*Model).finishThenQuit, view: (*Model).creatingView, help: (*Model).quitHelp})
+	define(stepFinishing, stepInfo{name: "creating, then quitting", phase: 5, tick: (*Model).tick,
+		quit: (*Model).finishThenQuit, view: (*Model).finishingView}) // no help: quitting already, nothing to offer but waiting
+	define(stepMissingConfig, stepInfo{name: "missing configuration", phase: 5, form: true,
+		done: (*Model).missingDone, back: (*Model).createBack,
+		view: (*Model).missingIntro, help: (*Model).formHelp})
+	define(stepCreateError, stepInfo{name: "create error", phase: 5,
+		key: (*Model).createErrorKey, back: (*Model).createBack,
+		view: (*Model).createErrorView, help: (*Model).createErrorHelp})
+	define(stepAnswerLost, stepInfo{name: "answer lost", phase: 5, // no going back: the instance may exist
+		key: (*Model).answerLostKey, view: (*Model).answerLostView, help: (*Model).answerLostHelp})
+	define(stepRecovered, stepInfo{name: "recovered", phase: 5,
+		key: (*Model).exitKey, view: (*Model).recoveredView, help: (*Model).exitHelp})
+	define(stepDone, stepInfo{name: "done", phase: 6, noNotice: true,
+		key: (*Model).exitKey, view: (*Model).doneView, help: (*Model).exitHelp})
+}
+
 // startCreate sends the create; it runs to its end whatever the user does.
 func (m *Model) startCreate() tea.Cmd {
 	m.createErr = nil
 	r := flow.CreateRequest{Creds: m.creds(), Instance: m.request(), Insecure: m.opts.Insecure, Remember: m.remember, Replace: m.replace}
 	return tea.Batch(m.goTo(stepCreating), create(m.svc, r))
+}
+
+// finishThenQuit: quitting while creating waits for the create and the
+// save to finish (onCreated then quits), so an issued token is not lost.
+func (m *Model) finishThenQuit() (tea.Model, tea.Cmd) {
+	m.step = stepFinishing
+	return m, nil
 }
 
 func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
@@ -156,9 +182,9 @@ func codeRefused(err error) bool {
 	return strings.Contains(text, "code") || strings.Contains(text, "grant")
 }
 
-// createErrorBindings put authorizing again first when the code was
+// createErrorHelp puts authorizing again first when the code was
 // refused, retrying first otherwise.
-func (m *Model) createErrorBindings() []key.Binding {
+func (m *Model) createErrorHelp() []key.Binding {
 	k := m.keys
 	if codeRefused(m.createErr) {
 		return []key.Binding{k.Reauthorize, k.Retry, k.Back, k.Quit}
@@ -175,6 +201,8 @@ func (m *Model) answerLostKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+func (m *Model) answerLostHelp() []key.Binding { return []key.Binding{m.keys.Recover, m.keys.Quit} }
+
 // exitKey ends the wizard from its last screens.
 func (m *Model) exitKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(k, m.keys.Exit) {
@@ -182,6 +210,8 @@ func (m *Model) exitKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	return m, nil
 }
+
+func (m *Model) exitHelp() []key.Binding { return []key.Binding{m.keys.Exit} }
 
 // createBack returns to the review from a failed create.
 func (m *Model) createBack() (tea.Model, tea.Cmd) {
@@ -192,33 +222,37 @@ func (m *Model) createBack() (tea.Model, tea.Cmd) {
 // Views.
 
 func (m *Model) creatingView() string {
-	s := m.spinner() + " Creating " + m.st.KeyHint.Render(trim(m.name)) + " on " + m.creds().Host() + "…"
-	if m.step == stepFinishing {
-		s += "\n\n" + m.st.Warn.Render(m.wrap("Finishing the create and saving the token before quitting, so it is not lost…"))
-	}
-	return s
+	return m.spinner() + " Creating " + m.st.KeyHint.Render(trim(m.name)) + " on " + m.creds().Host() + "…"
+}
+
+func (m *Model) finishingView() string {
+	return m.creatingView() + "\n\n" + m.st.Warn.Render(m.wrap("Finishing the create and saving the token before quitting, so it is not lost…"))
 }
 
 func (m *Model) missingIntro() string {
 	return m.st.Warn.Render(m.wrap("The platform needs more configuration for this connector. Fill in these entries and the create is sent again.")) + "\n\n"
 }
 
-func (m *Model) createErrorView() string {
-	var b strings.Builder
+// createFailure is how the screens of a failed create start: what failed,
+// and the error.
+func (m *Model) createFailure() string {
 	head := "✗ The create did not succeed."
 	if errors.Is(m.createErr, flow.ErrNotKept) {
 		head = "✗ The instance was created, but its token was not stored."
 	}
-	b.WriteString(m.st.Bad.Render(head) + "\n\n")
-	b.WriteString(m.wrap(m.createErr.Error()))
-	if m.step == stepAnswerLost {
-		b.WriteString("\n\n" + m.wrap("Press r to look the instance up now; or quit and run 'connectwiz recover' later. The pending record is kept either way, so the token is not lost."))
-	} else if codeRefused(m.createErr) {
-		b.WriteString("\n\n" + m.wrap("The platform refused the authorization code (a code is good for one try and expires soon). Press a to authorize again for a new one, r to send the request again, or esc to review it."))
-	} else {
-		b.WriteString("\n\n" + m.wrap("Press r to send it again, a to authorize again (a new code), or esc to review the request."))
+	return m.st.Bad.Render(head) + "\n\n" + m.wrap(m.createErr.Error())
+}
+
+func (m *Model) createErrorView() string {
+	what := "Press r to send it again, a to authorize again (a new code), or esc to review the request."
+	if codeRefused(m.createErr) {
+		what = "The platform refused the authorization code (a code is good for one try and expires soon). Press a to authorize again for a new one, r to send the request again, or esc to review it."
 	}
-	return b.String()
+	return m.createFailure() + "\n\n" + m.wrap(what)
+}
+
+func (m *Model) answerLostView() string {
+	return m.createFailure() + "\n\n" + m.wrap("Press r to look the instance up now; or quit and run 'connectwiz recover' later. The pending record is kept either way, so the token is not lost.")
 }
 
 func (m *Model) recoveredView() string {

@@ -17,6 +17,14 @@ import (
 // The credentials phase: the prefilled summary (stepSummary) and the form
 // (stepCredentials), with the fields' validation.
 
+func init() {
+	define(stepSummary, stepInfo{name: "credentials summary", phase: 1,
+		key: (*Model).summaryKey, view: (*Model).summaryView, help: (*Model).summaryHelp})
+	define(stepCredentials, stepInfo{name: "credentials", phase: 1, form: true,
+		done: (*Model).credentialsDone, back: (*Model).credentialsBack,
+		view: (*Model).credErrView, help: (*Model).credentialsHelp})
+}
+
 // Field titles; tests and the benchmark look for them.
 const (
 	titleBaseURL      = "Platform URL"
@@ -289,6 +297,14 @@ func (m *Model) summaryView() string {
 	}
 	return b.String()
 }
+
+func (m *Model) summaryHelp() []key.Binding {
+	return []key.Binding{m.keys.Continue, m.keys.Edit, m.keys.Quit}
+}
+
+// credentialsHelp: the form's keys; esc is not offered (it goes back to
+// the summary only when the credentials are complete).
+func (m *Model) credentialsHelp() []key.Binding { return append(m.form.KeyBinds(), m.keys.Quit) }
 
 func capitalize(s string) string {
 	if s == "" {

@@ -17,6 +17,17 @@ import (
 // The details phase: the details form (stepDetails), the review of the
 // request (stepReview) and the same request as curl (stepCurl).
 
+func init() {
+	define(stepDetails, stepInfo{name: "details", phase: 3, form: true,
+		done: (*Model).detailsDone, back: (*Model).detailsBack, help: (*Model).formHelp})
+	define(stepReview, stepInfo{name: "review", phase: 4,
+		key: (*Model).reviewKey, back: (*Model).reviewBack,
+		view: (*Model).reviewView, help: (*Model).reviewHelp})
+	define(stepCurl, stepInfo{name: "review as curl", phase: 4,
+		key: (*Model).curlKey, back: (*Model).reviewBack, printed: (*Model).printCurl,
+		view: (*Model).curlView, help: (*Model).reviewHelp})
+}
+
 // Field titles; tests look for them.
 const (
 	titleName  = "Instance name"
@@ -110,9 +121,28 @@ func (m *Model) onNameTaken(msg nameTakenMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// reviewKey handles the keys of the review and curl steps. Until the name
-// check has answered, Enter is held (see onNameTaken) and R does nothing.
+// reviewKey handles the keys of the review: v shows it as curl, the rest
+// creates (createKey).
 func (m *Model) reviewKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(k, m.keys.Curl) {
+		return m, tea.Batch(m.goTo(stepCurl), m.printCurl())
+	}
+	return m.createKey(k)
+}
+
+// curlKey handles the keys of the review as curl: v goes back to the
+// review, the rest creates (createKey).
+func (m *Model) curlKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(k, m.keys.Curl) {
+		return m, m.goTo(stepReview)
+	}
+	return m.createKey(k)
+}
+
+// createKey handles the create keys of the review and curl steps. Until
+// the name check has answered, Enter is held (see onNameTaken) and R does
+// nothing.
+func (m *Model) createKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case !m.nameChecked && key.Matches(k, m.keys.Create):
 		m.createHeld = true
@@ -128,22 +158,21 @@ func (m *Model) reviewKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.startCreate()
 	case key.Matches(k, m.keys.Create):
 		return m, m.startCreate()
-	case key.Matches(k, m.keys.Curl) && m.step == stepCurl:
-		return m, m.goTo(stepReview)
-	case key.Matches(k, m.keys.Curl):
-		return m, tea.Batch(m.goTo(stepCurl), m.printCurl())
 	}
 	return m, nil
 }
 
-// detailsBack: from the details to the authorize step (the code is kept
-// until the user authorizes again), from the review to the details form.
+// detailsBack returns from the details to the authorize step (the code
+// is kept until the user authorizes again).
 func (m *Model) detailsBack() (tea.Model, tea.Cmd) {
 	m.createHeld = false
-	if m.step == stepDetails {
-		m.form = nil
-		return m, m.goTo(stepAuthorize)
-	}
+	m.form = nil
+	return m, m.goTo(stepAuthorize)
+}
+
+// reviewBack returns from the review to the details form.
+func (m *Model) reviewBack() (tea.Model, tea.Cmd) {
+	m.createHeld = false
 	m.form = m.detailsForm()
 	return m, tea.Batch(m.goTo(stepDetails), m.form.Init())
 }
@@ -199,6 +228,20 @@ func (m *Model) curlView() string {
 	return m.wrap("The same request as a curl command is printed above this screen, ready to paste into a shell. "+
 		"It reads the secrets and the code from the environment: set "+strings.Join(env, ", ")+" first.") + "\n\n" +
 		m.st.Muted.Render(m.wrap("v goes back to the summary; enter sends the request from here."))
+}
+
+// reviewHelp: Enter is held until the name check answers; a taken name
+// offers keeping both or replacing.
+func (m *Model) reviewHelp() []key.Binding {
+	k := m.keys
+	if !m.nameChecked {
+		return []key.Binding{k.Back, k.Curl, k.Quit}
+	}
+	if m.nameTaken {
+		keep := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep both"))
+		return []key.Binding{keep, k.Replace, k.Back, k.Curl, k.Quit}
+	}
+	return []key.Binding{k.Create, k.Back, k.Curl, k.Quit}
 }
 
 // validName is flow's one rule for a name, on the name as typed (white

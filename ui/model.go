@@ -2,10 +2,12 @@
 // draws each step and turns keys into messages. It does no I/O itself:
 // every side effect is a tea.Cmd calling the Service it is given.
 //
-// The step enum owns every state, and steps holds what each step is (its
-// phase in the header, whether it shows a form, whether it is animated).
-// Update and View only dispatch; each phase's handlers, views and forms
-// live together: credentials.go, authorize.go, details.go and create.go.
+// The step enum owns every state, and the step table (steps.go) holds what
+// each step is and does: its phase in the header, its form, its handlers
+// for keys, esc, ctrl+c and ticks, its view and its help. Update and View
+// only look the current step up and call them. Each phase's steps are
+// defined, with their handlers, views and forms, in its own file:
+// credentials.go, authorize.go, details.go and create.go.
 package ui
 
 import (
@@ -83,67 +85,6 @@ type Options struct {
 	// empty; "go run . token --sandbox" for a sandbox run under go run).
 	TokenCommand string
 }
-
-// step is where the wizard is: every state the wizard can be in is one.
-type step int
-
-const (
-	stepSummary       step = iota // the prefilled credentials, ready to go
-	stepCredentials               // the credentials form
-	stepFetching                  // checking the secrets, getting the authorize URL
-	stepAuthorize                 // the URL, before the browser is opened
-	stepWaiting                   // waiting for the callback
-	stepTimedOut                  // no callback came in time
-	stepPaste                     // the redirect URL (or code) pasted by hand
-	stepDenied                    // the provider said no
-	stepDetails                   // the details form: name, tags, extra configuration
-	stepReview                    // the request about to be sent
-	stepCurl                      // the same request as a curl command
-	stepCreating                  // the create and the save running
-	stepFinishing                 // the same, the user having asked to quit
-	stepMissingConfig             // the platform asked for more configuration
-	stepCreateError               // the create failed: retry or review
-	stepAnswerLost                // the create's answer was lost: recover
-	stepRecovered                 // the lost answer's instance was found and stored
-	stepDone                      // created and stored
-	stepQuit                      // the wizard has ended
-)
-
-// stepInfo is what a step is, apart from how it reacts and draws.
-type stepInfo struct {
-	name     string // for String
-	phase    int    // the header's "step N of len(phases)"; 0 when not drawn
-	form     bool   // the step shows m.form and forwards messages to it
-	animated bool   // a spinner or countdown: the tick runs
-}
-
-// phases name the header's steps, as the user counts them.
-var phases = [...]string{"Credentials", "Authorize", "Details", "Review", "Create", "Done"}
-
-var steps = [...]stepInfo{
-	stepSummary:       {name: "credentials summary", phase: 1},
-	stepCredentials:   {name: "credentials", phase: 1, form: true},
-	stepFetching:      {name: "fetching", phase: 2, animated: true},
-	stepAuthorize:     {name: "authorize", phase: 2},
-	stepWaiting:       {name: "waiting", phase: 2, animated: true},
-	stepTimedOut:      {name: "timed out", phase: 2},
-	stepPaste:         {name: "paste", phase: 2, form: true},
-	stepDenied:        {name: "denied", phase: 2},
-	stepDetails:       {name: "details", phase: 3, form: true},
-	stepReview:        {name: "review", phase: 4},
-	stepCurl:          {name: "review as curl", phase: 4},
-	stepCreating:      {name: "creating", phase: 5, animated: true},
-	stepFinishing:     {name: "creating, then quitting", phase: 5, animated: true},
-	stepMissingConfig: {name: "missing configuration", phase: 5, form: true},
-	stepCreateError:   {name: "create error", phase: 5},
-	stepAnswerLost:    {name: "answer lost", phase: 5},
-	stepRecovered:     {name: "recovered", phase: 5},
-	stepDone:          {name: "done", phase: 6},
-	stepQuit:          {name: "quit"},
-}
-
-// String implements fmt.Stringer.
-func (s step) String() string { return steps[s].name }
 
 // Minimum terminal size.
 const (
@@ -340,7 +281,7 @@ func (m *Model) goTo(s step) tea.Cmd {
 		m.scrollY = 0
 	}
 	m.step = s
-	if steps[s].animated && !m.ticking {
+	if steps[s].tick != nil && !m.ticking {
 		m.ticking = true
 		return m.tick()
 	}
@@ -351,15 +292,11 @@ func (m *Model) tick() tea.Cmd {
 	return tea.Tick(m.opts.Tick, func(time.Time) tea.Msg { return tickMsg{} })
 }
 
-// quit leaves at once, except while creating: then the save finishes first.
+// quit leaves at once, unless the step says otherwise (while creating, the
+// save finishes first).
 func (m *Model) quit() (tea.Model, tea.Cmd) {
-	switch m.step {
-	case stepCreating:
-		m.step = stepFinishing
-		return m, nil
-	case stepFinishing:
-		return m, nil
-	default: // every other step ends here
+	if q := steps[m.step].quit; q != nil {
+		return q(m)
 	}
 	closing := m.endAuthorization()
 	m.step = stepQuit

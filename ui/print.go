@@ -69,12 +69,8 @@ func (m *Model) println(text string) tea.Cmd {
 // reprint prints again what the step shows above the view, after the
 // screen was cleared.
 func (m *Model) reprint() tea.Cmd {
-	switch m.step {
-	case stepAuthorize, stepWaiting, stepTimedOut, stepPaste:
-		return m.printURL()
-	case stepCurl:
-		return m.printCurl()
-	default: // nothing printed above the other steps
+	if printed := steps[m.step].printed; printed != nil {
+		return printed(m)
 	}
 	return nil
 }

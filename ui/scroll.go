@@ -109,7 +109,7 @@ func (m *Model) fitForm() tea.Cmd {
 	if m.form == nil || !steps[m.step].form {
 		return nil
 	}
-	other := strings.Count(m.formIntro(), "\n")
+	other := strings.Count(m.stepView(), "\n")
 	if m.notice != "" {
 		other += 1 + lipgloss.Height(m.wrap(m.notice))
 	}

@@ -87,17 +87,16 @@ func (m *Model) resize(msg tea.WindowSizeMsg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
+// onTick turns the animation's frame and lets the step act on the tick;
+// a step that is not animated (any more) lets the tick stop.
 func (m *Model) onTick() (tea.Model, tea.Cmd) {
-	if !steps[m.step].animated {
+	tick := steps[m.step].tick
+	if tick == nil {
 		m.ticking = false
 		return m, nil
 	}
 	m.frame++
-	if m.step == stepWaiting && m.timeLeft() <= 0 {
-		m.ticking = false
-		return m, m.goTo(stepTimedOut)
-	}
-	return m, m.tick()
+	return m, tick(m)
 }
 
 // updateForm forwards a message to the step's form and acts on its end.
@@ -113,29 +112,16 @@ func (m *Model) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case huh.StateAborted:
 		return m.quit()
 	case huh.StateCompleted:
-		return m.formDone(cmd)
+		if done := steps[m.step].done; done != nil {
+			return done(m)
+		}
 	default: // still filling in
 	}
 	return m, cmd
 }
 
-// formDone acts on the step's completed form.
-func (m *Model) formDone(cmd tea.Cmd) (tea.Model, tea.Cmd) {
-	switch m.step {
-	case stepCredentials:
-		return m.credentialsDone()
-	case stepPaste:
-		return m.pasteDone()
-	case stepDetails:
-		return m.detailsDone()
-	case stepMissingConfig:
-		return m.missingDone()
-	default: // the other steps have no form
-	}
-	return m, cmd
-}
-
-// onKey handles the keys of the steps without a form.
+// onKey handles the keys of the steps without a form: esc, scrolling,
+// then the step's own.
 func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(k, m.keys.Back) {
 		return m.back()
@@ -143,38 +129,16 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.scrollKey(k) {
 		return m, nil
 	}
-	switch m.step {
-	case stepSummary:
-		return m.summaryKey(k)
-	case stepAuthorize, stepWaiting, stepTimedOut:
-		return m.authorizeKey(k)
-	case stepDenied:
-		return m.deniedKey(k)
-	case stepReview, stepCurl:
-		return m.reviewKey(k)
-	case stepCreateError:
-		return m.createErrorKey(k)
-	case stepAnswerLost:
-		return m.answerLostKey(k)
-	case stepRecovered, stepDone:
-		return m.exitKey(k)
-	default: // the other steps take no keys but quit
+	if handle := steps[m.step].key; handle != nil {
+		return handle(m, k)
 	}
-	return m, nil
+	return m, nil // the step takes no keys but quit
 }
 
 // back goes one step back where that makes sense.
 func (m *Model) back() (tea.Model, tea.Cmd) {
-	switch m.step {
-	case stepCredentials:
-		return m.credentialsBack()
-	case stepAuthorize, stepWaiting, stepTimedOut, stepPaste, stepDenied:
-		return m.authorizeBack()
-	case stepDetails, stepReview, stepCurl:
-		return m.detailsBack()
-	case stepMissingConfig, stepCreateError:
-		return m.createBack()
-	default: // no going back from the other steps
+	if back := steps[m.step].back; back != nil {
+		return back(m)
 	}
 	return m, nil
 }

@@ -18,8 +18,8 @@ var spinnerFrames = []string{"◴", "◷", "◶", "◵"}
 // to be copied (the authorize URL, the curl command) are printed above the
 // view instead (see print.go), since the renderer cuts lines at the width.
 func (m *Model) View() string {
-	if m.step == stepQuit {
-		return ""
+	if steps[m.step].phase == 0 {
+		return "" // the wizard has ended
 	}
 	if m.tooSmall() {
 		return m.st.Warn.Render(ansi.Wrap(fmt.Sprintf(
@@ -40,97 +40,43 @@ func (m *Model) View() string {
 // fullBody is the step's body with the notice below it.
 func (m *Model) fullBody() string {
 	body := m.body()
-	if m.notice != "" && m.step != stepDone {
+	if m.notice != "" && !steps[m.step].noNotice {
 		body += "\n\n" + m.st.Warn.Render(m.wrap(m.notice))
 	}
 	return body
 }
 
-// body is the current step's view.
+// body is the current step's view, and its form below it.
 func (m *Model) body() string {
-	switch m.step {
-	case stepSummary:
-		return m.summaryView()
-	case stepFetching:
-		return m.fetchingView()
-	case stepAuthorize:
-		return m.authorizeView()
-	case stepWaiting:
-		return m.waitingView()
-	case stepTimedOut:
-		return m.timedOutView()
-	case stepDenied:
-		return m.deniedView()
-	case stepCredentials, stepPaste, stepDetails, stepMissingConfig:
-		return m.formIntro() + m.form.View()
-	case stepReview:
-		return m.reviewView()
-	case stepCurl:
-		return m.curlView()
-	case stepCreating, stepFinishing:
-		return m.creatingView()
-	case stepCreateError, stepAnswerLost:
-		return m.createErrorView()
-	case stepRecovered:
-		return m.recoveredView()
-	case stepDone:
-		return m.doneView()
-	default: // stepQuit draws nothing
+	body := m.stepView()
+	if steps[m.step].form {
+		body += m.form.View()
 	}
-	return ""
+	return body
 }
 
-// formIntro is what a form step shows above its form.
-func (m *Model) formIntro() string {
-	switch m.step {
-	case stepCredentials:
-		return m.credErrView()
-	case stepPaste:
-		return m.pasteIntro()
-	case stepMissingConfig:
-		return m.missingIntro()
-	default: // the details form stands alone
+// stepView is the step's own view: on a form step, what it shows above its
+// form.
+func (m *Model) stepView() string {
+	if view := steps[m.step].view; view != nil {
+		return view(m)
 	}
 	return ""
 }
 
 // bindings are the keys the current step answers to, for the help line.
 func (m *Model) bindings() []key.Binding {
-	k := m.keys
-	switch m.step {
-	case stepSummary:
-		return []key.Binding{k.Continue, k.Edit, k.Quit}
-	case stepCredentials:
-		return append(m.form.KeyBinds(), k.Quit)
-	case stepAuthorize, stepWaiting:
-		return m.authorizeBindings()
-	case stepTimedOut:
-		return []key.Binding{k.Retry, k.Paste, k.Back, k.Quit}
-	case stepDenied:
-		return []key.Binding{k.Retry, k.Back, k.Quit}
-	case stepPaste, stepDetails, stepMissingConfig:
-		return append(m.form.KeyBinds(), k.Back, k.Quit)
-	case stepReview, stepCurl:
-		if !m.nameChecked { // Enter is held until the name check answers
-			return []key.Binding{k.Back, k.Curl, k.Quit}
-		}
-		if m.nameTaken {
-			keep := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep both"))
-			return []key.Binding{keep, k.Replace, k.Back, k.Curl, k.Quit}
-		}
-		return []key.Binding{k.Create, k.Back, k.Curl, k.Quit}
-	case stepAnswerLost:
-		return []key.Binding{k.Recover, k.Quit}
-	case stepCreateError:
-		return m.createErrorBindings()
-	case stepRecovered, stepDone:
-		return []key.Binding{k.Exit}
-	case stepFinishing:
-		return nil // quitting already: nothing to offer but waiting
-	default: // fetching, creating: only quit
+	if help := steps[m.step].help; help != nil {
+		return help(m)
 	}
-	return []key.Binding{k.Quit}
+	return nil
 }
+
+// quitHelp is the help of a step that only waits: only quitting.
+func (m *Model) quitHelp() []key.Binding { return []key.Binding{m.keys.Quit} }
+
+// formHelp is the help of a form step that can go back.
+func (m *Model) formHelp() []key.Binding { return append(m.form.KeyBinds(), m.keys.Back, m.keys.Quit) }
 
 // header names the phase the step is in.
 func (m *Model) header() string {
