@@ -93,13 +93,29 @@ func validConnector(s string) error {
 func errorFields(err error) map[string]string {
 	short := "see the message above"
 	if e, ok := platform.AsAPIError(err); ok {
+		said := strings.ToLower(e.Message + " " + e.ProviderMessage)
+		mentions := func(words ...string) bool {
+			for _, w := range words {
+				if strings.Contains(said, w) {
+					return true
+				}
+			}
+			return false
+		}
+		app := map[string]string{titleClientID: "refused by the provider", titleClientSecret: "refused by the provider"}
 		switch {
 		case e.Unauthorized():
 			return map[string]string{titleUserSecret: "refused by the platform", titleOrgSecret: "refused by the platform"}
 		case e.Status == 404: // not found: the connector key, or the base URL's path
 			return map[string]string{titleConnector: "not found on this platform", titleBaseURL: "check the path too"}
-		case strings.Contains(strings.ToLower(e.Message+e.ProviderMessage), "client"):
-			return map[string]string{titleClientID: "refused by the provider", titleClientSecret: "refused by the provider"}
+		case mentions("client", "apikey", "apisecret", "api key", "api secret", "oauth app"):
+			return app
+		case mentions("callback", "redirect"):
+			return map[string]string{titleCallbackURL: "refused by the platform"}
+		case e.Status >= 400 && e.Status < 500:
+			// The call carries the OAuth app's settings, not the URL's.
+			app[titleCallbackURL] = short
+			return app
 		}
 		return map[string]string{titleBaseURL: short}
 	}

@@ -40,9 +40,9 @@ func (m *Model) detailsForm() *huh.Form {
 		huh.NewInput().Title(titleName).Value(&m.name).Validate(validName).
 			Description("Unique on this machine for this platform."),
 		huh.NewText().Title(titleTags).Value(&m.tagsText).Lines(2).ExternalEditor(false).
-			Description("Comma-separated or one per line (optional)."),
+			Description("Comma-separated (optional); enter moves on, alt+enter starts a line."),
 		huh.NewText().Title(titleExtra).Value(&m.extraText).Lines(2).ExternalEditor(false).Validate(validExtra).
-			Description("KEY=VALUE, one per line (optional)."),
+			Description("KEY=VALUE (optional); alt+enter starts the next, enter moves on."),
 	).Title("Instance"))
 }
 
@@ -226,8 +226,9 @@ func (m *Model) curlView() string {
 		}
 	}
 	return m.wrap("The same request as a curl command is printed above this screen, ready to paste into a shell. "+
-		"It reads the secrets and the code from the environment: set "+strings.Join(env, ", ")+" first.") + "\n\n" +
-		m.st.Muted.Render(m.wrap("v goes back to the summary; enter sends the request from here."))
+		"It reads the secrets and the code from the environment: set "+strings.Join(env, ", ")+" first. "+
+		platform.EnvCode+" is the code= value of the URL the browser was sent back to; a code works once, so either this command or enter here uses it.") + "\n\n" +
+		m.st.Muted.Render(m.wrap("v goes back to the review; enter sends the request from here."))
 }
 
 // reviewHelp: Enter is held until the name check answers; a taken name

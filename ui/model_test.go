@@ -188,6 +188,24 @@ func TestCredentialsForm(t *testing.T) {
 	h.snapshot()
 }
 
+// A refused OAuth app marks its fields, never the platform URL, whatever
+// words the platform uses.
+func TestErrorFieldsOAuthApp(t *testing.T) {
+	for _, e := range []*platform.APIError{
+		{Op: "get the authorize URL", Status: 400, Message: "Invalid apiKey"},
+		{Op: "get the authorize URL", Status: 400, Message: "Bad request", ProviderMessage: "AADSTS700016: application not found"},
+		{Op: "get the authorize URL", Status: 422, Message: "The OAuth app was rejected"},
+	} {
+		got := errorFields(e)
+		if _, marked := got[titleBaseURL]; marked || got[titleClientID] == "" {
+			t.Errorf("%v marks %v", e, got)
+		}
+	}
+	if got := errorFields(&platform.APIError{Status: 502}); got[titleBaseURL] == "" || got[titleClientID] != "" {
+		t.Errorf("a 502 marks %v", got)
+	}
+}
+
 func TestCredentialsErrors(t *testing.T) {
 	tests := map[string]error{
 		"unauthorized": &platform.APIError{Op: "list the instances", Status: 401, Message: "Invalid Organization or User secret", RequestID: "r-1"},
