@@ -52,7 +52,7 @@ func (m *Model) onAuthorized(msg authorizedMsg) (tea.Model, tea.Cmd) {
 		return m, closeAuthorization(msg.auth) // a late answer: nobody waits for it
 	}
 	if msg.err != nil {
-		m.credErr = msg.err
+		m.credErr, m.credErrFor = msg.err, m.creds()
 		m.credFields = errorFields(msg.err)
 		m.form = m.credentialsForm()
 		return m, tea.Batch(m.goTo(stepCredentials), m.form.Init())

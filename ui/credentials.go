@@ -290,7 +290,7 @@ func (m *Model) editCredentials() (tea.Model, tea.Cmd) {
 // Views.
 
 func (m *Model) credErrView() string {
-	if m.credErr == nil {
+	if m.credErr == nil || m.creds() != m.credErrFor {
 		return ""
 	}
 	return m.st.Bad.Render(m.wrap("✗ "+m.credErr.Error())) + "\n\n"

@@ -114,6 +114,7 @@ type Model struct {
 	baseURL, userSecret, orgSecret, connector, clientID, clientSecret, callbackURL string
 	remember                                                                       bool
 	credErr                                                                        error
+	credErrFor                                                                     flow.Credentials // the answers credErr refused: edited, it no longer shows
 	credFields                                                                     map[string]string
 	callbackSeen                                                                   atomic.Value // callbackURL as of the last Update, for Cmds to read
 	// The secrets filled from the keychain, and the platform URL they are

@@ -637,3 +637,22 @@ func TestCallbackURLPortChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The refused banner goes once the answers it refused are edited.
+func TestRefusedBannerGoesWhenEdited(t *testing.T) {
+	svc := newFake()
+	svc.authErrs = []error{&platform.APIError{Op: "list the instances", Status: 401, Message: "Invalid Organization or User secret"}}
+	h := start(t, svc)
+	h.waitFor("Ready with these credentials")
+	h.enter()
+	h.waitFor("Invalid Organization")
+	h.typeText("x") // the focused field, the platform URL, is edited
+	h.waitFor("x")
+	m := h.final()
+	if v := ansi.Strip(m.View()); strings.Contains(v, "Invalid Organization") {
+		t.Fatalf("the banner stays after an edit:\n%s", v)
+	}
+	if m.credErr == nil {
+		t.Fatal("the error itself is kept (esc still may not go back)")
+	}
+}
