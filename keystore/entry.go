@@ -84,6 +84,8 @@ type Saved struct {
 	// Problem is why the token is not in the keychain (ProblemNone when it
 	// is).
 	Problem Problem
+	// File is the file the token went to, when it went to a file.
+	File string
 }
 
 // Where says where the token went, in words for the user.
@@ -93,6 +95,8 @@ func (s Saved) Where() string {
 		return "the sandbox's own store (a test token, kept apart from your real instances)"
 	case s.Entry.Storage == InKeychain:
 		return "the OS keychain (service " + Service + ", account " + s.Entry.Account() + ")"
+	case s.Entry.Storage == InFile && s.File != "":
+		return "the unencrypted file " + s.File + " (mode 0600)"
 	}
 	return s.Entry.Storage.Describe()
 }

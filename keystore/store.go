@@ -133,6 +133,7 @@ func (s *Store) stash(e Entry, token string, insecure bool) (Saved, error) {
 	return Saved{
 		Entry:   e,
 		Problem: problem,
+		File:    s.path(TokensFile),
 		Warning: fmt.Sprintf("the token is stored UNENCRYPTED in %s (mode 0600, readable only by you), because %s", s.path(TokensFile), why),
 	}, nil
 }

@@ -34,7 +34,7 @@ func init() {
 		view: (*Model).createErrorView, help: (*Model).createErrorHelp})
 	define(stepAnswerLost, stepInfo{name: "answer lost", phase: 5, // no going back: the instance may exist
 		key: (*Model).answerLostKey, view: (*Model).answerLostView, help: (*Model).answerLostHelp})
-	define(stepRecovered, stepInfo{name: "recovered", phase: 5,
+	define(stepRecovered, stepInfo{name: "recovered", phase: 6,
 		key: (*Model).exitKey, view: (*Model).recoveredView, help: (*Model).exitHelp})
 	define(stepDone, stepInfo{name: "done", phase: 6, noNotice: true,
 		key: (*Model).exitKey, view: (*Model).doneView, help: (*Model).exitHelp})
