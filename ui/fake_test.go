@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -149,7 +150,11 @@ func (f *fakeService) Create(_ context.Context, r flow.CreateRequest) (flow.Crea
 		}
 	}
 	inst := flow.Instance{ID: "4711", Name: req.Name, Token: theToken, Connector: flow.Connector{Key: req.Connector}, Tags: req.Tags}
-	saved := keystore.Saved{Entry: keystore.Entry{Name: req.Name, ID: "4711", Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags, Storage: f.storage}}
+	account, err := testkit.TokenAccount(c.BaseURL, "4711")
+	if err != nil {
+		return flow.Created{}, err
+	}
+	saved := keystore.Saved{Entry: keystore.Entry{Name: req.Name, ID: "4711", Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags, Storage: f.storage, KeyAccount: account}}
 	if f.storage == keystore.InFile {
 		saved.Warning = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because " + keystore.ProblemUnavailable.Advice()
 		if f.warning != "" {

@@ -1,7 +1,10 @@
 package testkit
 
 import (
+	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -128,4 +131,26 @@ func (k *Keychain) Clear() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	clear(k.items)
+}
+
+// TokenAccount is the keychain account keystore gives the token of a new
+// instance id on the platform at baseURL: a real keystore.Store saves it,
+// with this in-memory keychain, in a temporary directory removed before
+// it returns. Fakes of the flow use it so that what they show is the
+// current account form, not a copy of keystore's rule.
+func TokenAccount(baseURL, id string) (string, error) {
+	dir, err := os.MkdirTemp("", "testkit-account-")
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = os.RemoveAll(dir) }()
+	s := &keystore.Store{Dir: filepath.Join(dir, "cfg"), Keychain: &keystore.Keychain{Backend: NewKeychain()}}
+	saved, err := s.Save(keystore.Entry{Name: "account-of-" + id, ID: id, BaseURL: baseURL}, "token", false)
+	if err != nil {
+		return "", err
+	}
+	if saved.Entry.Storage != keystore.InKeychain {
+		return "", fmt.Errorf("the in-memory keychain did not take the token: %s", saved.Warning)
+	}
+	return saved.Entry.Account(), nil
 }
