@@ -14,6 +14,7 @@ import (
 
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 )
 
 // The Go tests that run the binary (pseudo-terminal, paste, leak scan of
@@ -46,15 +47,12 @@ func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Running {
 }
 
 // binaryEnv is the environment of a connectwiz run against sb with the
-// config dir cfg: the sandbox's credentials, the test's Secret Service
-// (or an unusable bus address, never an unset one) and extra.
+// config dir cfg: the sandbox's credentials, CI's throwaway Secret Service
+// or else an unusable bus address (testkit.ChildBus) and extra.
 func binaryEnv(t *testing.T, sb *sandbox.Running, cfg string, extra ...string) []string {
 	t.Helper()
 	o := sb.Options()
-	bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	if bus == "" {
-		bus = noBus(t.TempDir())
-	}
+	bus := testkit.ChildBus(t.TempDir())
 	env := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + t.TempDir(),

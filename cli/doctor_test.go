@@ -9,57 +9,15 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow/browser"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
 )
-
-// memKeychain is a keychain backend in memory.
-type memKeychain struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (k *memKeychain) Set(service, user, password string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.m == nil {
-		k.m = map[string]string{}
-	}
-	k.m[service+"/"+user] = password
-	return nil
-}
-
-func (k *memKeychain) Get(service, user string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	v, ok := k.m[service+"/"+user]
-	if !ok {
-		return "", keystore.ErrNotFound
-	}
-	return v, nil
-}
-
-func (k *memKeychain) Delete(service, user string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if _, ok := k.m[service+"/"+user]; !ok {
-		return keystore.ErrNotFound
-	}
-	delete(k.m, service+"/"+user)
-	return nil
-}
-
-func (k *memKeychain) len() int {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return len(k.m)
-}
 
 // desktopBrowser is a Linux desktop with xdg-open, whatever the machine
 // running the tests has.
@@ -82,7 +40,7 @@ func freePort(t *testing.T) string {
 
 // doctorSetup is a factory whose store has an in-memory keychain, a
 // desktop browser, and the sandbox's secrets in the environment.
-func doctorSetup(t *testing.T) (*Factory, *lockedBuffer, *lockedBuffer, *memKeychain, *sandbox.Running) {
+func doctorSetup(t *testing.T) (*Factory, *lockedBuffer, *lockedBuffer, *testkit.Keychain, *sandbox.Running) {
 	t.Helper()
 	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
 	if err != nil {
@@ -93,7 +51,7 @@ func doctorSetup(t *testing.T) (*Factory, *lockedBuffer, *lockedBuffer, *memKeyc
 	f, out, errOut := testFactory(t, map[string]string{
 		"CONNECTWIZ_BASE_URL": c.BaseURL, platform.EnvUserSecret: c.UserSecret.Reveal(), platform.EnvOrgSecret: c.OrgSecret.Reveal(),
 	})
-	mem := &memKeychain{}
+	mem := testkit.NewKeychain()
 	f.store.Keychain = &keystore.Keychain{Backend: mem, Timeout: time.Second}
 	f.Browser = desktopBrowser
 	return f, out, errOut, mem, sb
@@ -134,8 +92,8 @@ func TestDoctorAllOK(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if mem.len() != 1 {
-		t.Fatalf("the keychain holds %d entries, want only the instance's token (the probe is deleted)", mem.len())
+	if mem.Len() != 1 {
+		t.Fatalf("the keychain holds %d entries, want only the instance's token (the probe is deleted)", mem.Len())
 	}
 }
 
@@ -254,12 +212,10 @@ func TestDoctorLooseConfigDir(t *testing.T) {
 	}
 }
 
-// The probe through the real Secret Service (CI runs the tests in a D-Bus
-// session with an unlocked gnome-keyring) leaves nothing behind.
+// The probe through the real Secret Service (CI's throwaway one, see
+// testkit.RequireSecretService) leaves nothing behind.
 func TestDoctorRealKeychain(t *testing.T) {
-	if !keystore.NeedsSessionBus(runtime.GOOS) || os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		t.Skip("no D-Bus session")
-	}
+	testkit.RequireSecretService(t)
 	kc := keystore.NewKeychain(5 * time.Second)
 	got := doctorKeychain(&keystore.Store{Dir: t.TempDir(), Keychain: kc})
 	if got.Status != statusOK {

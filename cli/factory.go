@@ -42,9 +42,9 @@ func (f *Factory) Store() (*keystore.Store, error) {
 	}
 	f.store = keystore.New(dir, timeout)
 	f.store.Log = f.Log
-	if keystore.NeedsSessionBus(runtime.GOOS) && f.Env.DBusSession == "" {
-		f.store.Keychain.Off = keystore.ErrNoSession
-		f.Log.Info("keychain off", "why", keystore.ErrNoSession)
+	if off := keystore.NoSessionBus(runtime.GOOS, f.Env.DBusSession); off != nil {
+		f.store.Keychain.Off = off
+		f.Log.Info("keychain off", "why", off)
 	}
 	return f.store, nil
 }

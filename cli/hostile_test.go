@@ -15,21 +15,8 @@ import (
 	"github.com/connectwiz/connectwiz/cli"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 )
-
-// dangerous are the characters no byte connectwiz writes may carry from a
-// hostile platform: ESC (OSC 0 retitles, OSC 52 writes the clipboard,
-// CSI 2J clears), BEL, C1 controls and bidi overrides and isolates.
-var dangerous = []string{"\x1b", "\x07", "\u009b", "\u009d", "\u0085", "\u202e", "\u2066", "\u2069"}
-
-func assertInert(t *testing.T, what string, b []byte) {
-	t.Helper()
-	for _, d := range dangerous {
-		if bytes.Contains(b, []byte(d)) {
-			t.Errorf("%s carries %q:\n%q", what, d, b)
-		}
-	}
-}
 
 // A hostile platform answers the create with escape sequences in every
 // string: stdout, stderr, the index, the debug log and every later list
@@ -68,16 +55,16 @@ func TestHostilePlatformReachesNoTerminal(t *testing.T) {
 	if !bytes.Contains(stdout, []byte("Instance created")) {
 		t.Fatalf("create failed:\n%s", stderr)
 	}
-	assertInert(t, "create's stdout", stdout)
-	assertInert(t, "create's stderr", stderr)
+	testkit.AssertInert(t, "create's stdout", stdout)
+	testkit.AssertInert(t, "create's stderr", stderr)
 	stdout, stderr = run(false, "create", "--no-input", "--code", "the-code", "--name", "mine-json", "--json")
-	assertInert(t, "create --json", append(stdout, stderr...))
+	testkit.AssertInert(t, "create --json", append(stdout, stderr...))
 	for _, f := range []string{filepath.Join(cfg, "instances.json"), debug} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		assertInert(t, f, b)
+		testkit.AssertInert(t, f, b)
 	}
 	for _, args := range [][]string{{"list"}, {"list", "--json"}} {
 		for _, tty := range []bool{false, true} {
@@ -85,7 +72,7 @@ func TestHostilePlatformReachesNoTerminal(t *testing.T) {
 			if !bytes.Contains(stdout, []byte("mine")) {
 				t.Fatalf("%v: %s %s", args, stdout, stderr)
 			}
-			assertInert(t, strings.Join(args, " "), append(stdout, stderr...))
+			testkit.AssertInert(t, strings.Join(args, " "), append(stdout, stderr...))
 		}
 	}
 }

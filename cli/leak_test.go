@@ -1,3 +1,7 @@
+//go:build linux || darwin
+
+// The wizard's leak scan runs it in a real pseudo-terminal (pty_test.go).
+
 package cli_test
 
 import (

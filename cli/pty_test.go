@@ -1,3 +1,8 @@
+//go:build linux || darwin
+
+// The pseudo-terminal tests need a Unix pty and termios: Linux and macOS
+// (the request that reads the modes is in pty_termios_*_test.go).
+
 package cli_test
 
 import (
@@ -53,7 +58,7 @@ func startTerminal(t *testing.T, env []string, args ...string) *terminal {
 	// The modes to restore are read before connectwiz starts: read after,
 	// they may already be the wizard's raw mode (a loaded machine can run
 	// the child up to raw mode before this goroutine runs again).
-	before, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	before, err := unix.IoctlGetTermios(int(tty.Fd()), getTermios)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +203,7 @@ func (term *terminal) output() string {
 // connectwiz started: raw mode (and any query's no-echo) undone.
 func (term *terminal) assertModesRestored() {
 	term.t.Helper()
-	after, err := unix.IoctlGetTermios(int(term.tty.Fd()), unix.TCGETS)
+	after, err := unix.IoctlGetTermios(int(term.tty.Fd()), getTermios)
 	if err != nil {
 		term.t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -37,9 +38,10 @@ const statusEnv = "CONNECTWIZ_TEST_STATUS"
 
 // TestMain registers the real command with testscript: the scripts' `exec
 // connectwiz` (and the pseudo-terminal tests) run this test binary as
-// connectwiz, found first on PATH.
+// connectwiz, found first on PATH. The tests' run fails if they leave
+// goroutines behind.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(testkit.NoLeaks(m), map[string]func(){
 		"connectwiz": func() {
 			code := cli.Main(os.Args[1:], cli.System(), os.Getenv)
 			recordStatus(code)
@@ -98,19 +100,13 @@ func state(ts *testscript.TestScript) *scriptState {
 	return ts.Value(stateKey{}).(*scriptState)
 }
 
-// noBus is a D-Bus address nothing listens on: "no keychain" without
-// libdbus autolaunching a daemon (which an unset address would do).
-func noBus(dir string) string { return "unix:path=" + filepath.Join(dir, "no-bus") }
-
 // setupScript gives each script its own config dir, a short keychain
-// timeout, the test's Secret Service (or none, never an autolaunched one)
-// and the exit status file.
+// timeout, CI's throwaway Secret Service or else none (testkit.ChildBus:
+// never the developer's keyring, never an autolaunched one) and the exit
+// status file.
 func setupScript(env *testscript.Env) error {
 	env.Values[stateKey{}] = &scriptState{}
-	bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	if bus == "" {
-		bus = noBus(env.WorkDir)
-	}
+	bus := testkit.ChildBus(env.WorkDir)
 	env.Setenv("CONNECTWIZ_CONFIG_DIR", filepath.Join(env.WorkDir, "config"))
 	env.Setenv("CONNECTWIZ_KEYRING_TIMEOUT", "3s")
 	env.Setenv("DBUS_SESSION_BUS_ADDRESS", bus)

@@ -7,14 +7,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
 func TestSecretsForget(t *testing.T) {
 	const base = "https://p.example/api"
-	setup := func(t *testing.T) (*Factory, *lockedBuffer, *lockedBuffer, *memKeychain) {
+	setup := func(t *testing.T) (*Factory, *lockedBuffer, *lockedBuffer, *testkit.Keychain) {
 		f, out, errOut := testFactory(t, nil)
-		mem := &memKeychain{}
+		mem := testkit.NewKeychain()
 		f.store.Keychain = &keystore.Keychain{Backend: mem, Timeout: time.Second}
 		return f, out, errOut, mem
 	}
@@ -35,7 +36,7 @@ func TestSecretsForget(t *testing.T) {
 		if _, err := f.store.Remembered(base); !errors.Is(err, keystore.ErrNotFound) {
 			t.Fatalf("still remembered: %v", err)
 		}
-		if tok, _, err := f.store.Token("d", ""); err != nil || tok != "tok" || mem.len() != 1 {
+		if tok, _, err := f.store.Token("d", ""); err != nil || tok != "tok" || mem.Len() != 1 {
 			t.Fatalf("the instance's token was touched: %q %v", tok, err)
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -12,7 +13,7 @@ import (
 // account name must not read or overwrite the remembered secrets, and an
 // empty, huge or control-character id still gets its token stored.
 func TestInstanceIDsCannotCollide(t *testing.T) {
-	fb := newFake()
+	fb := testkit.NewKeychain()
 	s := newStore(t, fb)
 	base := entry("x", "").BaseURL
 	secrets := keystore.Secrets{UserSecret: "u-secret", OrgSecret: "o-secret", ClientSecret: "c-secret"}
@@ -54,7 +55,7 @@ func TestInstanceIDsCannotCollide(t *testing.T) {
 // Secrets remembered for https://host are not offered to http://host,
 // another port or another path.
 func TestRememberedSecretsAreKeyedByFullPlatform(t *testing.T) {
-	s := newStore(t, newFake())
+	s := newStore(t, testkit.NewKeychain())
 	if err := s.Remember("https://p.example/api-v2", keystore.Secrets{UserSecret: "u", OrgSecret: "o", ClientSecret: "c"}); err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func TestRememberedSecretsAreKeyedByFullPlatform(t *testing.T) {
 // would autolaunch daemons), the token goes to the file at once, and the
 // warning says why.
 func TestNoSessionBusFallsBackAtOnce(t *testing.T) {
-	fb := newFake()
+	fb := testkit.NewKeychain()
 	s := newStore(t, fb)
 	s.Keychain.Off = keystore.ErrNoSession
 	saved, err := s.Save(entry("n", "1"), "tok", false)
@@ -85,9 +86,7 @@ func TestNoSessionBusFallsBackAtOnce(t *testing.T) {
 	if _, err := s.Remembered(entry("n", "1").BaseURL); err == nil {
 		t.Fatal("remembered secrets without a keychain")
 	}
-	fb.mu.Lock()
-	defer fb.mu.Unlock()
-	if fb.sets != 0 || len(fb.items) != 0 {
+	if fb.Sets() != 0 || fb.Len() != 0 {
 		t.Fatal("the keychain backend was called although there is no session bus")
 	}
 }
@@ -118,8 +117,8 @@ func TestClaimIsExclusive(t *testing.T) {
 // A locked Secret Service is classified once, here: the fallback warning
 // says so in words, never with the raw D-Bus error.
 func TestLockedKeychainInWords(t *testing.T) {
-	fb := newFake()
-	fb.fail = errors.New("org.freedesktop.Secret.Error.IsLocked: Cannot create an item in a locked collection")
+	fb := testkit.NewKeychain()
+	fb.Fail = errors.New("org.freedesktop.Secret.Error.IsLocked: Cannot create an item in a locked collection")
 	s := newStore(t, fb)
 	saved, err := s.Save(entry("n", "1"), "tok", false)
 	if err != nil {
@@ -137,7 +136,7 @@ func TestLockedKeychainInWords(t *testing.T) {
 // the https platform's own account on first use (never to plain http),
 // and forgetting removes both.
 func TestLegacySecretsMigrate(t *testing.T) {
-	fb := newFake()
+	fb := testkit.NewKeychain()
 	s := newStore(t, fb)
 	legacy := `{"userSecret":"u","orgSecret":"o","clientSecret":"c"}`
 	if err := s.Keychain.Set("p.example/credentials", legacy); err != nil {

@@ -7,6 +7,8 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"os"
+	"runtime"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -36,19 +38,40 @@ type Backend interface {
 	Delete(service, user string) error
 }
 
-// OSBackend is the operating system's keychain through go-keyring.
+// OSBackend is the operating system's keychain through go-keyring. It is
+// the only way to go-keyring, and it obeys NoSessionBus on every call,
+// whoever built the Keychain around it: without a D-Bus session it fails
+// with ErrNoSession and starts nothing.
 type OSBackend struct{}
+
+// noSession is NoSessionBus for this process's environment.
+func noSession() error {
+	return NoSessionBus(runtime.GOOS, os.Getenv("DBUS_SESSION_BUS_ADDRESS"))
+}
 
 // Set implements Backend.
 func (OSBackend) Set(service, user, password string) error {
+	if err := noSession(); err != nil {
+		return err
+	}
 	return keyring.Set(service, user, password)
 }
 
 // Get implements Backend.
-func (OSBackend) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (OSBackend) Get(service, user string) (string, error) {
+	if err := noSession(); err != nil {
+		return "", err
+	}
+	return keyring.Get(service, user)
+}
 
 // Delete implements Backend.
-func (OSBackend) Delete(service, user string) error { return keyring.Delete(service, user) }
+func (OSBackend) Delete(service, user string) error {
+	if err := noSession(); err != nil {
+		return err
+	}
+	return keyring.Delete(service, user)
+}
 
 // Keychain wraps a Backend with a per-call timeout and its own errors.
 type Keychain struct {
@@ -69,6 +92,18 @@ var ErrNoSession = errors.New("no D-Bus session (DBUS_SESSION_BUS_ADDRESS is uns
 // NeedsSessionBus reports whether the OS keychain is reached over a D-Bus
 // session bus (Linux and the BSDs: the Secret Service).
 func NeedsSessionBus(goos string) bool { return goos != "darwin" && goos != "windows" }
+
+// NoSessionBus is the rule that keeps connectwiz from autolaunching a
+// session bus: ErrNoSession where the keychain needs a D-Bus session bus
+// (NeedsSessionBus(goos)) and the bus address (DBUS_SESSION_BUS_ADDRESS)
+// is empty, else nil. godbus would otherwise run dbus-launch, whose
+// daemons outlive connectwiz.
+func NoSessionBus(goos, busAddress string) error {
+	if NeedsSessionBus(goos) && busAddress == "" {
+		return ErrNoSession
+	}
+	return nil
+}
 
 // probeTimeout bounds a look-up that only prefills (remembered secrets):
 // a keychain that does not answer must not hold up a run that may not
@@ -121,6 +156,8 @@ func mapErr(op string, err error) error {
 		return ErrNotFound
 	case errors.Is(err, keyring.ErrSetDataTooBig), errors.Is(err, ErrTooBig):
 		return fmt.Errorf("keychain %s: %w", op, ErrTooBig)
+	case errors.Is(err, ErrNoSession):
+		return fmt.Errorf("keychain %s: %w: %w", op, ErrUnavailable, err)
 	case errors.Is(err, ErrTimeout), errors.Is(err, ErrUnavailable):
 		return fmt.Errorf("keychain %s: %w", op, err)
 	case locked(err):

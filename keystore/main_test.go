@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	"github.com/gofrs/flock"
-	"go.uber.org/goleak"
+
+	"github.com/connectwiz/connectwiz/internal/testkit"
 )
 
 func TestMain(m *testing.M) {
@@ -19,11 +20,5 @@ func TestMain(m *testing.M) {
 		fmt.Println("locked")
 		select {}
 	}
-	goleak.VerifyTestMain(m,
-		// go-keyring's D-Bus session connection lives as long as the process.
-		goleak.IgnoreAnyFunction("github.com/godbus/dbus/v5.(*Conn).inWorker"),
-		goleak.IgnoreAnyFunction("github.com/godbus/dbus/v5.(*Conn).outWorker"),
-		goleak.IgnoreAnyFunction("github.com/godbus/dbus/v5.(*unixTransport).ReadMessage"),
-		goleak.IgnoreAnyFunction("github.com/godbus/dbus/v5.newConn.func1"),
-	)
+	testkit.VerifyNoLeaks(m)
 }

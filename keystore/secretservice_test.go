@@ -2,29 +2,31 @@ package keystore_test
 
 import (
 	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
-// realKeychain returns the OS keychain, skipping when no Secret Service is
-// reachable — except in CI, where that is a failure.
+// realKeychain returns the OS keychain of the throwaway Secret Service
+// .ci/run starts, after checking that it takes, returns and deletes an
+// item; elsewhere the test is skipped (it would write to the developer's
+// own keyring, or autolaunch one).
 func realKeychain(t *testing.T) *keystore.Keychain {
 	t.Helper()
+	testkit.RequireSecretService(t)
 	k := keystore.NewKeychain(5 * time.Second)
 	probe := "probe/" + t.Name()
-	err := k.Set(probe, "x")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but no working Secret Service: %v (.ci/run starts gnome-keyring under dbus-run-session)", err)
-		}
-		t.Skipf("no Secret Service here: %v", err)
+	if err := k.Set(probe, "x"); err != nil {
+		t.Fatalf("%s=1 but no working Secret Service: %v (.ci/run starts gnome-keyring under dbus-run-session)", testkit.SecretServiceEnv, err)
 	}
-	_ = k.Delete(probe)
+	if err := k.Delete(probe); err != nil {
+		t.Fatalf("deleting the probe item: %v", err)
+	}
 	return k
 }
 
@@ -99,4 +101,54 @@ func TestSecretServiceTooBigFallsBack(t *testing.T) {
 	}
 	t.Logf("a 4 MiB token went to the %s", saved.Entry.Storage)
 	_ = s.Remove(saved.Entry)
+}
+
+// NoSessionBus is the one rule that keeps connectwiz from autolaunching a
+// session bus.
+func TestNoSessionBus(t *testing.T) {
+	for _, c := range []struct {
+		goos, bus string
+		off       bool
+	}{
+		{"linux", "", true},
+		{"freebsd", "", true},
+		{"linux", "unix:path=/run/user/1000/bus", false},
+		{"darwin", "", false},
+		{"windows", "", false},
+	} {
+		err := keystore.NoSessionBus(c.goos, c.bus)
+		if off := errors.Is(err, keystore.ErrNoSession); off != c.off || (err != nil && !off) {
+			t.Errorf("NoSessionBus(%q, %q) = %v, want off %v", c.goos, c.bus, err, c.off)
+		}
+	}
+}
+
+// Without a session bus address, the OS keychain fails at once with
+// ErrNoSession however the Keychain around it was built: go-keyring is
+// never asked, so nothing is autolaunched.
+func TestOSKeychainWithoutSessionBus(t *testing.T) {
+	if !keystore.NeedsSessionBus(runtime.GOOS) {
+		t.Skip("the keychain of " + runtime.GOOS + " needs no D-Bus session")
+	}
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	for name, k := range map[string]*keystore.Keychain{
+		"NewKeychain": keystore.NewKeychain(time.Second),
+		"literal":     {Backend: keystore.OSBackend{}},
+	} {
+		if err := k.Set("probe/"+name, "x"); !errors.Is(err, keystore.ErrNoSession) || !errors.Is(err, keystore.ErrUnavailable) ||
+			keystore.Classify(err) != keystore.ProblemNoSession {
+			t.Errorf("%s: Set = %v, want ErrUnavailable and ErrNoSession", name, err)
+		}
+		if _, err := k.Get("probe/" + name); !errors.Is(err, keystore.ErrNoSession) {
+			t.Errorf("%s: Get = %v, want ErrNoSession", name, err)
+		}
+		if err := k.Delete("probe/" + name); !errors.Is(err, keystore.ErrNoSession) {
+			t.Errorf("%s: Delete = %v, want ErrNoSession", name, err)
+		}
+	}
+	s := &keystore.Store{Dir: t.TempDir(), Keychain: keystore.NewKeychain(time.Second)}
+	saved, err := s.Save(entry("off", "5"), "tok", false)
+	if err != nil || saved.Entry.Storage != keystore.InFile || saved.Problem != keystore.ProblemNoSession {
+		t.Fatalf("Save without a session bus: %+v, %v", saved, err)
+	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -32,7 +33,7 @@ func newStore(t *testing.T, b keystore.Backend) *keystore.Store {
 }
 
 func TestSaveToKeychain(t *testing.T) {
-	fb := newFake()
+	fb := testkit.NewKeychain()
 	s := newStore(t, fb)
 	saved, err := s.Save(entry("one", "7"), "tok-1", false)
 	if err != nil {
@@ -41,7 +42,7 @@ func TestSaveToKeychain(t *testing.T) {
 	if saved.Entry.Storage != keystore.InKeychain || saved.Warning != "" {
 		t.Fatalf("%+v", saved)
 	}
-	if !fb.has("tok-1") {
+	if !fb.Has("tok-1") {
 		t.Fatal("token not in the keychain")
 	}
 	if _, err := os.Stat(filepath.Join(s.Dir, keystore.TokensFile)); !os.IsNotExist(err) {
@@ -58,21 +59,21 @@ func TestSaveToKeychain(t *testing.T) {
 }
 
 func TestSaveFallsBack(t *testing.T) {
-	tests := map[string]func(*fakeBackend){
-		"unavailable": func(f *fakeBackend) { f.fail = errors.New("org.freedesktop.DBus.Error.ServiceUnknown") },
-		"hangs":       func(f *fakeBackend) { f.block = make(chan struct{}) },
-		"too big":     func(f *fakeBackend) { f.maxLen = 3 },
-		"locked": func(f *fakeBackend) {
-			f.fail = errors.New("org.freedesktop.Secret.Error.IsLocked: the collection is locked")
+	tests := map[string]func(*testkit.Keychain){
+		"unavailable": func(f *testkit.Keychain) { f.Fail = errors.New("org.freedesktop.DBus.Error.ServiceUnknown") },
+		"hangs":       func(f *testkit.Keychain) { f.Block = make(chan struct{}) },
+		"too big":     func(f *testkit.Keychain) { f.MaxLen = 3 },
+		"locked": func(f *testkit.Keychain) {
+			f.Fail = errors.New("org.freedesktop.Secret.Error.IsLocked: the collection is locked")
 		},
-		"truncates": func(f *fakeBackend) { f.truncate = 3 },
+		"truncates": func(f *testkit.Keychain) { f.Truncate = 3 },
 	}
 	for name, bend := range tests {
 		t.Run(name, func(t *testing.T) {
-			fb := newFake()
+			fb := testkit.NewKeychain()
 			bend(fb)
-			if fb.block != nil {
-				defer close(fb.block)
+			if fb.Block != nil {
+				defer close(fb.Block)
 			}
 			s := newStore(t, fb)
 			start := time.Now()
@@ -86,7 +87,7 @@ func TestSaveFallsBack(t *testing.T) {
 			if saved.Entry.Storage != keystore.InFile || !strings.Contains(saved.Warning, "UNENCRYPTED") || !strings.Contains(saved.Warning, s.Dir) {
 				t.Fatalf("%+v", saved)
 			}
-			if fb.block == nil && fb.has("a-lo") && name == "truncates" {
+			if fb.Block == nil && fb.Has("a-lo") && name == "truncates" {
 				t.Fatal("a truncated token was left in the keychain")
 			}
 			tok, _, err := s.Token("one", "")
@@ -123,13 +124,13 @@ func TestNoDBusFallsBack(t *testing.T) {
 }
 
 func TestInsecureStorageChoosesFile(t *testing.T) {
-	fb := newFake()
+	fb := testkit.NewKeychain()
 	s := newStore(t, fb)
 	saved, err := s.Save(entry("one", "7"), "tok", true)
 	if err != nil || saved.Entry.Storage != keystore.InFile || !strings.Contains(saved.Warning, "--insecure-storage") {
 		t.Fatalf("%+v %v", saved, err)
 	}
-	if fb.sets != 0 {
+	if fb.Sets() != 0 {
 		t.Fatal("the keychain was used despite --insecure-storage")
 	}
 }
@@ -186,7 +187,7 @@ func TestAtomicWriteLeavesNoTemp(t *testing.T) {
 }
 
 func TestIndexAndRemove(t *testing.T) {
-	fb := newFake()
+	fb := testkit.NewKeychain()
 	s := newStore(t, fb)
 	a := entry("same", "1")
 	b := entry("same", "2")
@@ -210,14 +211,14 @@ func TestIndexAndRemove(t *testing.T) {
 	if err := s.Remove(e); err != nil {
 		t.Fatal(err)
 	}
-	if fb.has("tok-1") {
+	if fb.Has("tok-1") {
 		t.Fatal("token left in the keychain")
 	}
 	if entries, _ := s.Entries(); len(entries) != 1 || entries[0].ID != "2" {
 		t.Fatalf("%+v", entries)
 	}
 	// A token that vanished from the keychain is reported, not returned empty.
-	fb.items = map[string]string{}
+	fb.Clear()
 	if _, _, err := s.Token("same", ""); err == nil || !strings.Contains(err.Error(), "missing from the keychain") {
 		t.Fatalf("%v", err)
 	}
@@ -253,7 +254,7 @@ func TestDamagedIndex(t *testing.T) {
 }
 
 func TestRememberedCredentials(t *testing.T) {
-	fb := newFake()
+	fb := testkit.NewKeychain()
 	s := newStore(t, fb)
 	base := "https://platform.example/api"
 	if _, err := s.Remembered(base); !errors.Is(err, keystore.ErrNotFound) {
@@ -325,7 +326,7 @@ func TestConcurrentSavesKeepEveryEntry(t *testing.T) {
 // A lock left by a killed process never delays the next command: the
 // kernel releases it with the process.
 func TestLockOfKilledProcessIsFree(t *testing.T) {
-	s := newStore(t, newFake())
+	s := newStore(t, testkit.NewKeychain())
 	if _, err := s.Save(entry("first", "1"), "tok-1", false); err != nil {
 		t.Fatal(err)
 	}
@@ -365,7 +366,7 @@ func TestLockOfKilledProcessIsFree(t *testing.T) {
 }
 
 func TestReplaceDropsTheOldToken(t *testing.T) {
-	fb := newFake()
+	fb := testkit.NewKeychain()
 	s := newStore(t, fb)
 	if _, err := s.Save(entry("same", "1"), "old-token", false); err != nil {
 		t.Fatal(err)
@@ -374,7 +375,7 @@ func TestReplaceDropsTheOldToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fb.has("old-token") || !fb.has("new-token") {
+	if fb.Has("old-token") || !fb.Has("new-token") {
 		t.Fatal("replacing an entry should drop its old token and keep the new one")
 	}
 	if saved.Replaced == nil || saved.Replaced.ID != "1" {
@@ -389,7 +390,7 @@ func TestReplaceDropsTheOldToken(t *testing.T) {
 // written (a race, a recovered create) gets the next free name, and both
 // tokens stay.
 func TestSaveNeverReplaces(t *testing.T) {
-	fb := newFake()
+	fb := testkit.NewKeychain()
 	s := newStore(t, fb)
 	if _, err := s.Save(entry("same", "1"), "first-token", false); err != nil {
 		t.Fatal(err)

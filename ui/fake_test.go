@@ -10,6 +10,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -154,7 +155,11 @@ func (f *fakeService) Create(_ context.Context, r flow.CreateRequest) (flow.Crea
 		}
 	}
 	inst := platform.Instance{ID: "4711", Name: req.Name, Token: theToken, Connector: platform.Connector{Key: req.Connector}, Tags: req.Tags}
-	saved := keystore.Saved{Entry: keystore.Entry{Name: req.Name, ID: "4711", Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags, Storage: f.storage}}
+	account, err := testkit.TokenAccount(c.BaseURL, "4711")
+	if err != nil {
+		return flow.Created{}, err
+	}
+	saved := keystore.Saved{Entry: keystore.Entry{Name: req.Name, ID: "4711", Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags, Storage: f.storage, KeyAccount: account}}
 	if f.storage == keystore.InFile {
 		saved.Warning = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because " + keystore.ProblemUnavailable.Advice()
 		if f.warning != "" {
