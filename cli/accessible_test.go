@@ -9,6 +9,7 @@ import (
 
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -53,11 +54,7 @@ func TestAccessibleSandboxCreate(t *testing.T) {
 // offers the free one, and the missing configuration is asked and the
 // create resent, without starting over.
 func TestAccessibleRecoversFromRefusals(t *testing.T) {
-	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{RequireConfig: []string{"site.address"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = sb.Close() }()
+	sb := testkit.Sandbox(t, sandbox.Options{RequireConfig: []string{"site.address"}})
 	c := sb.Credentials("http://127.0.0.1:0/callback")
 	f, out, errOut := testFactory(t, map[string]string{
 		"CONNECTWIZ_BASE_URL": c.BaseURL, "CONNECTWIZ_CLIENT_ID": c.ClientID, "CONNECTWIZ_CALLBACK_URL": c.CallbackURL,

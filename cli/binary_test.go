@@ -38,11 +38,7 @@ func connectwizBinary(t *testing.T) string {
 // startSandbox serves a sandbox on a loopback port until the test ends.
 func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Running {
 	t.Helper()
-	sb, err := sandbox.Start("127.0.0.1:0", opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sb.Close() })
+	sb := testkit.Sandbox(t, opts)
 	return sb
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
 	"github.com/connectwiz/connectwiz/ui"
 )
@@ -57,11 +58,7 @@ func TestCreateParsesFlagsIntoOptions(t *testing.T) {
 }
 
 func TestExitCodes(t *testing.T) {
-	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = sb.Close() }()
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	c := sb.Credentials("http://127.0.0.1:0/callback")
 	full := map[string]string{
 		"CONNECTWIZ_BASE_URL": c.BaseURL, "CONNECTWIZ_CLIENT_ID": c.ClientID, "CONNECTWIZ_CALLBACK_URL": c.CallbackURL,
@@ -229,11 +226,7 @@ func (consentBrowser) Open(url string) error {
 // is a usage error; --replace removes the old token only after the new
 // one is stored, and names the old instance left on the platform.
 func TestDefaultNamesAndReplace(t *testing.T) {
-	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = sb.Close() }()
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	c := sb.Credentials("http://127.0.0.1:0/callback")
 	env := map[string]string{
 		"CONNECTWIZ_BASE_URL": c.BaseURL, "CONNECTWIZ_CLIENT_ID": c.ClientID, "CONNECTWIZ_CALLBACK_URL": c.CallbackURL,

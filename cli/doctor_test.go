@@ -42,11 +42,7 @@ func freePort(t *testing.T) string {
 // desktop browser, and the sandbox's secrets in the environment.
 func doctorSetup(t *testing.T) (*Factory, *lockedBuffer, *lockedBuffer, *testkit.Keychain, *sandbox.Running) {
 	t.Helper()
-	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sb.Close() })
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	c := sb.Credentials("")
 	f, out, errOut := testFactory(t, map[string]string{
 		"CONNECTWIZ_BASE_URL": c.BaseURL, platform.EnvUserSecret: c.UserSecret.Reveal(), platform.EnvOrgSecret: c.OrgSecret.Reveal(),

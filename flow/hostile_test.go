@@ -14,20 +14,13 @@ import (
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
-// dangerous are the characters no platform string may carry past the wire
-// boundary: ESC, BEL, C1 controls and bidi overrides/isolates.
-var dangerous = []string{"\x1b", "\x07", "\u009b", "\u0085", "\u202e", "\u2066", "\u2069"}
-
 func assertSafe(t *testing.T, what, s string) {
 	t.Helper()
-	for _, d := range dangerous {
-		if strings.Contains(s, d) {
-			t.Errorf("%s carries %q: %q", what, d, s)
-		}
-	}
+	testkit.AssertInert(t, what, []byte(s))
 }
 
 // A hostile platform answers the create with escape sequences in every

@@ -6,48 +6,18 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
-// memBackend is an in-memory keychain that records what it was given.
-type memBackend struct {
-	mu    sync.Mutex
-	items map[string]string
-}
-
-func (b *memBackend) Set(service, user, password string) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.items[service+"/"+user] = password
-	return nil
-}
-
-func (b *memBackend) Get(service, user string) (string, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	v, ok := b.items[service+"/"+user]
-	if !ok {
-		return "", keystore.ErrNotFound
-	}
-	return v, nil
-}
-
-func (b *memBackend) Delete(service, user string) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	delete(b.items, service+"/"+user)
-	return nil
-}
-
-func newSession(t *testing.T, sandboxed bool) (*flow.Session, *memBackend) {
+func newSession(t *testing.T, sandboxed bool) (*flow.Session, *testkit.Keychain) {
 	t.Helper()
-	mem := &memBackend{items: map[string]string{}}
+	mem := testkit.NewKeychain()
 	// As the command line pairs them: a sandbox session has the sandbox's store.
 	st := &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg"), Keychain: &keystore.Keychain{Backend: mem}, Sandbox: sandboxed}
 	s := &flow.Session{Store: st, Sandbox: sandboxed, Version: "test"}
@@ -95,7 +65,7 @@ func TestSessionSandboxNeverRemembers(t *testing.T) {
 	if created.Remembered || !errors.Is(created.RememberErr, flow.ErrSandboxSecrets) {
 		t.Fatalf("remembered=%v err=%v, want the sandbox refusal", created.Remembered, created.RememberErr)
 	}
-	for k, v := range mem.items {
+	for k, v := range mem.Items() {
 		if v == creds.UserSecret.Reveal() || filepath.Base(k) == "credentials" {
 			t.Fatalf("the keychain got the sandbox's secrets under %s", k)
 		}

@@ -3,13 +3,7 @@ package sandbox_test
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 )
 
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m,
-		// Idle keep-alive connections of shared HTTP clients.
-		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-	)
-}
+func TestMain(m *testing.M) { testkit.VerifyNoLeaks(m) }

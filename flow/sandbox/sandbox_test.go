@@ -13,15 +13,12 @@ import (
 
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 )
 
 func start(t *testing.T, o sandbox.Options) *sandbox.Running {
 	t.Helper()
-	sb, err := sandbox.Start("127.0.0.1:0", o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sb.Close() })
+	sb := testkit.Sandbox(t, o)
 	return sb
 }
 
