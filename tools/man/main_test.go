@@ -77,7 +77,7 @@ func TestManSections(t *testing.T) {
 		}
 		return string(b)
 	}
-	main := read("connectwiz.1")
+	root := read("connectwiz.1")
 	section := func(page, name string) string {
 		i := strings.Index(page, ".SH "+name+"\n")
 		if i < 0 {
@@ -90,7 +90,7 @@ func TestManSections(t *testing.T) {
 		}
 		return strings.ReplaceAll(rest, `\-`, "-")
 	}
-	env := section(main, "ENVIRONMENT")
+	env := section(root, "ENVIRONMENT")
 	for _, v := range []string{
 		"CONNECTWIZ_USER_SECRET", "CONNECTWIZ_ORG_SECRET", "CONNECTWIZ_CLIENT_SECRET",
 		"CONNECTWIZ_BASE_URL", "CONNECTWIZ_KEY", "CONNECTWIZ_CLIENT_ID", "CONNECTWIZ_CALLBACK_URL",
@@ -102,19 +102,19 @@ func TestManSections(t *testing.T) {
 			t.Errorf("ENVIRONMENT lacks %s:\n%s", v, env)
 		}
 	}
-	exits := section(main, "EXIT STATUS")
+	exits := section(root, "EXIT STATUS")
 	for _, code := range []string{"0", "1", "2", "130"} {
 		if !strings.Contains(exits, `\fB`+code+`\fP`) {
 			t.Errorf("EXIT STATUS lacks %s:\n%s", code, exits)
 		}
 	}
-	fs := section(main, "FILES")
+	fs := section(root, "FILES")
 	for _, f := range []string{"instances.json", "tokens.json", "0600", "pending/", "answers.json", "sandbox/", "CONNECTWIZ_CONFIG_DIR", "XDG_CONFIG_HOME"} {
 		if !strings.Contains(fs, f) {
 			t.Errorf("FILES lacks %s:\n%s", f, fs)
 		}
 	}
-	if strings.Index(main, ".SH FILES") > strings.Index(main, ".SH SEE ALSO") {
+	if strings.Index(root, ".SH FILES") > strings.Index(root, ".SH SEE ALSO") {
 		t.Error("FILES comes after SEE ALSO")
 	}
 
