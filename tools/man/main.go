@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
+	"github.com/spf13/pflag"
 
 	"github.com/connectwiz/connectwiz/cli"
 )
@@ -35,6 +36,12 @@ func main() {
 		os.Exit(2)
 	}
 	o.Dir = flag.Arg(0)
+	// The pages describe the defaults, not this machine's environment.
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "CONNECTWIZ_") || name == "ACCESSIBLE" {
+			_ = os.Unsetenv(name)
+		}
+	}
 	n, err := writeManPages(cli.Command(), o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "man:", err)
@@ -62,13 +69,15 @@ func writeManPages(root *cobra.Command, o options) (int, error) {
 				}
 			}
 		}
+		escapeMarkdown(c)
 		header := &doc.GenManHeader{Source: "connectwiz " + cli.ShortVersion(), Manual: "connectwiz manual"}
 		var page bytes.Buffer
 		if err := doc.GenMan(c, header, &page); err != nil {
 			return fmt.Errorf("the man page of %q: %w", c.CommandPath(), err)
 		}
-		name := strings.ReplaceAll(c.CommandPath(), " ", "-") + ".1"
-		data := page.Bytes()
+		dashed := strings.ReplaceAll(c.CommandPath(), " ", "-")
+		name := dashed + ".1"
+		data := withSections(page.Bytes(), extraSections(root.Name(), dashed))
 		if o.Gzip {
 			var z bytes.Buffer
 			zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
@@ -85,4 +94,39 @@ func writeManPages(root *cobra.Command, o options) (int, error) {
 		return nil
 	}
 	return n, walk(root)
+}
+
+// escapeMarkdown escapes what markdown would take for markup in c's texts
+// and flag usages: cobra's generator reads them as markdown, so that
+// "(default <connector>-<user>-<yyyymmdd>)" lost its placeholders as HTML
+// tags. Backquotes stay: pflag takes `NAME` for the flag's value name, and
+// they render as bold. Each text is escaped once (flags are shared by
+// parent and child pages).
+func escapeMarkdown(c *cobra.Command) {
+	esc := strings.NewReplacer(`\`, `\\`, "<", `\<`, ">", `\>`, "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
+	c.Short, c.Long = esc.Replace(c.Short), esc.Replace(c.Long)
+	escapeFlags := func(f *pflag.Flag) {
+		if f.Annotations == nil || f.Annotations[escapedMark] == nil {
+			f.Usage = esc.Replace(f.Usage)
+			if f.Annotations == nil {
+				f.Annotations = map[string][]string{}
+			}
+			f.Annotations[escapedMark] = []string{"yes"}
+		}
+	}
+	c.LocalFlags().VisitAll(escapeFlags)
+	c.InheritedFlags().VisitAll(escapeFlags)
+}
+
+// escapedMark is the flag annotation escapeMarkdown leaves.
+const escapedMark = "connectwiz-man-escaped"
+
+// withSections inserts the roff of extra sections before SEE ALSO (at the
+// end when there is none).
+func withSections(page []byte, extra string) []byte {
+	text := string(page)
+	if i := strings.Index(text, ".SH SEE ALSO"); i >= 0 {
+		return []byte(text[:i] + extra + text[i:])
+	}
+	return []byte(text + extra)
 }
