@@ -539,3 +539,22 @@ func TestNotKeptRecover(t *testing.T) {
 		t.Fatalf("outcome %s after %d creates", o.Kind, svc.createCount())
 	}
 }
+
+// A URL in a row wraps after a slash, never inside a word such as api-v2.
+func TestWrapAfter(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"http://127.0.0.1:46717/your_moms/api-v2", 38, "http://127.0.0.1:46717/your_moms/\napi-v2"},
+		{"short", 38, "short"},
+		{"in the sandbox's own store (a test token)", 20, "in the sandbox's\nown store (a test\ntoken)"},
+		{"abcdefghijklmnopqrstuvwxyz", 10, "abcdefghij\nklmnopqrst\nuvwxyz"},
+		{"ドライブドライブ", 6, "ドライ\nブドラ\nイブ"},
+	} {
+		if got := wrapAfter(tc.in, tc.width, " /&?"); got != tc.want {
+			t.Errorf("wrapAfter(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
+		}
+	}
+}

@@ -104,7 +104,7 @@ func (m *Model) spinner() string {
 // row is a label and its value, the value wrapped beside the label.
 func (m *Model) row(label, value string) string {
 	lw := m.st.Label.GetWidth() + 1
-	v := ansi.Wrap(value, max(10, m.contentWidth()-lw), " /&")
+	v := wrapAfter(value, max(10, m.contentWidth()-lw), " /&?")
 	return lipgloss.JoinHorizontal(lipgloss.Top, m.st.Label.Render(label)+" ", m.st.Value.Render(v))
 }
 
@@ -120,3 +120,32 @@ func (m *Model) newForm(groups ...*huh.Group) *huh.Form {
 // tooSmall reports whether the window is below the minimum size: the
 // screen then only says so, and only ctrl+c acts.
 func (m *Model) tooSmall() bool { return m.width < minWidth || m.height < minHeight }
+
+// wrapAfter wraps plain text at width, breaking each line after the last
+// of breaks that fits (a URL after a slash, never inside "api-v2" as a
+// word wrap would), or hard at width when none does. A space at a break
+// is dropped.
+func wrapAfter(s string, width int, breaks string) string {
+	var lines []string
+	for _, para := range strings.Split(s, "\n") {
+		for ansi.StringWidth(para) > width {
+			cut, w := -1, 0
+			for i, r := range para {
+				w += ansi.StringWidth(string(r))
+				if w > width {
+					break
+				}
+				if strings.ContainsRune(breaks, r) {
+					cut = i + len(string(r))
+				}
+			}
+			if cut <= 0 {
+				cut = len(ansi.Truncate(para, width, ""))
+			}
+			lines = append(lines, strings.TrimRight(para[:cut], " "))
+			para = strings.TrimLeft(para[cut:], " ")
+		}
+		lines = append(lines, para)
+	}
+	return strings.Join(lines, "\n")
+}
