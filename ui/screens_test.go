@@ -214,15 +214,16 @@ func msgs(cmd tea.Cmd) []tea.Msg {
 	return []tea.Msg{msg}
 }
 
-// A resize clears the screen (not the first size): narrowing leaves a
-// stale copy of the frame's first lines otherwise.
+// A narrower window clears the screen (not the first size): the reflowed
+// old frame leaves pieces otherwise. A wider or taller one does not (the
+// clear would push a whole frame into tmux's scrollback).
 func TestResizeClearsScreen(t *testing.T) {
 	m := New(newFake(), Options{Creds: fullCreds()})
 	clear := reflect.TypeOf(tea.ClearScreen())
 	for i, tc := range []struct {
 		w, h  int
 		clear bool
-	}{{80, 24, false}, {50, 15, true}, {80, 24, true}, {80, 24, false}} {
+	}{{80, 24, false}, {50, 15, true}, {80, 24, false}, {80, 24, false}, {80, 30, false}, {79, 30, true}} {
 		_, cmd := m.Update(tea.WindowSizeMsg{Width: tc.w, Height: tc.h})
 		cleared := false
 		for _, msg := range msgs(cmd) {

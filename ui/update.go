@@ -71,7 +71,14 @@ func (m *Model) resize(msg tea.WindowSizeMsg) (tea.Model, tea.Cmd) {
 	if msg.Width <= 0 || msg.Height <= 0 {
 		return m, nil // size unknown: keep the last one
 	}
-	changed := m.sized && (msg.Width != m.width || msg.Height != m.height)
+	// Only a narrower window needs the screen cleared: the terminal
+	// reflows the old frame's lines into more rows than Bubble Tea v1's
+	// renderer erases, leaving pieces of it behind. Clearing (ED 2) is the
+	// one way v1 offers, and tmux (scroll-on-clear) and most terminals keep
+	// the cleared frame in their scrollback: so it is done for a narrower
+	// window only, the least v1 allows. A wider or taller window is
+	// repainted in place by the renderer, the text printed above intact.
+	narrower := m.sized && msg.Width < m.width
 	m.sized = true
 	m.width, m.height = msg.Width, msg.Height
 	m.scrollY = 0
@@ -81,7 +88,7 @@ func (m *Model) resize(msg tea.WindowSizeMsg) (tea.Model, tea.Cmd) {
 		m.form = f.(*huh.Form)
 		cmds = append(cmds, cmd)
 	}
-	if changed {
+	if narrower {
 		cmds = append(cmds, tea.Sequence(tea.ClearScreen, m.reprint()))
 	}
 	return m, tea.Batch(cmds...)
