@@ -20,23 +20,35 @@ import (
 // provider saying no (stepDenied).
 
 func init() {
-	define(stepFetching, stepInfo{name: "fetching", phase: 2,
-		tick: (*Model).tick, view: (*Model).fetchingView, help: (*Model).quitHelp})
-	define(stepAuthorize, stepInfo{name: "authorize", phase: 2, listens: true,
+	define(stepFetching, stepInfo{
+		name: "fetching", phase: 2,
+		tick: (*Model).tick, view: (*Model).fetchingView, help: (*Model).quitHelp,
+	})
+	define(stepAuthorize, stepInfo{
+		name: "authorize", phase: 2, listens: true,
 		key: (*Model).authorizeKey, back: (*Model).authorizeBack, printed: (*Model).printURL,
-		view: (*Model).authorizeView, help: (*Model).authorizeHelp})
-	define(stepWaiting, stepInfo{name: "waiting", phase: 2, listens: true, tick: (*Model).waitingTick,
+		view: (*Model).authorizeView, help: (*Model).authorizeHelp,
+	})
+	define(stepWaiting, stepInfo{
+		name: "waiting", phase: 2, listens: true, tick: (*Model).waitingTick,
 		key: (*Model).waitingKey, back: (*Model).waitingBack, printed: (*Model).printURL,
-		view: (*Model).waitingView, help: (*Model).authorizeHelp})
-	define(stepTimedOut, stepInfo{name: "timed out", phase: 2, listens: true,
+		view: (*Model).waitingView, help: (*Model).authorizeHelp,
+	})
+	define(stepTimedOut, stepInfo{
+		name: "timed out", phase: 2, listens: true,
 		key: (*Model).timedOutKey, back: (*Model).authorizeBack, printed: (*Model).printURL,
-		view: (*Model).timedOutView, help: (*Model).timedOutHelp})
-	define(stepPaste, stepInfo{name: "paste", phase: 2, form: true, listens: true,
+		view: (*Model).timedOutView, help: (*Model).timedOutHelp,
+	})
+	define(stepPaste, stepInfo{
+		name: "paste", phase: 2, form: true, listens: true,
 		done: (*Model).pasteDone, back: (*Model).pasteBack, printed: (*Model).printURL,
-		view: (*Model).pasteIntro, help: (*Model).formHelp})
-	define(stepDenied, stepInfo{name: "denied", phase: 2,
+		view: (*Model).pasteIntro, help: (*Model).formHelp,
+	})
+	define(stepDenied, stepInfo{
+		name: "denied", phase: 2,
 		key: (*Model).deniedKey, back: (*Model).authorizeBack,
-		view: (*Model).deniedView, help: (*Model).deniedHelp})
+		view: (*Model).deniedView, help: (*Model).deniedHelp,
+	})
 }
 
 // startAuthorize drops any authorization in progress and asks for a new one.

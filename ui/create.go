@@ -22,22 +22,34 @@ import (
 // (stepRecovered), and done (stepDone).
 
 func init() {
-	define(stepCreating, stepInfo{name: "creating", phase: 5, tick: (*Model).tick,
-		quit: (*Model).finishThenQuit, view: (*Model).creatingView, help: (*Model).quitHelp})
-	define(stepFinishing, stepInfo{name: "creating, then quitting", phase: 5, tick: (*Model).tick,
-		quit: (*Model).finishThenQuit, view: (*Model).finishingView}) // no help: quitting already, nothing to offer but waiting
-	define(stepMissingConfig, stepInfo{name: "missing configuration", phase: 5, form: true,
+	define(stepCreating, stepInfo{
+		name: "creating", phase: 5, tick: (*Model).tick,
+		quit: (*Model).finishThenQuit, view: (*Model).creatingView, help: (*Model).quitHelp,
+	})
+	define(stepFinishing, stepInfo{
+		name: "creating, then quitting", phase: 5, tick: (*Model).tick,
+		quit: (*Model).finishThenQuit, view: (*Model).finishingView,
+	}) // no help: quitting already, nothing to offer but waiting
+	define(stepMissingConfig, stepInfo{
+		name: "missing configuration", phase: 5, form: true,
 		done: (*Model).missingDone, back: (*Model).createBack,
-		view: (*Model).missingIntro, help: (*Model).formHelp})
-	define(stepCreateError, stepInfo{name: "create error", phase: 5,
+		view: (*Model).missingIntro, help: (*Model).formHelp,
+	})
+	define(stepCreateError, stepInfo{
+		name: "create error", phase: 5,
 		key: (*Model).createErrorKey, back: (*Model).createBack,
-		view: (*Model).createErrorView, help: (*Model).createErrorHelp})
+		view: (*Model).createErrorView, help: (*Model).createErrorHelp,
+	})
 	define(stepAnswerLost, stepInfo{name: "answer lost", phase: 5, // no going back: the instance may exist
 		key: (*Model).answerLostKey, view: (*Model).answerLostView, help: (*Model).answerLostHelp})
-	define(stepRecovered, stepInfo{name: "recovered", phase: 6,
-		key: (*Model).exitKey, view: (*Model).recoveredView, help: (*Model).exitHelp})
-	define(stepDone, stepInfo{name: "done", phase: 6, noNotice: true,
-		key: (*Model).exitKey, view: (*Model).doneView, help: (*Model).exitHelp})
+	define(stepRecovered, stepInfo{
+		name: "recovered", phase: 6,
+		key: (*Model).exitKey, view: (*Model).recoveredView, help: (*Model).exitHelp,
+	})
+	define(stepDone, stepInfo{
+		name: "done", phase: 6, noNotice: true,
+		key: (*Model).exitKey, view: (*Model).doneView, help: (*Model).exitHelp,
+	})
 }
 
 // startCreate sends the create; it runs to its end whatever the user does.

@@ -18,11 +18,15 @@ import (
 // (stepCredentials), with the fields' validation.
 
 func init() {
-	define(stepSummary, stepInfo{name: "credentials summary", phase: 1,
-		key: (*Model).summaryKey, view: (*Model).summaryView, help: (*Model).summaryHelp})
-	define(stepCredentials, stepInfo{name: "credentials", phase: 1, form: true,
+	define(stepSummary, stepInfo{
+		name: "credentials summary", phase: 1,
+		key: (*Model).summaryKey, view: (*Model).summaryView, help: (*Model).summaryHelp,
+	})
+	define(stepCredentials, stepInfo{
+		name: "credentials", phase: 1, form: true,
 		done: (*Model).credentialsDone, back: (*Model).credentialsBack,
-		view: (*Model).credErrView, help: (*Model).credentialsHelp})
+		view: (*Model).credErrView, help: (*Model).credentialsHelp,
+	})
 }
 
 // Field titles; tests and the benchmark look for them.

@@ -18,14 +18,20 @@ import (
 // request (stepReview) and the same request as curl (stepCurl).
 
 func init() {
-	define(stepDetails, stepInfo{name: "details", phase: 3, form: true,
-		done: (*Model).detailsDone, back: (*Model).detailsBack, help: (*Model).formHelp})
-	define(stepReview, stepInfo{name: "review", phase: 4,
+	define(stepDetails, stepInfo{
+		name: "details", phase: 3, form: true,
+		done: (*Model).detailsDone, back: (*Model).detailsBack, help: (*Model).formHelp,
+	})
+	define(stepReview, stepInfo{
+		name: "review", phase: 4,
 		key: (*Model).reviewKey, back: (*Model).reviewBack,
-		view: (*Model).reviewView, help: (*Model).reviewHelp})
-	define(stepCurl, stepInfo{name: "review as curl", phase: 4,
+		view: (*Model).reviewView, help: (*Model).reviewHelp,
+	})
+	define(stepCurl, stepInfo{
+		name: "review as curl", phase: 4,
 		key: (*Model).curlKey, back: (*Model).reviewBack, printed: (*Model).printCurl,
-		view: (*Model).curlView, help: (*Model).reviewHelp})
+		view: (*Model).curlView, help: (*Model).reviewHelp,
+	})
 }
 
 // Field titles; tests look for them.
