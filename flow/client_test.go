@@ -210,7 +210,7 @@ func TestClientErrors(t *testing.T) {
 			}
 		}},
 		{"non-JSON success", func(w http.ResponseWriter, _ *http.Request) { _, _ = fmt.Fprint(w, "<html>login page</html>") }, "get", func(t *testing.T, err error) {
-			if err == nil || !strings.Contains(err.Error(), "not the expected JSON") || !strings.Contains(err.Error(), "login page") {
+			if err == nil || !strings.Contains(err.Error(), "not the expected JSON (syntax error at byte 1)") || strings.Contains(err.Error(), "login page") {
 				t.Fatalf("%v", err)
 			}
 		}},

@@ -178,7 +178,7 @@ func (s *Session) AvailableName(name, baseURL string) string {
 // It runs to the end even when ctx is cancelled, so an issued token is
 // never dropped.
 func (s *Session) Create(ctx context.Context, r CreateRequest) (Created, error) {
-	created, err := createAndSave(ctx, s.Client(r.Creds), s.Store, r.Instance, r.Insecure, r.Replace)
+	created, err := createAndSave(ctx, s.Client(r.Creds), s.Store, r)
 	if err != nil || !r.Remember {
 		return created, err
 	}
@@ -195,9 +195,11 @@ func (s *Session) Create(ctx context.Context, r CreateRequest) (Created, error) 
 var ErrNothingPending = errors.New("no pending create to recover for this platform")
 
 // Recover settles the pending creates of creds' platform (after a lost
-// answer); it never creates anything.
+// answer); it never creates anything. A record with several candidates is
+// returned with them (Recovered.Candidates) and kept: Adopt settles it
+// with the one the user chooses.
 func (s *Session) Recover(ctx context.Context, creds Credentials) ([]Recovered, error) {
-	found, err := RecoverPlatform(ctx, s.Client(creds), s.Store, false)
+	found, err := s.recoverPlatform(ctx, creds)
 	if err != nil {
 		return found, err
 	}
@@ -207,10 +209,63 @@ func (s *Session) Recover(ctx context.Context, creds Credentials) ([]Recovered, 
 	return found, nil
 }
 
+// Adopt settles a pending create with the instance the user chose among
+// its candidates (Recovered.Candidates, UnsettledError.Candidates): its
+// token is stored with the create's choices (storage, replace, remember)
+// and the record cleared.
+func (s *Session) Adopt(ctx context.Context, creds Credentials, p keystore.Pending, id platform.ID) (Recovered, error) {
+	release, ok, err := s.Store.Claim(p)
+	if err != nil {
+		return Recovered{}, err
+	}
+	if !ok {
+		return Recovered{}, fmt.Errorf("the pending create of %q is being settled by another connectwiz, or already is", p.Name)
+	}
+	defer release()
+	r, err := Adopt(ctx, s.Client(creds), s.Store, p, id)
+	if err != nil {
+		return r, err
+	}
+	s.rememberFor(&r, creds)
+	return r, nil
+}
+
+// recoverPlatform is RecoverPlatform on creds' platform, then remembers
+// the secrets of each recovered create that asked for it.
+func (s *Session) recoverPlatform(ctx context.Context, creds Credentials) ([]Recovered, error) {
+	found, err := RecoverPlatform(ctx, s.Client(creds), s.Store, false)
+	for i := range found {
+		s.rememberFor(&found[i], creds)
+	}
+	return found, err
+}
+
+// rememberFor remembers creds' secrets when r's create asked for it and
+// r found its instance: the client secret from the keychain when creds
+// lack it.
+func (s *Session) rememberFor(r *Recovered, creds Credentials) {
+	if !r.Found || !r.Pending.Remember {
+		return
+	}
+	s.FillRemembered(&creds)
+	if creds.ClientSecret.IsZero() {
+		r.RememberErr = errors.New("the OAuth client secret is not known here, so the secrets were not remembered")
+		return
+	}
+	if err := s.remember(creds); err != nil {
+		r.RememberErr = err
+		return
+	}
+	r.Remembered = true
+}
+
 // PendingReport says what settling the pending creates found.
 type PendingReport struct {
 	// Settled are the records settled: token stored, or nothing created.
 	Settled []Recovered
+	// Ambiguous are the records kept because several instances may each be
+	// theirs (Recovered.Candidates): Adopt settles one.
+	Ambiguous []Recovered
 	// Problems are the platforms whose records could not be settled.
 	Problems []PendingProblem
 	// Left are the records still pending (not owned by a running process).
@@ -260,8 +315,14 @@ func (s *Session) RecoverPending(ctx context.Context, creds Credentials, all boo
 			continue
 		}
 		pc.BaseURL = base
-		found, err := RecoverPlatform(ctx, s.Client(pc), s.Store, false)
-		rep.Settled = append(rep.Settled, found...)
+		found, err := s.recoverPlatform(ctx, pc)
+		for _, r := range found {
+			if r.Settled() {
+				rep.Settled = append(rep.Settled, r)
+			} else {
+				rep.Ambiguous = append(rep.Ambiguous, r)
+			}
+		}
 		if err != nil {
 			rep.Problems = append(rep.Problems, PendingProblem{BaseURL: base, Err: err})
 		}

@@ -61,22 +61,9 @@ func newSession(t *testing.T, sandboxed bool) (*flow.Session, *memBackend) {
 // sandbox's consent and creates with r's options.
 func createThroughSession(t *testing.T, s *flow.Session, creds flow.Credentials, name string, remember bool) flow.Created {
 	t.Helper()
-	ctx := context.Background()
-	a, err := s.Authorize(ctx, creds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := s.Approve(ctx, a.URL); err != nil {
-		t.Fatal(err)
-	}
-	res := <-a.Done
-	if res.Err != nil {
-		t.Fatal(res.Err)
-	}
-	created, err := s.Create(ctx, flow.CreateRequest{
+	created, err := s.Create(context.Background(), flow.CreateRequest{
 		Creds:    creds,
-		Instance: request(creds, res.Code, a.CallbackURL, name),
+		Instance: authorizeSession(t, s, creds, name),
 		Remember: remember,
 	})
 	if err != nil {
