@@ -70,7 +70,7 @@ func (e *UnsettledError) Error() string {
 	if len(e.Candidates) > 0 {
 		return fmt.Sprintf("%v; %d instances on the platform may each be %q, none of them surely:%s\nits pending record is kept until one is chosen", e.Lost, len(e.Candidates), e.Pending.Name, describeCandidates(e.Candidates))
 	}
-	return fmt.Sprintf("%v; looking on the platform failed too (%v): its pending record is kept", e.Lost, e.Look)
+	return fmt.Sprintf("%v; looking for it on the platform failed too (%v): its pending record is kept", e.Lost, e.Look)
 }
 
 func (e *UnsettledError) Unwrap() error { return e.Lost }
@@ -134,6 +134,9 @@ func settleLost(ctx context.Context, c *platform.Client, st *keystore.Store, p k
 		m, err := look(ctx, c, st, p)
 		switch {
 		case err != nil:
+			if e, ok := platform.AsAPIError(err); ok {
+				e.Unknown = true // its hint is no advice here: the create is settled by a recover
+			}
 			return Created{}, &UnsettledError{Pending: p, Lost: lost, Look: err}
 		case len(m.Candidates) > 0:
 			return Created{}, &UnsettledError{Pending: p, Lost: lost, Candidates: m.Candidates}

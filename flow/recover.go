@@ -51,7 +51,7 @@ func look(ctx context.Context, c *platform.Client, st *keystore.Store, p keystor
 	}
 	list, err := c.Instances(ctx)
 	if err != nil {
-		return Match{}, fmt.Errorf("looking it up on the platform: %w", err)
+		return Match{}, err
 	}
 	return MatchPending(p, list, known), nil
 }
@@ -65,7 +65,7 @@ func Recover(ctx context.Context, c *platform.Client, st *keystore.Store, p keys
 	ctx = context.WithoutCancel(ctx)
 	m, err := look(ctx, c, st, p)
 	if err != nil {
-		return Recovered{}, err
+		return Recovered{}, fmt.Errorf("looking it up on the platform: %w", err)
 	}
 	switch {
 	case m.Found:

@@ -209,56 +209,6 @@ func (s *Session) Recover(ctx context.Context, creds Credentials) ([]Recovered, 
 	return found, nil
 }
 
-// Adopt settles a pending create with the instance the user chose among
-// its candidates (Recovered.Candidates, UnsettledError.Candidates): its
-// token is stored with the create's choices (storage, replace, remember)
-// and the record cleared.
-func (s *Session) Adopt(ctx context.Context, creds Credentials, p keystore.Pending, id platform.ID) (Recovered, error) {
-	release, ok, err := s.Store.Claim(p)
-	if err != nil {
-		return Recovered{}, err
-	}
-	if !ok {
-		return Recovered{}, fmt.Errorf("the pending create of %q is being settled by another connectwiz, or already is", p.Name)
-	}
-	defer release()
-	r, err := Adopt(ctx, s.Client(creds), s.Store, p, id)
-	if err != nil {
-		return r, err
-	}
-	s.rememberFor(&r, creds)
-	return r, nil
-}
-
-// recoverPlatform is RecoverPlatform on creds' platform, then remembers
-// the secrets of each recovered create that asked for it.
-func (s *Session) recoverPlatform(ctx context.Context, creds Credentials) ([]Recovered, error) {
-	found, err := RecoverPlatform(ctx, s.Client(creds), s.Store, false)
-	for i := range found {
-		s.rememberFor(&found[i], creds)
-	}
-	return found, err
-}
-
-// rememberFor remembers creds' secrets when r's create asked for it and
-// r found its instance: the client secret from the keychain when creds
-// lack it.
-func (s *Session) rememberFor(r *Recovered, creds Credentials) {
-	if !r.Found || !r.Pending.Remember {
-		return
-	}
-	s.FillRemembered(&creds)
-	if creds.ClientSecret.IsZero() {
-		r.RememberErr = errors.New("the OAuth client secret is not known here, so the secrets were not remembered")
-		return
-	}
-	if err := s.remember(creds); err != nil {
-		r.RememberErr = err
-		return
-	}
-	r.Remembered = true
-}
-
 // PendingReport says what settling the pending creates found.
 type PendingReport struct {
 	// Settled are the records settled: token stored, or nothing created.

@@ -46,6 +46,9 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(w, r) {
 		return
 	}
+	if n := s.opts.FailListsAfterCreate; n > 0 {
+		s.FailLists(n)
+	}
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		s.fail(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json", "")
 		return
@@ -180,7 +183,7 @@ func (s *Server) Put(in Instance) Instance {
 	return in
 }
 
-// FailLists makes the next n listings (GET /instances) answer 503.
+// FailLists makes the next n listings (GET /instances) answer 500.
 func (s *Server) FailLists(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -233,8 +236,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	if s.listFails > 0 {
 		s.listFails--
 		s.mu.Unlock()
-		w.Header().Set("Retry-After", "0")
-		gatewayPage(w, http.StatusServiceUnavailable)
+		gatewayPage(w, http.StatusInternalServerError)
 		return
 	}
 	ids := make([]int64, 0, len(s.instances))

@@ -31,9 +31,10 @@ type Options struct {
 	// FormPost makes the consent answer as response_mode=form_post does:
 	// a form posted to the redirect URI, not a redirect.
 	FormPost bool
-	// FailList makes the first N listings (GET /instances) answer 503
-	// with Retry-After: 0.
-	FailList int
+	// FailListsAfterCreate makes the N listings (GET /instances) after
+	// each create answer 500: the look that follows a lost answer fails
+	// too, and only a later recover finds the instance.
+	FailListsAfterCreate int
 	// AllowRemote lets Start listen on an address other machines can reach
 	// (0.0.0.0, a LAN address, a host name). Without it, Start refuses any
 	// address but a loopback one: the sandbox's credentials are public.

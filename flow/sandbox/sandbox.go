@@ -102,7 +102,6 @@ func New(opts Options) *Server {
 		nextID:     time.Now().UnixMilli() % 1e10, // ids differ across sandbox runs, like a real platform's
 		failLeft:   opts.FailCreate,
 		loseLeft:   opts.LoseCreates,
-		listFails:  opts.FailList,
 	}
 	s.mux.HandleFunc("GET "+APIPath+"/"+platform.WireConnectors+"/{key}/oauth/url", s.authURL)
 	s.mux.HandleFunc("POST "+APIPath+"/instances", s.create)
