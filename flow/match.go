@@ -28,17 +28,31 @@ type Match struct {
 	Candidates []platform.Instance
 }
 
+// Local is what this machine knows of a platform: the ids of its local
+// entries, and the names of its other pending creates.
+type Local struct {
+	IDs     map[string]bool
+	Pending []string
+}
+
+// explained reports whether another pending create's name accounts for
+// the instance (its exact or trimmed/suffixed name).
+func (l Local) explained(in platform.Instance) bool {
+	return slices.ContainsFunc(l.Pending, func(name string) bool { return similarName(in.Name, name) })
+}
+
 // MatchPending tells which of the platform's instances (list) a pending
 // create made. A candidate has the create's connector key, an id not known
-// here (known: the ids of this platform's local entries) and is new: created
+// here (local.IDs) and is new: created
 // at or after the record's start less ClockSkew where the platform gives a
 // creation time, absent from the listing taken before the create where one
 // was taken (a record with neither only accepts its exact name). Among the
 // candidates the exact name wins, then a name the platform trimmed or
 // suffixed, then any: exactly one at the first of those that has any is
 // the instance; several are returned as Candidates; none means nothing
-// was made.
-func MatchPending(p keystore.Pending, list []platform.Instance, known map[string]bool) Match {
+// was made. An instance whose name is that of another pending create here
+// (local.Pending) is that create's, not a candidate of any name.
+func MatchPending(p keystore.Pending, list []platform.Instance, local Local) Match {
 	before := make(map[string]bool, len(p.Before))
 	for _, id := range p.Before {
 		before[id] = true
@@ -46,7 +60,7 @@ func MatchPending(p keystore.Pending, list []platform.Instance, known map[string
 	var cands []platform.Instance
 	for _, in := range list {
 		switch {
-		case in.Connector.Key != p.Connector, in.ID == "", known[string(in.ID)]:
+		case in.Connector.Key != p.Connector, in.ID == "", local.IDs[string(in.ID)]:
 			continue
 		case p.Listed && before[string(in.ID)]:
 			continue
@@ -60,7 +74,7 @@ func MatchPending(p keystore.Pending, list []platform.Instance, known map[string
 	for _, tier := range []func(platform.Instance) bool{
 		func(in platform.Instance) bool { return in.Name == p.Name },
 		func(in platform.Instance) bool { return similarName(in.Name, p.Name) },
-		func(platform.Instance) bool { return true },
+		func(in platform.Instance) bool { return !local.explained(in) },
 	} {
 		var hit []platform.Instance
 		for _, in := range cands {
@@ -101,19 +115,28 @@ func similarName(got, asked string) bool {
 
 func foldName(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
-// knownIDs are the ids of the local entries on baseURL's platform.
-func knownIDs(st *keystore.Store, baseURL string) (map[string]bool, error) {
+// localOf is what the store knows of p's platform, p itself left out.
+func localOf(st *keystore.Store, p keystore.Pending) (Local, error) {
 	entries, err := st.Entries()
 	if err != nil {
-		return nil, err
+		return Local{}, err
 	}
-	known := map[string]bool{}
+	local := Local{IDs: map[string]bool{}}
 	for _, e := range entries {
-		if keystore.SamePlatform(e.BaseURL, baseURL) {
-			known[e.ID] = true
+		if keystore.SamePlatform(e.BaseURL, p.BaseURL) {
+			local.IDs[e.ID] = true
 		}
 	}
-	return known, nil
+	pending, err := st.PendingCreates()
+	if err != nil {
+		return Local{}, err
+	}
+	for _, o := range pending {
+		if o.ID != p.ID && keystore.SamePlatform(o.BaseURL, p.BaseURL) {
+			local.Pending = append(local.Pending, o.Name)
+		}
+	}
+	return local, nil
 }
 
 // describeCandidates lists candidates for the user, one per line.

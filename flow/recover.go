@@ -45,15 +45,18 @@ func (r Recovered) String() string {
 // look lists the platform's instances and matches the pending create
 // against them (MatchPending).
 func look(ctx context.Context, c *platform.Client, st *keystore.Store, p keystore.Pending) (Match, error) {
-	known, err := knownIDs(st, p.BaseURL)
-	if err != nil {
-		return Match{}, err
-	}
 	list, err := c.Instances(ctx)
 	if err != nil {
 		return Match{}, err
 	}
-	return MatchPending(p, list, known), nil
+	// What is known here is read after the listing: an instance another
+	// create here made is then either in its pending record or, that
+	// record cleared, in the index.
+	local, err := localOf(st, p)
+	if err != nil {
+		return Match{}, err
+	}
+	return MatchPending(p, list, local), nil
 }
 
 // Recover settles one pending create: it looks the instance up on the
@@ -86,7 +89,7 @@ var ErrNotCandidate = errors.New("that instance cannot be this create's")
 // record cleared.
 func Adopt(ctx context.Context, c *platform.Client, st *keystore.Store, p keystore.Pending, id platform.ID) (Recovered, error) {
 	ctx = context.WithoutCancel(ctx)
-	known, err := knownIDs(st, p.BaseURL)
+	local, err := localOf(st, p)
 	if err != nil {
 		return Recovered{}, err
 	}
@@ -96,7 +99,7 @@ func Adopt(ctx context.Context, c *platform.Client, st *keystore.Store, p keysto
 		return Recovered{}, fmt.Errorf("getting instance %s: %w", id, err)
 	case inst.Connector.Key != p.Connector:
 		return Recovered{}, fmt.Errorf("%w: instance %s is of connector %q, the create was of %q", ErrNotCandidate, id, inst.Connector.Key, p.Connector)
-	case known[string(inst.ID)]:
+	case local.IDs[string(inst.ID)]:
 		return Recovered{}, fmt.Errorf("%w: instance %s already has a local entry", ErrNotCandidate, id)
 	}
 	return adopt(ctx, c, st, p, inst)
