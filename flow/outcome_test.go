@@ -187,14 +187,18 @@ func TestRecoverSeveralCandidatesThenAdopt(t *testing.T) {
 }
 
 // A lost answer whose look also fails keeps the record with the create's
-// choices; a later recovery stores the token in the file (--insecure-storage)
-// and remembers the secrets (--remember). Before, both were ignored.
+// choices; a later recovery stores the token in the file (--insecure-storage),
+// remembers the secrets (--remember) and replaces the local entry of that
+// name (--replace). Before, all three were ignored.
 func TestRecoveryHonoursInsecureAndRemember(t *testing.T) {
 	defer flow.SetSettleLooks(0)()
 	sb := startSandbox(t, sandbox.Options{DropCreate: true})
 	s, mem := newSession(t, false)
 	creds := sb.Credentials("")
-	req := flow.CreateRequest{Creds: creds, Instance: authorizeSession(t, s, creds, "choices"), Insecure: true, Remember: true}
+	req := flow.CreateRequest{Creds: creds, Instance: authorizeSession(t, s, creds, "choices"), Insecure: true, Remember: true, Replace: true}
+	if _, err := s.Store.Save(keystore.Entry{Name: "choices", ID: "999", Connector: platform.DefaultConnector, BaseURL: sb.BaseURL}, "old-token", true); err != nil {
+		t.Fatal(err)
+	}
 	sb.FailLists(1000)
 	_, err := s.Create(context.Background(), req)
 	var un *flow.UnsettledError
@@ -210,13 +214,16 @@ func TestRecoveryHonoursInsecureAndRemember(t *testing.T) {
 	if err != nil || len(found) != 1 || !found[0].Found || !found[0].Remembered {
 		t.Fatalf("%+v %v", found, err)
 	}
-	if e := found[0].Saved.Entry; e.Storage != keystore.InFile {
-		t.Fatalf("stored in %v, want the file", e.Storage)
+	if e := found[0].Saved.Entry; e.Storage != keystore.InFile || e.Name != "choices" || found[0].Saved.Replaced == nil {
+		t.Fatalf("stored in %v as %q (replaced %v), want the file, replacing", e.Storage, e.Name, found[0].Saved.Replaced)
 	}
 	if _, ok := s.Remembered(sb.BaseURL); !ok || len(mem.items) == 0 {
 		t.Fatal("secrets not remembered")
 	}
 	oneInstanceWithToken(t, sb, s.Store, "choices", 1)
+	if list, _ := s.Store.Entries(); len(list) != 1 {
+		t.Fatalf("%d local entries, want the replaced one only", len(list))
+	}
 }
 
 // seedAnswer is the seed's create answer, with one configuration value
