@@ -36,9 +36,14 @@ type Local struct {
 }
 
 // explained reports whether another pending create's name accounts for
-// the instance (its exact or trimmed/suffixed name).
-func (l Local) explained(in platform.Instance) bool {
-	return slices.ContainsFunc(l.Pending, func(name string) bool { return similarName(in.Name, name) })
+// the instance better than name does: the instance has that create's
+// (exact, trimmed or suffixed) name, and not name's, or a longer one than
+// name ("gw-1-b (7)" is gw-1-b's, not gw-1's).
+func (l Local) explained(in platform.Instance, name string) bool {
+	ours := similarName(in.Name, name)
+	return slices.ContainsFunc(l.Pending, func(other string) bool {
+		return foldName(other) != foldName(name) && similarName(in.Name, other) && (!ours || len(foldName(other)) > len(foldName(name)))
+	})
 }
 
 // MatchPending tells which of the platform's instances (list) a pending
@@ -50,8 +55,8 @@ func (l Local) explained(in platform.Instance) bool {
 // candidates the exact name wins, then a name the platform trimmed or
 // suffixed, then any: exactly one at the first of those that has any is
 // the instance; several are returned as Candidates; none means nothing
-// was made. An instance whose name is that of another pending create here
-// (local.Pending) is that create's, not a candidate of any name.
+// was made. An instance that another pending create here (local.Pending)
+// accounts for better by its name is that create's, never a candidate.
 func MatchPending(p keystore.Pending, list []platform.Instance, local Local) Match {
 	before := make(map[string]bool, len(p.Before))
 	for _, id := range p.Before {
@@ -60,7 +65,7 @@ func MatchPending(p keystore.Pending, list []platform.Instance, local Local) Mat
 	var cands []platform.Instance
 	for _, in := range list {
 		switch {
-		case in.Connector.Key != p.Connector, in.ID == "", local.IDs[string(in.ID)]:
+		case in.Connector.Key != p.Connector, in.ID == "", local.IDs[string(in.ID)], local.explained(in, p.Name):
 			continue
 		case p.Listed && before[string(in.ID)]:
 			continue
@@ -74,7 +79,7 @@ func MatchPending(p keystore.Pending, list []platform.Instance, local Local) Mat
 	for _, tier := range []func(platform.Instance) bool{
 		func(in platform.Instance) bool { return in.Name == p.Name },
 		func(in platform.Instance) bool { return similarName(in.Name, p.Name) },
-		func(in platform.Instance) bool { return !local.explained(in) },
+		func(platform.Instance) bool { return true },
 	} {
 		var hit []platform.Instance
 		for _, in := range cands {

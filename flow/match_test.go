@@ -42,6 +42,7 @@ func TestMatchPending(t *testing.T) {
 		{"known here", listed, []platform.Instance{in("2", "mine", time.Second)}, flow.Local{IDs: map[string]bool{"2": true}}, ""},
 		{"another connector", listed, []platform.Instance{{ID: "2", Name: "mine", Connector: platform.Connector{Key: "dropbox"}}}, flow.Local{}, ""},
 		{"another pending create's", listed, []platform.Instance{in("2", "theirs (4)", time.Second)}, flow.Local{Pending: []string{"theirs"}}, ""},
+		{"a longer pending name's", listed, []platform.Instance{in("2", "mine-b (4)", time.Second), in("3", "mine (5)", time.Second)}, flow.Local{Pending: []string{"mine-b"}}, "3"},
 		{"no time, no listing: exact name only", unlisted, []platform.Instance{in("2", "other", 0), in("3", "mine", 0)}, flow.Local{}, "3"},
 		{"no time, listed: new ids", listed, []platform.Instance{in("1", "mine", 0), in("2", "mine (2)", 0)}, flow.Local{}, "2"},
 	}
