@@ -15,6 +15,7 @@ import (
 // and commands; the libraries' errors say only what happened.
 func advice(err error) string {
 	var missing *keystore.MissingTokenError
+	var unsettled *flow.UnsettledError
 	if e, ok := platform.AsAPIError(err); ok && len(e.Missing) > 0 {
 		return "give them with --config KEY=VALUE"
 	}
@@ -35,6 +36,10 @@ func advice(err error) string {
 		return "run again (a longer --timeout?), or authorize and pass the code with --code"
 	case errors.Is(err, flow.ErrNoPasteInput):
 		return "pass the code with --code (--code - reads it from stdin)"
+	case errors.Is(err, flow.ErrNothingCreated):
+		return "run the same create again"
+	case errors.As(err, &unsettled) && len(unsettled.Candidates) > 0:
+		return "choose the one that is yours with 'connectwiz recover --adopt ID'"
 	case errors.Is(err, platform.ErrAnswerLost):
 		return "run 'connectwiz recover' to find it and store its token (it never creates a duplicate)"
 	case errors.Is(err, flow.ErrNotKept):

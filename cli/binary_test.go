@@ -35,13 +35,6 @@ func connectwizBinary(t *testing.T) string {
 	return p
 }
 
-// startSandbox serves a sandbox on a loopback port until the test ends.
-func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Running {
-	t.Helper()
-	sb := testkit.Sandbox(t, opts)
-	return sb
-}
-
 // binaryEnv is the environment of a connectwiz run against sb with the
 // config dir cfg: the sandbox's credentials, CI's throwaway Secret Service
 // or else an unusable bus address (testkit.ChildBus) and extra.

@@ -81,7 +81,7 @@ func TestHostilePlatformReachesNoTerminal(t *testing.T) {
 // secret: not in its argv (readable by every local user), not in its
 // environment.
 func TestBrowserSeesNoStateNorSecret(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	dir := t.TempDir()
 	script := filepath.Join(dir, "browser")
 	body := "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + filepath.Join(dir, "argv") + "\nenv > " + filepath.Join(dir, "env") +

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -23,7 +24,7 @@ import (
 // the token fallback file, whose job is to hold tokens) and the ui golden
 // files are scanned for every secret, code and token.
 func TestSecretLeakScanWizard(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{
+	sb := testkit.Sandbox(t, sandbox.Options{
 		UserSecret: "LEAK-user-9f1c2e", OrgSecret: "LEAK-org-4d7a11", ClientID: "leak-client", ClientSecret: "LEAK-client-77b3e0",
 	})
 	cfg, logDir := t.TempDir(), t.TempDir()

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 )
 
 // TestHeadlessPasteWhenCallbackIsRemote is the SSH case: the callback URL
@@ -16,7 +17,7 @@ import (
 // into the running create. It stays in Go: the paste answers the URL the
 // create prints, on the same run's stdin.
 func TestHeadlessPasteWhenCallbackIsRemote(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	env := binaryEnv(t, sb, t.TempDir())
 	cmd := exec.Command(connectwizBinary(t), "create", "--no-input", "--no-browser", "--name", "pasted", "--callback-url", "https://app.example.com/oauth/callback")
 	cmd.Env = env

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 )
 
 // terminal runs connectwiz in a real pseudo-terminal and answers the
@@ -221,7 +222,7 @@ func detailsAndCreate(tags string) []string {
 }
 
 func TestWizardInRealTerminal(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	env := binaryEnv(t, sb, t.TempDir(), "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback")
 	term := startTerminal(t, env, "--name", "pty-drive")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -283,7 +284,7 @@ func lastAuthorizeURL(screen string) string {
 }
 
 func TestWizardCtrlCRestoresTerminal(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	// Each script alternates: text to wait for, keys to send.
 	steps := map[string][]string{
 		"credentials": {"Ready with these credentials"},
@@ -311,7 +312,7 @@ func TestWizardCtrlCRestoresTerminal(t *testing.T) {
 }
 
 func TestAccessibleModeInRealTerminal(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	env := binaryEnv(t, sb, t.TempDir(), "ACCESSIBLE=1", "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback", browserEnv(t))
 	term := startTerminal(t, env)
 	term.play(

@@ -18,6 +18,9 @@ type RecoverOptions struct {
 	Ctx     context.Context
 	BaseURL string
 	Discard bool
+	// Adopt is the id of the instance chosen among a pending create's
+	// candidates.
+	Adopt string
 }
 
 func newCmdRecover(f *Factory, runF func(*RecoverOptions) error) *cobra.Command {
@@ -27,9 +30,13 @@ func newCmdRecover(f *Factory, runF func(*RecoverOptions) error) *cobra.Command 
 		Short: "Store the tokens of creates whose answer was lost (never creates anything)",
 		Long: `Before every create, connectwiz writes a pending record (no secrets). If the
 answer never arrives (dropped connection, timeout, crash), the instance may
-exist. recover looks each pending instance up on the platform (same name and
-connector, newest id not already known), stores its token and clears the
-record; if no such instance exists it says so and clears the record.
+exist. recover looks each pending instance up on the platform (same
+connector, an id not known here, created after the create started; the
+exact name first, then a name the platform trimmed or suffixed), stores its
+token as the create asked (keychain or file, remembered secrets, replace)
+and clears the record; if no such instance exists it says so and clears
+the record. When several instances may each be the create's, it lists them
+and keeps the record: choose one with --adopt ID.
 Secrets come from the environment, or from the keychain if remembered.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -42,6 +49,7 @@ Secrets come from the environment, or from the keychain if remembered.`,
 	}
 	cmd.Flags().StringVar(&o.BaseURL, "base-url", "", "the platform whose secrets the environment holds (env CONNECTWIZ_BASE_URL)")
 	cmd.Flags().BoolVar(&o.Discard, "discard", false, "clear the pending records that cannot be settled")
+	cmd.Flags().StringVar(&o.Adopt, "adopt", "", "settle the pending create that lists instance `ID` among its candidates with that instance")
 	return cmd
 }
 
@@ -64,6 +72,13 @@ func runRecover(f *Factory, o *RecoverOptions) error {
 	}
 	creds := f.Env.PlatformSecrets(base)
 	s.FillRemembered(&creds)
+	if o.Adopt != "" {
+		r, err := s.AdoptCandidate(o.Ctx, creds, platform.ID(o.Adopt))
+		if err != nil {
+			return err
+		}
+		reportRecovered(f, r)
+	}
 	left := recoverPending(o.Ctx, f, s, creds, true)
 	if len(left) == 0 {
 		fmt.Fprintln(f.IO.Out, "All pending creates are settled.")
@@ -91,10 +106,10 @@ func recoverPending(ctx context.Context, f *Factory, s *flow.Session, creds flow
 		return nil
 	}
 	for _, r := range rep.Settled {
-		fmt.Fprintf(f.IO.ErrOut, "Pending create: %s.\n", r)
-		if r.Saved.Warning != "" {
-			fmt.Fprintf(f.IO.ErrOut, "Warning: %s.\n", r.Saved.Warning)
-		}
+		reportRecovered(f, r)
+	}
+	for _, r := range rep.Ambiguous {
+		fmt.Fprintf(f.IO.ErrOut, "Pending create: %s: choose the one that is yours with 'connectwiz recover --adopt ID'.\n", r)
 	}
 	for _, p := range rep.Problems {
 		switch {
@@ -110,6 +125,20 @@ func recoverPending(ctx context.Context, f *Factory, s *flow.Session, creds flow
 		fmt.Fprintf(f.IO.ErrOut, "%d pending create(s) not settled: run 'connectwiz recover'.\n", len(rep.Left))
 	}
 	return rep.Left
+}
+
+// reportRecovered says what settling one pending create did.
+func reportRecovered(f *Factory, r flow.Recovered) {
+	fmt.Fprintf(f.IO.ErrOut, "Pending create: %s.\n", r)
+	if r.Saved.Warning != "" {
+		fmt.Fprintf(f.IO.ErrOut, "Warning: %s.\n", r.Saved.Warning)
+	}
+	switch {
+	case r.Remembered:
+		fmt.Fprintln(f.IO.ErrOut, "The secrets are remembered in the keychain, as that create asked.")
+	case r.RememberErr != nil:
+		fmt.Fprintf(f.IO.ErrOut, "Warning: that create asked to remember the secrets, but %v.\n", r.RememberErr)
+	}
 }
 
 func capitalize(s string) string {

@@ -40,8 +40,14 @@ func newCmdSandbox(f *Factory, runF func(*SandboxOptions) error) *cobra.Command 
 	fl.StringArrayVar(&o.Options.RequireConfig, "require-config", nil, "a configuration `KEY` every create must carry (repeatable)")
 	fl.DurationVar(&o.Options.CreateDelay, "create-delay", 0, "delay every create before the instance is made")
 	fl.DurationVar(&o.Options.AnswerDelay, "answer-delay", 0, "delay every create's answer after the instance is made")
-	fl.IntVar(&o.Options.FailCreate, "fail-create", 0, "the first `N` creates answer 502 and create nothing")
+	fl.IntVar(&o.Options.FailCreate, "fail-create", 0, "the first `N` creates answer --fail-status and create nothing")
+	fl.IntVar(&o.Options.FailStatus, "fail-status", 502, "the `STATUS` of --fail-create")
+	fl.IntVar(&o.Options.LoseCreates, "lose-create", 0, "the first `N` creates make the instance, then answer --lose-status with a gateway's page")
+	fl.IntVar(&o.Options.LoseStatus, "lose-status", 504, "the `STATUS` of --lose-create")
 	fl.BoolVar(&o.Options.DropCreate, "drop-create", false, "create the instance, then drop the connection unanswered")
+	fl.BoolVar(&o.Options.Rename, "rename", false, "store each instance under its name suffixed with \" (N)\"")
+	fl.BoolVar(&o.Options.FormPost, "form-post", false, "answer the consent with a form posted to the callback (response_mode=form_post)")
+	fl.IntVar(&o.Options.FailListsAfterCreate, "fail-lists-after-create", 0, "the `N` listings after each create answer 500")
 	cmd.AddCommand(newCmdConsent(f))
 	return cmd
 }

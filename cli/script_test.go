@@ -85,6 +85,8 @@ func TestScripts(t *testing.T) {
 			"extract":   cmdExtract,
 			"dial":      cmdDial,
 			"mode":      cmdMode,
+			"put":       cmdPut,
+			"createdid": cmdCreatedID,
 		},
 	})
 }
@@ -92,6 +94,8 @@ func TestScripts(t *testing.T) {
 // scriptState is what a script's custom commands share.
 type scriptState struct {
 	sb *scriptSandbox
+	// put are the ids of the instances 'put' added.
+	put map[int64]bool
 }
 
 type stateKey struct{}
@@ -132,7 +136,8 @@ const awaitFor = 20 * time.Second
 // cmdSandbox starts a sandbox platform on a loopback port for the rest of
 // the script and points connectwiz at it through the environment.
 //
-//	sandbox [--require-config KEY]... [--create-delay D] [--fail-create N] [--drop-create]
+//	sandbox [--require-config KEY]... [--create-delay D] [--fail-create N] [--fail-status S] [--drop-create]
+//	        [--lose-create N] [--lose-status S] [--rename] [--form-post] [--fail-lists-after-create N]
 //	        [--user-secret S] [--org-secret S] [--client-id S] [--client-secret S]
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
@@ -151,6 +156,12 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	fs.DurationVar(&o.CreateDelay, "create-delay", 0, "delay every create's answer")
 	fs.IntVar(&o.FailCreate, "fail-create", 0, "the first N creates answer 502")
 	fs.BoolVar(&o.DropCreate, "drop-create", false, "create, then drop the connection")
+	fs.IntVar(&o.FailStatus, "fail-status", 0, "the status of --fail-create")
+	fs.IntVar(&o.LoseCreates, "lose-create", 0, "the first N creates are made, then answered with a gateway's page")
+	fs.IntVar(&o.LoseStatus, "lose-status", 0, "the status of --lose-create")
+	fs.BoolVar(&o.Rename, "rename", false, "suffix each instance's name")
+	fs.BoolVar(&o.FormPost, "form-post", false, "answer the consent by form_post")
+	fs.IntVar(&o.FailListsAfterCreate, "fail-lists-after-create", 0, "the N listings after each create answer 500")
 	fs.StringVar(&o.UserSecret, "user-secret", "", "")
 	fs.StringVar(&o.OrgSecret, "org-secret", "", "")
 	fs.StringVar(&o.ClientID, "client-id", "", "")
@@ -249,7 +260,8 @@ func cmdInstances(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdCmpToken checks the last command printed exactly the token the
-// sandbox issued to the instance named NAME (and a newline).
+// sandbox issued to the instance named NAME, or NAME (N) as a sandbox
+// with --rename stores it (and a newline).
 //
 //	cmptoken NAME
 func cmdCmpToken(ts *testscript.TestScript, neg bool, args []string) {
@@ -258,7 +270,7 @@ func cmdCmpToken(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	var found []string
 	for _, in := range running(ts).Instances() {
-		if in.Name == args[0] {
+		if in.Name == args[0] || strings.HasPrefix(in.Name, args[0]+" (") {
 			found = append(found, in.Token)
 		}
 	}

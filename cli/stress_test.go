@@ -13,11 +13,12 @@ import (
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 )
 
 // Many headless creates in parallel against a sandbox that answers each
-// create three seconds after making the instance; some processes are killed
-// while their answer is in flight. After `recover`, every instance the
+// create three seconds after making the instance, under a suffixed name;
+// some processes are killed while their answer is in flight. After `recover`, every instance the
 // sandbox holds has its token retrievable with `token`, exactly once, and
 // no pending record is left. Bounded: 10 creates, loopback only.
 func TestStressParallelCreatesKillsRecover(t *testing.T) {
@@ -26,7 +27,7 @@ func TestStressParallelCreatesKillsRecover(t *testing.T) {
 	}
 	const n = 10
 	killed := map[int]bool{0: true, 3: true, 6: true, 9: true}
-	sb := startSandbox(t, sandbox.Options{AnswerDelay: 3 * time.Second}) // long enough that a kill lands first, even on a loaded machine
+	sb := testkit.Sandbox(t, sandbox.Options{AnswerDelay: 3 * time.Second, Rename: true}) // long enough that a kill lands first, even on a loaded machine
 	cfg := t.TempDir()
 	env := binaryEnv(t, sb, cfg, browserEnv(t), "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback")
 
@@ -102,23 +103,7 @@ func TestStressParallelCreatesKillsRecover(t *testing.T) {
 		t.Fatalf("%d pending records left after recover", len(left))
 	}
 
-	instances := sb.Instances()
-	if len(instances) != n {
-		t.Fatalf("the sandbox holds %d instances, want %d (one per create, no duplicate)", len(instances), n)
-	}
-	list := runBinary(t, env, "list")
-	if got := strings.Count(list.stdout, "\n"); got != n {
-		t.Fatalf("list shows %d entries, want %d:\n%s", got, n, list.stdout)
-	}
-	for _, in := range instances {
-		if c := strings.Count(list.stdout, in.Name+"\t"); c != 1 {
-			t.Errorf("%s is listed %d times", in.Name, c)
-		}
-		tok := runBinary(t, env, "token", in.Name)
-		if tok.code != 0 || strings.TrimSpace(tok.stdout) != in.Token {
-			t.Errorf("token %s: exit %d, the token differs from the sandbox's (%s)", in.Name, tok.code, tok.stderr)
-		}
-	}
+	checkOnePerCreate(t, sb, env, n, nil)
 	if _, err := os.Stat(filepath.Join(cfg, "tokens.json")); err == nil && os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
 		t.Log("some tokens went to the file (the keychain did not take them)")
 	}
@@ -126,7 +111,7 @@ func TestStressParallelCreatesKillsRecover(t *testing.T) {
 
 func hasInstance(sb *sandbox.Running, name string) bool {
 	for _, in := range sb.Instances() {
-		if in.Name == name {
+		if askedName(in.Name) == name {
 			return true
 		}
 	}

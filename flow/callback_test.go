@@ -40,6 +40,13 @@ func hit(t *testing.T, l *callback.Listener, method, path, rawQuery, host string
 	if err != nil {
 		t.Fatal(err)
 	}
+	return send(t, req, host)
+}
+
+// send sends req (with Host host, when set) and returns status, headers
+// and body.
+func send(t *testing.T, req *http.Request, host string) (int, http.Header, string) {
+	t.Helper()
 	if host != "" {
 		req.Host = host
 	}
@@ -90,7 +97,9 @@ func TestCallbackRejectsAndIgnores(t *testing.T) {
 		{"foreign Host", "GET", "/callback", q("code", "c", "state", s), "evil.example.com", 400},
 		{"foreign Host with port", "GET", "/callback", q("code", "c", "state", s), "evil.example.com:8750", 400},
 		{"other path", "GET", "/other", q("code", "c", "state", s), "", 404},
-		{"POST", "POST", "/callback", q("code", "c", "state", s), "", 405},
+		{"POST not a form", "POST", "/callback", q("code", "c", "state", s), "", 415},
+		{"PUT", "PUT", "/callback", q("code", "c", "state", s), "", 405},
+		{"no query (a fragment answer)", "GET", "/callback", "", "", 400},
 		{"markup", "GET", "/callback", q("error", "<script>alert(1)</script>", "error_description", "<b>x</b>", "state", "bad"), "", 400},
 	}
 	for _, tt := range tests {

@@ -21,13 +21,6 @@ import (
 	"github.com/connectwiz/connectwiz/internal/testkit"
 )
 
-// startSandbox serves a sandbox on a loopback port for the test.
-func startSandbox(t *testing.T, o sandbox.Options) *sandbox.Running {
-	t.Helper()
-	sb := testkit.Sandbox(t, o)
-	return sb
-}
-
 func newClient(c flow.Credentials) *platform.Client {
 	cl := platform.NewClient(c.BaseURL, c.UserSecret, c.OrgSecret, "test")
 	cl.MaxRetryWait = 50 * time.Millisecond
@@ -63,7 +56,7 @@ func request(creds flow.Credentials, code secret.Secret, callback, name string) 
 }
 
 func TestClientFullCycle(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	creds := sb.Credentials("")
 	c := newClient(creds)
 	ctx := context.Background()
@@ -207,7 +200,7 @@ func TestClientErrors(t *testing.T) {
 			}
 		}},
 		{"non-JSON success", func(w http.ResponseWriter, _ *http.Request) { _, _ = fmt.Fprint(w, "<html>login page</html>") }, "get", func(t *testing.T, err error) {
-			if err == nil || !strings.Contains(err.Error(), "not the expected JSON") || !strings.Contains(err.Error(), "login page") {
+			if err == nil || !strings.Contains(err.Error(), "not the expected JSON (syntax error at byte 1)") || strings.Contains(err.Error(), "login page") {
 				t.Fatalf("%v", err)
 			}
 		}},
@@ -345,7 +338,7 @@ func TestClientTimeoutAndUnreachable(t *testing.T) {
 }
 
 func TestSandboxValidation(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{RequireConfig: []string{"onedrivebusiness.site.address"}})
+	sb := testkit.Sandbox(t, sandbox.Options{RequireConfig: []string{"onedrivebusiness.site.address"}})
 	creds := sb.Credentials("")
 	c := newClient(creds)
 	ctx := context.Background()
@@ -386,7 +379,7 @@ func TestSandboxValidation(t *testing.T) {
 }
 
 func TestSandboxFaults(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{FailCreate: 1})
+	sb := testkit.Sandbox(t, sandbox.Options{FailCreate: 1})
 	creds := sb.Credentials("")
 	c := newClient(creds)
 	code, cb := authorizeAndApprove(t, c, creds)
@@ -398,7 +391,7 @@ func TestSandboxFaults(t *testing.T) {
 		t.Fatal("a failed create created an instance")
 	}
 
-	sb = startSandbox(t, sandbox.Options{DropCreate: true})
+	sb = testkit.Sandbox(t, sandbox.Options{DropCreate: true})
 	creds = sb.Credentials("")
 	c = newClient(creds)
 	code, cb = authorizeAndApprove(t, c, creds)

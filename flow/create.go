@@ -2,13 +2,10 @@ package flow
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
 	"os/user"
 	"strings"
-	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -43,19 +40,63 @@ type Created struct {
 	// RememberErr when that was asked and failed (the create still stands).
 	Remembered  bool
 	RememberErr error
+	// AnswerLost, when set, is why the create's answer was lost: the
+	// instance was then found on the platform and its token stored.
+	AnswerLost error
 }
 
 // ErrNotKept means the instance was created but its token could not be
 // stored; the pending record is kept so that a recover can store it later.
 var ErrNotKept = errors.New("the instance was created, but its token could not be stored")
 
-// createAndSave records a pending create, sends it, stores the token and
-// the index entry, then clears the record. It runs to the end even when ctx
-// is cancelled (the client timeout bounds it), so an issued token is never
-// dropped.
-func createAndSave(ctx context.Context, c *platform.Client, st *keystore.Store, req platform.InstanceRequest, insecure, replace bool) (Created, error) {
+// ErrNothingCreated means a create's answer left its outcome unknown, but
+// the platform shows no instance it could have made: nothing was created,
+// the pending record is cleared, and trying again makes no duplicate.
+var ErrNothingCreated = errors.New("the platform shows no new instance: nothing was created, and trying again makes no duplicate")
+
+// UnsettledError is a create whose outcome is unknown and that looking on
+// the platform could not settle: several instances may each be its own
+// (Candidates), or the platform could not be asked (Candidates empty). Its
+// pending record is kept; it unwraps to platform.ErrAnswerLost.
+type UnsettledError struct {
+	Pending    keystore.Pending
+	Candidates []platform.Instance
+	// Lost is the create's error; Look, when set, why the platform could
+	// not be asked.
+	Lost, Look error
+}
+
+func (e *UnsettledError) Error() string {
+	if len(e.Candidates) > 0 {
+		return fmt.Sprintf("%v; %d instances on the platform may each be %q, none of them surely:%s\nits pending record is kept until one is chosen", e.Lost, len(e.Candidates), e.Pending.Name, describeCandidates(e.Candidates))
+	}
+	return fmt.Sprintf("%v; looking for it on the platform failed too (%v): its pending record is kept", e.Lost, e.Look)
+}
+
+func (e *UnsettledError) Unwrap() error { return e.Lost }
+
+// settleLooks are the pauses before each look on the platform after a
+// create whose outcome is unknown: a gateway may answer before the
+// platform behind it has made the instance.
+var settleLooks = []time.Duration{0, time.Second, 2 * time.Second}
+
+// createAndSave lists the platform's instances (so that a later look can
+// tell which one is new), records a pending create with the request's
+// choices, sends it, stores the token and the index entry, then clears the
+// record. An unknown outcome is settled at once by looking on the
+// platform (settleLost). It runs to the end even when ctx is cancelled
+// (the client timeout bounds it), so an issued token is never dropped.
+func createAndSave(ctx context.Context, c *platform.Client, st *keystore.Store, r CreateRequest) (Created, error) {
 	ctx = context.WithoutCancel(ctx)
-	p, err := st.Begin(keystore.Pending{Name: req.Name, Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags})
+	req := r.Instance
+	rec := keystore.Pending{Name: req.Name, Connector: req.Connector, BaseURL: c.BaseURL, Tags: req.Tags, Insecure: r.Insecure, Remember: r.Remember, Replace: r.Replace}
+	if list, err := c.Instances(ctx); err == nil {
+		rec.Listed = true
+		for _, in := range list {
+			rec.Before = append(rec.Before, string(in.ID))
+		}
+	}
+	p, err := st.Begin(rec)
 	if err != nil {
 		return Created{}, fmt.Errorf("not creating the instance: %w", err)
 	}
@@ -65,22 +106,14 @@ func createAndSave(ctx context.Context, c *platform.Client, st *keystore.Store, 
 		defer release()
 	}
 	inst, err := c.CreateInstance(ctx, req)
-	if err != nil {
-		if errors.Is(err, platform.ErrAnswerLost) {
-			return Created{}, err
-		}
-		if answerLost(err) {
-			// The platform was reached: this is no network advice case.
-			cause := err
-			if u := errors.Unwrap(err); u != nil {
-				cause = u
-			}
-			return Created{}, fmt.Errorf("%w: the request reached the platform, but the connection ended before its answer (%s)", platform.ErrAnswerLost, termsafe.Sanitize(cause.Error(), 200))
-		}
+	switch platform.OutcomeOf(err) {
+	case platform.Refused:
 		_ = st.Clear(p) // the platform said no: nothing was created
 		return Created{}, err
+	case platform.Unknown:
+		return settleLost(ctx, c, st, p, err)
 	}
-	saved, err := saveInstance(st, c.BaseURL, req.Name, inst, insecure, replace)
+	saved, err := saveInstance(st, c.BaseURL, req.Name, inst, r.Insecure, r.Replace)
 	if err != nil {
 		return Created{Instance: inst}, err
 	}
@@ -88,6 +121,39 @@ func createAndSave(ctx context.Context, c *platform.Client, st *keystore.Store, 
 		return Created{Instance: inst, Saved: saved}, err
 	}
 	return Created{Instance: inst, Saved: saved}, nil
+}
+
+// settleLost looks on the platform for the instance of a create whose
+// outcome is unknown: found, its token is stored (Created.AnswerLost says
+// how it was found); several candidates or a failed look keep the record
+// (*UnsettledError); nothing after the last look clears it
+// (ErrNothingCreated).
+func settleLost(ctx context.Context, c *platform.Client, st *keystore.Store, p keystore.Pending, lost error) (Created, error) {
+	for _, pause := range settleLooks {
+		time.Sleep(pause)
+		m, err := look(ctx, c, st, p)
+		switch {
+		case err != nil:
+			if e, ok := platform.AsAPIError(err); ok {
+				e.Unknown = true // its hint is no advice here: the create is settled by a recover
+			}
+			return Created{}, &UnsettledError{Pending: p, Lost: lost, Look: err}
+		case len(m.Candidates) > 0:
+			return Created{}, &UnsettledError{Pending: p, Lost: lost, Candidates: m.Candidates}
+		case m.Found:
+			r, err := adopt(ctx, c, st, p, m.Instance)
+			if err != nil {
+				return Created{}, &UnsettledError{Pending: p, Lost: lost, Look: err}
+			}
+			inst := m.Instance
+			inst.Token = ""
+			return Created{Instance: inst, Saved: r.Saved, AnswerLost: lost}, nil
+		}
+	}
+	if err := st.Clear(p); err != nil {
+		return Created{}, &UnsettledError{Pending: p, Lost: lost, Look: err}
+	}
+	return Created{}, fmt.Errorf("%w (%s)", ErrNothingCreated, strings.TrimPrefix(lost.Error(), platform.ErrAnswerLost.Error()+": "))
 }
 
 // saveInstance stores a created instance's token and index entry under the name
@@ -121,29 +187,6 @@ func saveInstance(st *keystore.Store, baseURL, name string, inst platform.Instan
 		return saved, fmt.Errorf("%w: instance %s (%q): %w; its pending record is kept", ErrNotKept, inst.ID, name, err)
 	}
 	return saved, nil
-}
-
-// answerLost reports whether a create error leaves it unknown whether the
-// instance exists: the request may have arrived but its answer did not.
-// Errors before the request could be sent — refused or failed dial, name
-// resolution, TLS handshake — are not.
-func answerLost(err error) bool {
-	if _, ok := platform.AsAPIError(err); ok {
-		return false
-	}
-	var (
-		dns    *net.DNSError
-		op     *net.OpError
-		verify *tls.CertificateVerificationError
-		record tls.RecordHeaderError
-	)
-	switch {
-	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &dns), errors.As(err, &verify), errors.As(err, &record):
-		return false
-	case errors.As(err, &op) && op.Op == "dial":
-		return false
-	}
-	return true
 }
 
 // defaultName is the instance name offered by default:

@@ -14,6 +14,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow/browser"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 )
 
 // fetchNoFollow GETs u without following a redirect.
@@ -166,7 +167,7 @@ func TestBrowserURLRefusesBadTarget(t *testing.T) {
 // TestBrowserURLThroughSandbox: the whole authorization through the one-time
 // link, as a browser does it (the sandbox's consent player follows it).
 func TestBrowserURLThroughSandbox(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	creds := sb.Credentials("")
 	c := newClient(creds)
 	ctx := context.Background()

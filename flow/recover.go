@@ -2,8 +2,8 @@ package flow
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/keystore"
@@ -15,62 +15,113 @@ type Recovered struct {
 	// Found is set when the instance existed and its token is now stored.
 	Found bool
 	Saved keystore.Saved
+	// Candidates, when set, are several instances that may each be the
+	// create's: nothing is stored and the record is kept until the user
+	// chooses one (Session.Adopt).
+	Candidates []platform.Instance
+	// Remembered is set when the create asked for its secrets to be
+	// remembered and they now are; RememberErr when that failed.
+	Remembered  bool
+	RememberErr error
 }
+
+// Settled reports whether the record is settled (token stored, or nothing
+// was created).
+func (r Recovered) Settled() bool { return r.Found || len(r.Candidates) == 0 }
 
 // String describes the outcome for the user.
 func (r Recovered) String() string {
-	if r.Found && r.Saved.RenamedFrom != "" {
+	switch {
+	case len(r.Candidates) > 0:
+		return fmt.Sprintf("the pending create of %q on %s matches %d instances, none of them surely its own:%s\nits record is kept until one is chosen", r.Pending.Name, keystore.Host(r.Pending.BaseURL), len(r.Candidates), describeCandidates(r.Candidates))
+	case r.Found && r.Saved.RenamedFrom != "":
 		return fmt.Sprintf("recovered %q (id %s) as %q, its name being taken: its token is now in the %s", r.Pending.Name, r.Saved.Entry.ID, r.Saved.Entry.Name, r.Saved.Entry.Storage)
-	}
-	if r.Found {
+	case r.Found:
 		return fmt.Sprintf("recovered %q (id %s): its token is now in the %s", r.Pending.Name, r.Saved.Entry.ID, r.Saved.Entry.Storage)
 	}
 	return fmt.Sprintf("no instance %q was created on %s: nothing to recover, the pending record is cleared", r.Pending.Name, keystore.Host(r.Pending.BaseURL))
 }
 
+// look lists the platform's instances and matches the pending create
+// against them (MatchPending).
+func look(ctx context.Context, c *platform.Client, st *keystore.Store, p keystore.Pending) (Match, error) {
+	list, err := c.Instances(ctx)
+	if err != nil {
+		return Match{}, err
+	}
+	// What is known here is read after the listing: an instance another
+	// create here made is then either in its pending record or, that
+	// record cleared, in the index.
+	local, err := localOf(st, p)
+	if err != nil {
+		return Match{}, err
+	}
+	return MatchPending(p, list, local), nil
+}
+
 // Recover settles one pending create: it looks the instance up on the
-// platform (same name and connector, the newest id not already in the local
-// index), stores its token and clears the record; if there is no such
-// instance it clears the record. It never creates anything.
+// platform (MatchPending), stores its token with the create's choices and
+// clears the record; with several candidates it keeps the record and
+// returns them; when there is no candidate at all it clears the record. It
+// never creates anything. insecure forces the file for the token.
 func Recover(ctx context.Context, c *platform.Client, st *keystore.Store, p keystore.Pending, insecure bool) (Recovered, error) {
 	ctx = context.WithoutCancel(ctx)
-	known := map[string]bool{}
-	entries, err := st.Entries()
-	if err != nil {
-		return Recovered{}, err
-	}
-	for _, e := range entries {
-		if keystore.SamePlatform(e.BaseURL, p.BaseURL) {
-			known[e.ID] = true
-		}
-	}
-	list, err := c.Instances(ctx)
+	m, err := look(ctx, c, st, p)
 	if err != nil {
 		return Recovered{}, fmt.Errorf("looking it up on the platform: %w", err)
 	}
-	var best *platform.Instance
-	for i := range list {
-		in := &list[i]
-		if in.Name != p.Name || in.Connector.Key != p.Connector || known[string(in.ID)] {
-			continue
-		}
-		if best == nil || newer(*in, *best) {
-			best = in
-		}
+	switch {
+	case m.Found:
+		p.Insecure = p.Insecure || insecure
+		return adopt(ctx, c, st, p, m.Instance)
+	case len(m.Candidates) > 0:
+		return Recovered{Pending: p, Candidates: m.Candidates}, nil
 	}
-	if best == nil {
-		return Recovered{Pending: p}, st.Clear(p)
+	return Recovered{Pending: p}, st.Clear(p)
+}
+
+// ErrNotCandidate is why Adopt refuses an instance.
+var ErrNotCandidate = errors.New("that instance cannot be this create's")
+
+// Adopt settles a pending create with the instance the user chose among
+// its candidates: it must have the create's connector and not be known
+// here already. Its token is stored with the create's choices and the
+// record cleared.
+func Adopt(ctx context.Context, c *platform.Client, st *keystore.Store, p keystore.Pending, id platform.ID) (Recovered, error) {
+	ctx = context.WithoutCancel(ctx)
+	local, err := localOf(st, p)
+	if err != nil {
+		return Recovered{}, err
 	}
-	inst := *best
+	inst, err := c.Instance(ctx, id)
+	switch {
+	case err != nil:
+		return Recovered{}, fmt.Errorf("getting instance %s: %w", id, err)
+	case inst.Connector.Key != p.Connector:
+		return Recovered{}, fmt.Errorf("%w: instance %s is of connector %q, the create was of %q", ErrNotCandidate, id, inst.Connector.Key, p.Connector)
+	case local.IDs[string(inst.ID)]:
+		return Recovered{}, fmt.Errorf("%w: instance %s already has a local entry", ErrNotCandidate, id)
+	}
+	return adopt(ctx, c, st, p, inst)
+}
+
+// adopt stores inst's token (fetched when the listing lacked it) under
+// the record's name and choices, and clears the record.
+func adopt(ctx context.Context, c *platform.Client, st *keystore.Store, p keystore.Pending, inst platform.Instance) (Recovered, error) {
 	if inst.Token.IsZero() {
-		if inst, err = c.Instance(ctx, best.ID); err != nil {
-			return Recovered{}, fmt.Errorf("getting the token of instance %s: %w", best.ID, err)
+		full, err := c.Instance(ctx, inst.ID)
+		if err != nil {
+			return Recovered{}, fmt.Errorf("getting the token of instance %s: %w", inst.ID, err)
 		}
+		inst = full
+	}
+	if inst.Token.IsZero() {
+		return Recovered{}, fmt.Errorf("the platform gives no token for instance %s", inst.ID)
 	}
 	if len(inst.Tags) == 0 {
 		inst.Tags = p.Tags
 	}
-	saved, err := saveInstance(st, c.BaseURL, p.Name, inst, insecure, false)
+	saved, err := saveInstance(st, c.BaseURL, p.Name, inst, p.Insecure, p.Replace)
 	if err != nil {
 		return Recovered{}, err
 	}
@@ -78,8 +129,9 @@ func Recover(ctx context.Context, c *platform.Client, st *keystore.Store, p keys
 }
 
 // RecoverPlatform settles the pending creates of c's platform that no
-// running process owns, oldest first. It stops at the first record it
-// cannot settle and returns what it settled before.
+// running process owns, oldest first. A record with several candidates is
+// returned unsettled (Recovered.Candidates) and kept. It stops at the
+// first record it cannot look up and returns what it settled before.
 func RecoverPlatform(ctx context.Context, c *platform.Client, st *keystore.Store, insecure bool) ([]Recovered, error) {
 	pending, err := st.PendingCreates()
 	if err != nil {
@@ -105,17 +157,4 @@ func RecoverPlatform(ctx context.Context, c *platform.Client, st *keystore.Store
 		out = append(out, r)
 	}
 	return out, nil
-}
-
-// newer orders instances by creation time, then by numeric id.
-func newer(a, b platform.Instance) bool {
-	if !a.Created.Equal(b.Created) {
-		return a.Created.After(b.Created)
-	}
-	ai, aerr := strconv.ParseInt(string(a.ID), 10, 64)
-	bi, berr := strconv.ParseInt(string(b.ID), 10, 64)
-	if aerr == nil && berr == nil {
-		return ai > bi
-	}
-	return a.ID > b.ID
 }

@@ -193,7 +193,7 @@ func (s *Session) AvailableName(name, baseURL string) string {
 // It runs to the end even when ctx is cancelled, so an issued token is
 // never dropped.
 func (s *Session) Create(ctx context.Context, r CreateRequest) (Created, error) {
-	created, err := createAndSave(ctx, s.Client(r.Creds), s.Store, r.Instance, r.Insecure, r.Replace)
+	created, err := createAndSave(ctx, s.Client(r.Creds), s.Store, r)
 	if err != nil || !r.Remember {
 		return created, err
 	}
@@ -210,9 +210,11 @@ func (s *Session) Create(ctx context.Context, r CreateRequest) (Created, error) 
 var ErrNothingPending = errors.New("no pending create to recover for this platform")
 
 // Recover settles the pending creates of creds' platform (after a lost
-// answer); it never creates anything.
+// answer); it never creates anything. A record with several candidates is
+// returned with them (Recovered.Candidates) and kept: Adopt settles it
+// with the one the user chooses.
 func (s *Session) Recover(ctx context.Context, creds Credentials) ([]Recovered, error) {
-	found, err := RecoverPlatform(ctx, s.Client(creds), s.Store, false)
+	found, err := s.recoverPlatform(ctx, creds)
 	if err != nil {
 		return found, err
 	}
@@ -226,6 +228,9 @@ func (s *Session) Recover(ctx context.Context, creds Credentials) ([]Recovered, 
 type PendingReport struct {
 	// Settled are the records settled: token stored, or nothing created.
 	Settled []Recovered
+	// Ambiguous are the records kept because several instances may each be
+	// theirs (Recovered.Candidates): Adopt settles one.
+	Ambiguous []Recovered
 	// Problems are the platforms whose records could not be settled.
 	Problems []PendingProblem
 	// Left are the records still pending (not owned by a running process).
@@ -275,8 +280,14 @@ func (s *Session) RecoverPending(ctx context.Context, creds Credentials, all boo
 			continue
 		}
 		pc.BaseURL = base
-		found, err := RecoverPlatform(ctx, s.Client(pc), s.Store, false)
-		rep.Settled = append(rep.Settled, found...)
+		found, err := s.recoverPlatform(ctx, pc)
+		for _, r := range found {
+			if r.Settled() {
+				rep.Settled = append(rep.Settled, r)
+			} else {
+				rep.Ambiguous = append(rep.Ambiguous, r)
+			}
+		}
 		if err != nil {
 			rep.Problems = append(rep.Problems, PendingProblem{BaseURL: base, Err: err})
 		}

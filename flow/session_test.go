@@ -31,22 +31,9 @@ func newSession(t *testing.T, sandboxed bool) (*flow.Session, *testkit.Keychain)
 // sandbox's consent and creates with r's options.
 func createThroughSession(t *testing.T, s *flow.Session, creds flow.Credentials, name string, remember bool) flow.Created {
 	t.Helper()
-	ctx := context.Background()
-	a, err := s.Authorize(ctx, creds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := s.Approve(ctx, a.URL); err != nil {
-		t.Fatal(err)
-	}
-	res := <-a.Done
-	if res.Err != nil {
-		t.Fatal(res.Err)
-	}
-	created, err := s.Create(ctx, flow.CreateRequest{
+	created, err := s.Create(context.Background(), flow.CreateRequest{
 		Creds:    creds,
-		Instance: request(creds, res.Code, a.CallbackURL, name),
+		Instance: authorizeSession(t, s, creds, name),
 		Remember: remember,
 	})
 	if err != nil {
@@ -58,7 +45,7 @@ func createThroughSession(t *testing.T, s *flow.Session, creds flow.Credentials,
 // The sandbox's public secrets never reach the keychain, whichever
 // front-end asks to remember them (the wizard's path used to).
 func TestSessionSandboxNeverRemembers(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	creds := sb.Credentials("")
 	s, mem := newSession(t, true)
 	created := createThroughSession(t, s, creds, "sb-drive", true)
@@ -86,7 +73,7 @@ func TestSessionSandboxNeverRemembers(t *testing.T) {
 // Outside the sandbox, Create remembers the secrets when asked, and the
 // saved answers prefill the next run.
 func TestSessionRemembersWhenAsked(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	creds := sb.Credentials("")
 	s, _ := newSession(t, false)
 	s.ApproveConsent = func(ctx context.Context, url string) error { return sandbox.Consent(ctx, url, true) }
@@ -113,7 +100,7 @@ func TestSessionRemembersWhenAsked(t *testing.T) {
 }
 
 func TestSessionRecoverNothingPending(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	s, _ := newSession(t, false)
 	if _, err := s.Recover(context.Background(), sb.Credentials("")); !errors.Is(err, flow.ErrNothingPending) {
 		t.Fatalf("err = %v", err)
@@ -182,7 +169,7 @@ func TestCreateNeverSentIsNotLost(t *testing.T) {
 // does not become the next run's default; typed answers still are saved.
 func TestOneOffFlagsAreNotSavedAsAnswers(t *testing.T) {
 	s, _ := newSession(t, false)
-	sb := startSandbox(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	if err := s.Store.SaveAnswers(keystore.Answers{CallbackURL: "http://127.0.0.1:8750/callback"}); err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,17 @@ type Pending struct {
 	// PID and Machine identify the process that sent the create.
 	PID     int    `json:"pid"`
 	Machine string `json:"machine"`
+	// Insecure, Remember and Replace are the create's choices, which a
+	// recovery honours: the token in the 0600 file, the secrets remembered,
+	// the local entry of the same name replaced.
+	Insecure bool `json:"insecure,omitempty"`
+	Remember bool `json:"remember,omitempty"`
+	Replace  bool `json:"replace,omitempty"`
+	// Before lists the ids of the instances the platform listed just
+	// before the create was sent (Listed says a listing was taken): none
+	// of them can be the one this create made.
+	Before []string `json:"before,omitempty"`
+	Listed bool     `json:"listed,omitempty"`
 }
 
 // InFlight reports whether the process that wrote the record still runs on

@@ -150,19 +150,27 @@ func (m *Model) onRecovered(msg recoveredMsg) (tea.Model, tea.Cmd) {
 var errNothingCreated = errors.New("the create's answer was lost, and the platform has no such instance: nothing was created")
 
 // settleRecovered takes what recovering a lost answer found: when it found
-// no instance, nothing was created, and the run ends on that.
+// no instance, nothing was created, and the run ends on that; when several
+// instances may each be the create's, the run ends saying so (its record
+// kept: choosing one is flow.Session.Adopt).
 func (m *Model) settleRecovered(found []flow.Recovered) {
 	m.recovered = found
+	for _, r := range found {
+		if len(r.Candidates) > 0 {
+			m.createErr = fmt.Errorf("%s: choose the one that is yours with 'connectwiz recover --adopt ID'", r)
+			return
+		}
+	}
 	if !foundAny(found) {
 		m.createErr = errNothingCreated
 	}
 }
 
 // foundAny reports whether recovering found an instance (its token now
-// stored).
+// stored) or candidates to choose from: not "nothing was created".
 func foundAny(rs []flow.Recovered) bool {
 	for _, r := range rs {
-		if r.Found {
+		if r.Found || len(r.Candidates) > 0 {
 			return true
 		}
 	}

@@ -68,15 +68,16 @@ type Listener struct {
 	// Addr is the bound address, e.g. 127.0.0.1:8750.
 	Addr string
 
-	state  secret.Secret
-	path   string
-	srv    *http.Server
-	mu     sync.Mutex
-	starts map[string]*oneTime // by path, e.g. /start/<hex>
-	done   chan CallbackResult
-	once   sync.Once
-	closed sync.Once
-	log    *slog.Logger
+	state    secret.Secret
+	path     string
+	srv      *http.Server
+	mu       sync.Mutex
+	starts   map[string]*oneTime // by path, e.g. /start/<hex>
+	done     chan CallbackResult
+	refusals chan Refusal
+	once     sync.Once
+	closed   sync.Once
+	log      *slog.Logger
 }
 
 // Listen binds the callback URL's loopback address. A port of 0 picks a free
@@ -100,13 +101,14 @@ func Listen(callbackURL string, state secret.Secret, log *slog.Logger) (*Listene
 		log = slog.New(slog.DiscardHandler)
 	}
 	l := &Listener{
-		URL:    u.String(),
-		Addr:   lns[0].Addr().String(),
-		state:  state,
-		path:   path,
-		done:   make(chan CallbackResult, 1),
-		log:    log,
-		starts: map[string]*oneTime{},
+		URL:      u.String(),
+		Addr:     lns[0].Addr().String(),
+		state:    state,
+		path:     path,
+		done:     make(chan CallbackResult, 1),
+		refusals: make(chan Refusal, 16),
+		log:      log,
+		starts:   map[string]*oneTime{},
 	}
 	l.srv = &http.Server{
 		Handler:           l,
@@ -173,11 +175,11 @@ func (l *Listener) serveStart(w http.ResponseWriter, r *http.Request) {
 	l.mu.Unlock()
 	switch {
 	case ot == nil:
-		l.reject(w, http.StatusNotFound, "unknown one-time link")
+		l.reject(w, r, http.StatusNotFound, "unknown one-time link")
 		return
 	case r.Method != http.MethodGet:
 		w.Header().Set("Allow", http.MethodGet)
-		l.reject(w, http.StatusMethodNotAllowed, "method "+termsafe.Sanitize(r.Method, 10)+" on the one-time link")
+		l.reject(w, r, http.StatusMethodNotAllowed, "method "+sanitizeMethod(r.Method)+" on the one-time link")
 		return
 	case first:
 		l.log.Info("one-time browser link opened")
@@ -232,24 +234,33 @@ func (l *Listener) Close() {
 	})
 }
 
-func (l *Listener) reject(w http.ResponseWriter, status int, why string) {
+// reject refuses a request: a page that reflects nothing, a log record
+// and, but for a browser's own fetches (/favicon.ico), a Refusal notice.
+func (l *Listener) reject(w http.ResponseWriter, r *http.Request, status int, why string) {
 	l.log.Info("callback rejected", "status", status, "why", why)
 	p := pageRejected
 	switch {
 	case status == http.StatusNotFound:
 		p = pageNotFound
-	case why == "wrong state" || why == "callback already received":
+	case why == whyState || why == whyReceived:
 		// A provider redirect from an earlier run's tab (or a second one):
 		// say so, without a word of the state expected.
 		p = pageStale
+	case why == whyFragment:
+		p = pageFragment
 	}
 	writePage(w, status, p)
+	if r.URL.Path != "/favicon.ico" {
+		l.notify(Refusal{Status: status, Reason: termsafe.Sanitize(why, 200)})
+	}
 }
+
+func sanitizeMethod(m string) string { return termsafe.Sanitize(m, 10) }
 
 // ServeHTTP implements http.Handler.
 func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !IsLoopbackHost(r.Host) {
-		l.reject(w, http.StatusBadRequest, "foreign Host header")
+		l.reject(w, r, http.StatusBadRequest, "foreign Host header")
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, startPrefix) {
@@ -257,17 +268,17 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Path != l.path {
-		l.reject(w, http.StatusNotFound, "other path")
+		l.reject(w, r, http.StatusNotFound, "other path")
 		return
 	}
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
-		l.reject(w, http.StatusMethodNotAllowed, "method "+termsafe.Sanitize(r.Method, 10))
-		return
-	}
-	res, why := l.check(r.URL.RawQuery)
+	raw, status, why := callbackQuery(w, r)
 	if why != "" {
-		l.reject(w, http.StatusBadRequest, why)
+		l.reject(w, r, status, why)
+		return
+	}
+	res, why := l.check(raw)
+	if why != "" {
+		l.reject(w, r, http.StatusBadRequest, why)
 		return
 	}
 	delivered := false
@@ -276,7 +287,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		delivered = true
 	})
 	if !delivered {
-		l.reject(w, http.StatusBadRequest, "callback already received")
+		l.reject(w, r, http.StatusBadRequest, whyReceived)
 		return
 	}
 	if res.Err != nil {
@@ -309,7 +320,7 @@ func checkState(q url.Values, want secret.Secret) string {
 	case len(got) > 1:
 		return "duplicated state"
 	case subtle.ConstantTimeCompare([]byte(got[0]), []byte(want.Reveal())) != 1:
-		return "wrong state"
+		return whyState
 	}
 	return ""
 }

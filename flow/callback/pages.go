@@ -28,7 +28,11 @@ var (
 		"It was not used, and nothing changed. If you are authorizing now, use the tab connectwiz opened most recently, or open the URL the terminal shows.",
 	}
 	pageRejected = page{"✗", "Not accepted", "This request was not accepted."}
-	pageReused   = page{
+	pageFragment = page{
+		"!", "No answer reached connectwiz",
+		"The provider put its answer after a # in this page's address, which browsers never send to connectwiz. Copy this tab's whole address and paste it into the terminal, or register the app to answer with a query (response_mode=query) or a form (response_mode=form_post).",
+	}
+	pageReused = page{
 		"✗", "Authorization stopped",
 		"This one-time link was already used, so someone else may have opened it. connectwiz stopped the authorization and created nothing. Return to the terminal and authorize again.",
 	}

@@ -34,12 +34,14 @@ func ParsePasted(input string, state secret.Secret) (Pasted, error) {
 		}
 		return Pasted{Code: secret.Secret(s)}, nil
 	}
-	raw := s
-	if i := strings.IndexByte(s, '?'); i >= 0 {
-		raw = s[i+1:]
+	raw, fragment, _ := strings.Cut(s, "#")
+	if i := strings.IndexByte(raw, '?'); i >= 0 {
+		raw = raw[i+1:]
+	} else if strings.Contains(raw, "://") {
+		raw = ""
 	}
-	if i := strings.IndexByte(raw, '#'); i >= 0 {
-		raw = raw[:i]
+	if !strings.Contains(raw, "=") && fragment != "" {
+		raw = fragment // a provider answering in the fragment (#code=…&state=…)
 	}
 	q, err := url.ParseQuery(raw)
 	if err != nil {

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,6 +31,12 @@ type APIError struct {
 	// Location is the sanitized host (and port) the redirect pointed to;
 	// empty when the answer had no Location.
 	Location string
+	// Page is set when the answer had a body that is not the platform's
+	// JSON error (a gateway's or a proxy's page).
+	Page bool
+	// Unknown is set on a create's answer that leaves it unknown whether
+	// the instance was made (see Outcome): no hint to try again.
+	Unknown bool
 }
 
 // Error implements error.
@@ -76,6 +83,8 @@ func (e *APIError) Hint() string {
 		return "the platform needs these configuration entries for this connector"
 	case e.Status == http.StatusTooManyRequests:
 		return "the platform is rate limiting; wait a little and try again"
+	case e.Unknown:
+		return ""
 	case e.Status >= 500:
 		return "the platform had a problem; try again later"
 	case e.Status == http.StatusBadRequest && e.ProviderMessage != "":
@@ -113,6 +122,7 @@ func decodeAPIError(op string, status int, body []byte) *APIError {
 		return e
 	}
 	e.Excerpt = Excerpt(body)
+	e.Page = len(bytes.TrimSpace(body)) > 0
 	return e
 }
 
@@ -123,8 +133,12 @@ var (
 )
 
 // Excerpt returns a short, printable piece of a body: markup stripped,
-// control characters dropped, white space folded.
+// control characters dropped, white space folded; nothing at all from a
+// body that mentions a token (an instance's answer, or a page echoing one).
 func Excerpt(body []byte) string {
+	if bytes.Contains(bytes.ToLower(body), []byte("token")) {
+		return ""
+	}
 	s := string(body)
 	if len(s) > 4096 {
 		s = s[:4096]
@@ -169,7 +183,3 @@ func looksLikeConfigKey(k string) bool {
 	}
 	return true
 }
-
-// ErrAnswerLost means the create was sent but its answer never came: the
-// instance may exist, and its pending record is kept for a later recover.
-var ErrAnswerLost = errors.New("the platform's answer to the create was lost; the instance may exist")

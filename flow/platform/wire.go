@@ -128,19 +128,115 @@ type Instance struct {
 	Created   time.Time     `json:"created,omitzero"`
 }
 
-// wireInstance is an instance as the platform sends it.
+// wireInstance is an instance as the platform sends it, decoded for what
+// connectwiz needs (id, name, token, connector key and name, tags, creation
+// time) and tolerant of the rest: a configuration value may be any JSON
+// type, an unknown field is ignored, a tag that is not a string is
+// skipped, a creation time in any of the usual spellings is read.
 type wireInstance struct {
-	ID        ID       `json:"id"`
-	Name      string   `json:"name"`
-	Token     string   `json:"token"`
-	Tags      []string `json:"tags"`
-	Created   string   `json:"createdDate"`
-	Connector struct {
-		ID            ID                 `json:"id"`
-		Key           string             `json:"key"`
-		Name          string             `json:"name"`
-		Configuration map[string]*string `json:"configuration"`
-	} `json:"your_mom"`
+	ID        ID
+	Name      string
+	Token     string
+	Tags      []string
+	Created   time.Time
+	Connector wireConnector
+}
+
+type wireConnector struct {
+	ID            ID                         `json:"id"`
+	Key           string                     `json:"key"`
+	Name          string                     `json:"name"`
+	Configuration map[string]json.RawMessage `json:"configuration"`
+}
+
+// createdFields are the spellings of an instance's creation time that are
+// read, in order (the seed's answer has none; the sandbox sends
+// createdDate).
+var createdFields = []string{"createdDate", "created_date", "createdAt", "created_at", "creationDate", "creationTime", "createDate", "created"}
+
+// UnmarshalJSON decodes an instance; a field of the wrong type among those
+// connectwiz needs is an error naming that field (never its value).
+func (w *wireInstance) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*w = wireInstance{}
+	for _, f := range []struct {
+		name string
+		dst  any
+	}{{"id", &w.ID}, {"name", &w.Name}, {"token", &w.Token}, {WireConnector, &w.Connector}} {
+		if v, ok := raw[f.name]; ok && !isNull(v) {
+			if err := json.Unmarshal(v, f.dst); err != nil {
+				return &FieldError{Field: f.name}
+			}
+		}
+	}
+	var tags []json.RawMessage
+	if v, ok := raw["tags"]; ok && json.Unmarshal(v, &tags) == nil {
+		for _, t := range tags {
+			var s string
+			if json.Unmarshal(t, &s) == nil {
+				w.Tags = append(w.Tags, s)
+			}
+		}
+	}
+	for _, k := range createdFields {
+		if t, ok := parseTime(raw[k]); ok {
+			w.Created = t
+			break
+		}
+	}
+	return nil
+}
+
+// FieldError is an answer whose field connectwiz needs has the wrong type.
+// It names the field only: the answer may hold a token.
+type FieldError struct{ Field string }
+
+func (e *FieldError) Error() string { return fmt.Sprintf("field %q has the wrong type", e.Field) }
+
+func isNull(v json.RawMessage) bool {
+	return len(bytes.TrimSpace(v)) == 0 || string(bytes.TrimSpace(v)) == "null"
+}
+
+// parseTime reads a creation time: an RFC 3339 string (with or without
+// fraction or zone), a date-time with a space, or milliseconds (or seconds)
+// since the epoch as a number or a string of digits.
+func parseTime(v json.RawMessage) (time.Time, bool) {
+	if isNull(v) {
+		return time.Time{}, false
+	}
+	var s string
+	if json.Unmarshal(v, &s) != nil {
+		s = string(bytes.TrimSpace(v))
+	}
+	s = strings.TrimSpace(s)
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
+		if n > 1e11 { // milliseconds
+			return time.UnixMilli(n).UTC(), true
+		}
+		return time.Unix(n, 0).UTC(), true
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// configValue renders a configuration value of any JSON type as text: a
+// string as itself, null as "", anything else as its JSON.
+func configValue(v json.RawMessage) string {
+	if isNull(v) {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	return string(bytes.TrimSpace(v))
 }
 
 // instance converts the platform's answer. This is the boundary where
@@ -152,31 +248,26 @@ type wireInstance struct {
 // the one value kept exactly as sent: it is a secret, never displayed.
 func (w wireInstance) instance() Instance {
 	inst := Instance{
-		ID:    ID(termsafe.Sanitize(string(w.ID), maxIDLen)),
-		Name:  termsafe.Sanitize(w.Name, maxNameLen),
-		Token: secret.Secret(w.Token),
-		Tags:  sanitizeAll(w.Tags),
+		ID:      ID(termsafe.Sanitize(string(w.ID), maxIDLen)),
+		Name:    termsafe.Sanitize(w.Name, maxNameLen),
+		Token:   secret.Secret(w.Token),
+		Tags:    sanitizeAll(w.Tags),
+		Created: w.Created,
 		Connector: Connector{
 			ID:   ID(termsafe.Sanitize(string(w.Connector.ID), maxIDLen)),
 			Key:  termsafe.Sanitize(w.Connector.Key, maxNameLen),
 			Name: termsafe.Sanitize(w.Connector.Name, maxNameLen),
 		},
 	}
-	if t, err := time.Parse(time.RFC3339, w.Created); err == nil {
-		inst.Created = t
-	}
 	if len(w.Connector.Configuration) > 0 {
 		inst.Connector.Configuration = make(map[string]string, len(w.Connector.Configuration))
 		for k, v := range w.Connector.Configuration {
 			k = termsafe.Sanitize(k, maxNameLen)
-			switch {
-			case v == nil:
-				inst.Connector.Configuration[k] = ""
-			case secret.IsSecretKey(k):
+			if secret.IsSecretKey(k) {
 				inst.Connector.Configuration[k] = secret.Mask
-			default:
-				inst.Connector.Configuration[k] = termsafe.Sanitize(*v, maxValueLen)
+				continue
 			}
+			inst.Connector.Configuration[k] = termsafe.Sanitize(configValue(v), maxValueLen)
 		}
 	}
 	return inst

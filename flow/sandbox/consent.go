@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -112,9 +114,30 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 	if st := f.Get("state"); st != "" {
 		q.Set("state", st)
 	}
+	if s.opts.FormPost {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = io.WriteString(w, formPostPage(f.Get("redirect_uri"), q)) //nolint:gosec // formPostPage escapes every value
+		return
+	}
 	target.RawQuery = q.Encode()
 	http.Redirect(w, r, target.String(), http.StatusSeeOther) //nolint:gosec // redirecting to redirect_uri is what an OAuth provider does; it was checked to be http(s)
 }
+
+// formPostPage answers as a provider with response_mode=form_post does:
+// a form the browser posts to the redirect URI at once.
+func formPostPage(redirectURI string, v url.Values) string {
+	e := html.EscapeString
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sandbox provider — returning</title></head><body onload="document.forms[0].submit()">` + "\n")
+	b.WriteString(`<form method="post" action="` + e(redirectURI) + `" id="form_post">` + "\n")
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		b.WriteString(`<input type="hidden" name="` + e(k) + `" value="` + e(v.Get(k)) + `">` + "\n")
+	}
+	b.WriteString(`<noscript><button type="submit">Continue</button></noscript></form></body></html>` + "\n")
+	return b.String()
+}
+
+var formPostRe = regexp.MustCompile(`<form method="post" action="([^"]*)" id="form_post">`)
 
 var hiddenRe = regexp.MustCompile(`<input type="hidden" name="([a-z_]+)" value="([^"]*)">`)
 
@@ -179,8 +202,14 @@ func consent(ctx context.Context, oauthURL string, approve, follow bool) (string
 	if err != nil {
 		return "", fmt.Errorf("submitting the consent form or following its redirect: %w", err)
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	_ = resp.Body.Close()
+	if m := formPostRe.FindStringSubmatch(string(answer)); m != nil && resp.StatusCode == http.StatusOK {
+		if !follow {
+			return "", errors.New("the provider answers with a form (response_mode=form_post): there is no URL to copy")
+		}
+		return postForm(ctx, post, html.UnescapeString(m[1]), string(answer))
+	}
 	if !follow {
 		if resp.StatusCode != http.StatusSeeOther {
 			return "", fmt.Errorf("the consent form answered %s, not a redirect", resp.Status)
@@ -191,4 +220,28 @@ func consent(ctx context.Context, oauthURL string, approve, follow bool) (string
 		return "", fmt.Errorf("the callback answered %s", resp.Status)
 	}
 	return resp.Request.URL.String(), nil
+}
+
+// postForm submits a form_post page's hidden fields to its action (the
+// callback), as the browser does, and returns the action's URL.
+func postForm(ctx context.Context, hc *http.Client, action, page string) (string, error) {
+	form := url.Values{}
+	for _, m := range hiddenRe.FindAllStringSubmatch(page, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, action, strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("posting the provider's answer to the callback: %w", err)
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("the callback answered %s", resp.Status)
+	}
+	return action, nil
 }

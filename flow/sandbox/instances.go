@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -44,6 +45,9 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	}
 	if !s.authorized(w, r) {
 		return
+	}
+	if n := s.opts.FailListsAfterCreate; n > 0 {
+		s.FailLists(n)
 	}
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		s.fail(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json", "")
@@ -94,7 +98,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	if s.failLeft > 0 { // the provider was not reached: the code is not used up
 		s.failLeft--
 		s.mu.Unlock()
-		s.fail(w, http.StatusBadGateway, "The provider could not be reached (sandbox fault)", "")
+		s.fail(w, cmp.Or(s.opts.FailStatus, http.StatusBadGateway), "The provider could not be reached (sandbox fault)", "")
 		return
 	}
 	g, ok := s.codes[b.ProviderData.Code]
@@ -113,9 +117,13 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.nextID++
+	name := b.Name
+	if s.opts.Rename {
+		name = fmt.Sprintf("%s (%d)", strings.TrimSpace(name), s.nextID%1000)
+	}
 	in := &Instance{
 		ID:        s.nextID,
-		Name:      b.Name,
+		Name:      name,
 		Connector: b.Connector.Key,
 		Token:     random(20, base64.StdEncoding),
 		Tags:      b.Tags,
@@ -124,6 +132,10 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	}
 	s.instances[in.ID] = in
 	body := s.wire(in)
+	lose := s.loseLeft > 0
+	if lose {
+		s.loseLeft--
+	}
 	s.mu.Unlock()
 	if s.opts.AnswerDelay > 0 {
 		time.Sleep(s.opts.AnswerDelay) // the instance exists; its answer waits
@@ -136,7 +148,46 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	if lose {
+		gatewayPage(w, cmp.Or(s.opts.LoseStatus, http.StatusGatewayTimeout))
+		return
+	}
 	writeJSON(w, http.StatusOK, body)
+}
+
+// gatewayPage answers as a gateway in front of the platform does: an HTML
+// page, not the platform's JSON.
+func gatewayPage(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, "<html><head><title>%d %s</title></head><body><center><h1>%d %s</h1></center><hr><center>sandbox-gateway</center></body></html>\n", status, http.StatusText(status), status, http.StatusText(status))
+}
+
+// Put adds an instance as if someone else had made it (a colleague's,
+// an older one), with its token; a zero Created is now, a zero ID the next
+// one. It returns the instance as held.
+func (s *Server) Put(in Instance) Instance {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if in.ID == 0 {
+		s.nextID++
+		in.ID = s.nextID
+	}
+	if in.Created.IsZero() {
+		in.Created = time.Now().UTC()
+	}
+	if in.Token == "" {
+		in.Token = random(20, base64.StdEncoding)
+	}
+	s.instances[in.ID] = &in
+	return in
+}
+
+// FailLists makes the next n listings (GET /instances) answer 500.
+func (s *Server) FailLists(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.listFails = n
 }
 
 // wire renders an instance in the seed's response shape. Call with s.mu held.
@@ -149,7 +200,7 @@ func (s *Server) wire(in *Instance) map[string]any {
 		"oauth.scope":                     "wl.signin wl.offline_access onedrive.readwrite",
 		"oauth.user.token":                "sandbox-access-" + random(12, base64.RawURLEncoding),
 		"oauth.user.refresh_token":        "sandbox-refresh-" + random(12, base64.RawURLEncoding),
-		"oauth.user.refresh_interval":     "3599",
+		"oauth.user.refresh_interval":     3599, // a number, as some platforms send it
 		"pagination.type":                 nil,
 		"event.notification.callback.url": nil,
 		"event.notification.enabled":      "false",
@@ -182,6 +233,12 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	if s.listFails > 0 {
+		s.listFails--
+		s.mu.Unlock()
+		gatewayPage(w, http.StatusInternalServerError)
+		return
+	}
 	ids := make([]int64, 0, len(s.instances))
 	for id := range s.instances {
 		ids = append(ids, id)

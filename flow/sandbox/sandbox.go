@@ -41,47 +41,6 @@ const (
 // CodeLifetime is how long an authorization code is valid.
 const CodeLifetime = 10 * time.Minute
 
-// Options configure a sandbox.
-type Options struct {
-	UserSecret, OrgSecret  string
-	ClientID, ClientSecret string
-	// RequireConfig lists configuration entries a create must carry besides
-	// the OAuth ones.
-	RequireConfig []string
-	// CreateDelay delays every create before the instance is made.
-	CreateDelay time.Duration
-	// AnswerDelay delays every create's answer after the instance is made:
-	// a client that goes away meanwhile loses an answer whose instance exists.
-	AnswerDelay time.Duration
-	// FailCreate makes the first N creates answer 502 and create nothing.
-	FailCreate int
-	// DropCreate creates the instance, then closes the connection unanswered.
-	DropCreate bool
-	// AllowRemote lets Start listen on an address other machines can reach
-	// (0.0.0.0, a LAN address, a host name). Without it, Start refuses any
-	// address but a loopback one: the sandbox's credentials are public.
-	AllowRemote bool
-	// PublicURL is the origin (scheme://host:port) browsers and clients
-	// reach the sandbox at, when that is not its listen address (with
-	// AllowRemote). Empty means the listen address.
-	PublicURL string
-}
-
-func (o *Options) defaults() {
-	if o.UserSecret == "" {
-		o.UserSecret = DefaultUserSecret
-	}
-	if o.OrgSecret == "" {
-		o.OrgSecret = DefaultOrgSecret
-	}
-	if o.ClientID == "" {
-		o.ClientID = DefaultClientID
-	}
-	if o.ClientSecret == "" {
-		o.ClientSecret = DefaultClientSecret
-	}
-}
-
 // connectors the sandbox knows: key → display name.
 var connectors = map[string]string{
 	platform.DefaultConnector: "OneDrive for Business Beta",
@@ -121,6 +80,8 @@ type Server struct {
 	instances map[int64]*Instance
 	nextID    int64
 	failLeft  int
+	loseLeft  int
+	listFails int
 	reqSeq    int64
 	issued    []string // every code ever issued, for leak scans
 	// origin is where the sandbox is reached (scheme://host:port), set by
@@ -141,6 +102,7 @@ func New(opts Options) *Server {
 		registered: map[registration]time.Time{},
 		nextID:     time.Now().UnixMilli() % 1e10, // ids differ across sandbox runs, like a real platform's
 		failLeft:   opts.FailCreate,
+		loseLeft:   opts.LoseCreates,
 	}
 	s.mux.HandleFunc("GET "+APIPath+"/"+platform.WireConnectors+"/{key}/oauth/url", s.authURL)
 	s.mux.HandleFunc("POST "+APIPath+"/instances", s.create)
