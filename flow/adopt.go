@@ -10,7 +10,7 @@ import (
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
-// Adopt settles a pending create with the instance the user chose among
+// adoptPending settles a pending create with the instance the user chose among
 // its candidates (Recovered.Candidates, UnsettledError.Candidates): its
 // token is stored with the create's choices (storage, replace, remember)
 // and the record cleared.
@@ -23,7 +23,7 @@ func (s *Session) Adopt(ctx context.Context, creds Credentials, p keystore.Pendi
 		return Recovered{}, fmt.Errorf("the pending create of %q is being settled by another connectwiz, or already is", p.Name)
 	}
 	defer release()
-	r, err := Adopt(ctx, s.Client(creds), s.Store, p, id)
+	r, err := adoptPending(ctx, s.Client(creds), s.Store, p, id)
 	if err != nil {
 		return r, err
 	}
@@ -61,7 +61,7 @@ func (s *Session) AdoptCandidate(ctx context.Context, creds Credentials, id plat
 // recoverPlatform is RecoverPlatform on creds' platform, then remembers
 // the secrets of each recovered create that asked for it.
 func (s *Session) recoverPlatform(ctx context.Context, creds Credentials) ([]Recovered, error) {
-	found, err := RecoverPlatform(ctx, s.Client(creds), s.Store, false)
+	found, err := settlePlatform(ctx, s.Client(creds), s.Store, false)
 	for i := range found {
 		s.rememberFor(&found[i], creds)
 	}

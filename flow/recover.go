@@ -59,12 +59,12 @@ func look(ctx context.Context, c *platform.Client, st *keystore.Store, p keystor
 	return MatchPending(p, list, local), nil
 }
 
-// Recover settles one pending create: it looks the instance up on the
+// SettlePending settles one pending create: it looks the instance up on the
 // platform (MatchPending), stores its token with the create's choices and
 // clears the record; with several candidates it keeps the record and
 // returns them; when there is no candidate at all it clears the record. It
 // never creates anything. insecure forces the file for the token.
-func Recover(ctx context.Context, c *platform.Client, st *keystore.Store, p keystore.Pending, insecure bool) (Recovered, error) {
+func SettlePending(ctx context.Context, c *platform.Client, st *keystore.Store, p keystore.Pending, insecure bool) (Recovered, error) {
 	ctx = context.WithoutCancel(ctx)
 	m, err := look(ctx, c, st, p)
 	if err != nil {
@@ -83,11 +83,11 @@ func Recover(ctx context.Context, c *platform.Client, st *keystore.Store, p keys
 // ErrNotCandidate is why Adopt refuses an instance.
 var ErrNotCandidate = errors.New("that instance cannot be this create's")
 
-// Adopt settles a pending create with the instance the user chose among
+// adoptPending settles a pending create with the instance the user chose among
 // its candidates: it must have the create's connector and not be known
 // here already. Its token is stored with the create's choices and the
 // record cleared.
-func Adopt(ctx context.Context, c *platform.Client, st *keystore.Store, p keystore.Pending, id platform.ID) (Recovered, error) {
+func adoptPending(ctx context.Context, c *platform.Client, st *keystore.Store, p keystore.Pending, id platform.ID) (Recovered, error) {
 	ctx = context.WithoutCancel(ctx)
 	local, err := localOf(st, p)
 	if err != nil {
@@ -128,11 +128,11 @@ func adopt(ctx context.Context, c *platform.Client, st *keystore.Store, p keysto
 	return Recovered{Pending: p, Found: true, Saved: saved}, st.Clear(p)
 }
 
-// RecoverPlatform settles the pending creates of c's platform that no
+// settlePlatform settles the pending creates of c's platform that no
 // running process owns, oldest first. A record with several candidates is
 // returned unsettled (Recovered.Candidates) and kept. It stops at the
 // first record it cannot look up and returns what it settled before.
-func RecoverPlatform(ctx context.Context, c *platform.Client, st *keystore.Store, insecure bool) ([]Recovered, error) {
+func settlePlatform(ctx context.Context, c *platform.Client, st *keystore.Store, insecure bool) ([]Recovered, error) {
 	pending, err := st.PendingCreates()
 	if err != nil {
 		return nil, err
@@ -149,7 +149,7 @@ func RecoverPlatform(ctx context.Context, c *platform.Client, st *keystore.Store
 		if !ok {
 			continue // another process is settling it
 		}
-		r, err := Recover(ctx, c, st, p, insecure)
+		r, err := SettlePending(ctx, c, st, p, insecure)
 		release()
 		if err != nil {
 			return out, fmt.Errorf("could not settle the pending create of %q: %w", p.Name, err)

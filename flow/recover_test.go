@@ -44,7 +44,7 @@ func TestRecoverPicksTheNewUnknown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := flow.Recover(ctx, c, st, p, true)
+	r, err := flow.SettlePending(ctx, c, st, p, true)
 	if err != nil || !r.Found {
 		t.Fatalf("%+v %v", r, err)
 	}
@@ -78,7 +78,7 @@ func TestRecoverPicksTheNewUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ = st.Begin(keystore.Pending{Name: "dup", Connector: platform.DefaultConnector, BaseURL: c.BaseURL})
-	r, err = flow.Recover(ctx, c, st, p, true)
+	r, err = flow.SettlePending(ctx, c, st, p, true)
 	if err != nil || r.Found || r.Settled() || len(r.Candidates) != 2 {
 		t.Fatalf("%+v %v", r, err)
 	}
@@ -98,7 +98,7 @@ func TestRecoverPicksTheNewUnknown(t *testing.T) {
 		p.Before = append(p.Before, string(in.ID))
 	}
 	p, _ = st.Begin(p)
-	r, err = flow.Recover(ctx, c, st, p, true)
+	r, err = flow.SettlePending(ctx, c, st, p, true)
 	if err != nil || r.Found {
 		t.Fatalf("%+v %v", r, err)
 	}
