@@ -25,6 +25,16 @@ type Factory struct {
 	Program string
 
 	store *keystore.Store
+	// files are the private files the browser is opened on, removed when
+	// the run ends (removeFiles).
+	files browser.Forwards
+}
+
+// removeFiles removes the run's private browser files.
+func (f *Factory) removeFiles() {
+	if err := f.files.Remove(); err != nil && f.Log != nil {
+		f.Log.Warn("private browser files not removed", "dir", f.files.Dir(), "err", err)
+	}
 }
 
 // Store returns the keystore in the config dir.
@@ -87,5 +97,5 @@ func (f *Factory) opener() flow.Opener {
 	if f.Browser != nil {
 		return f.Browser
 	}
-	return browser.Browser{Env: f.Env.Browser, Getenv: f.Env.getenv}
+	return browser.Browser{Env: f.Env.Browser, Getenv: f.Env.getenv, Files: &f.files}
 }

@@ -84,6 +84,7 @@ func programName(argv0 string) string {
 func Run(ctx context.Context, args []string, f *Factory) int {
 	log := &debugLog{}
 	defer log.close()
+	defer f.removeFiles()
 	f.Log = slog.New(slog.DiscardHandler)
 	root := newCmdRoot(f, log)
 	root.SetArgs(args)

@@ -1,13 +1,22 @@
 package flow_test
 
 import (
+	"os"
 	"testing"
 
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) {
+	// The browser's private forwarding files (browser.RunFiles) go to a
+	// directory of the tests' own.
+	dir, err := os.MkdirTemp("", "connectwiz-flow-test-")
+	if err != nil {
+		panic(err)
+	}
+	_ = os.Setenv("XDG_RUNTIME_DIR", dir)
 	goleak.VerifyTestMain(m,
+		goleak.Cleanup(func(int) { _ = os.RemoveAll(dir) }),
 		// Idle keep-alive connections of shared HTTP clients.
 		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
 		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),

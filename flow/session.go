@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectwiz/connectwiz/flow/browser"
+	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/secret"
 	"github.com/connectwiz/connectwiz/flow/termsafe"
@@ -133,7 +135,17 @@ func (s *Session) Authorize(ctx context.Context, creds Credentials) (*Authorizat
 // ErrNoBrowser is why no browser is opened when the user said so.
 var ErrNoBrowser = errors.New("opening a browser is turned off (--no-browser): open the URL yourself")
 
-// OpenBrowser opens an http(s) URL in the browser.
+// bareOpener can also open a URL as it is, in the browser's argv
+// (browser.Browser.OpenBare).
+type bareOpener interface {
+	OpenBare(url string) error
+}
+
+// OpenBrowser opens an http(s) URL in the browser, through a private
+// forwarding file (browser.Browser.Open). Only where the browser cannot read
+// that file, and only for the listener's one-time link, is the link itself
+// handed over (said in the log); the authorize URL, which carries the
+// state, never is: the user opens it from the screen.
 func (s *Session) OpenBrowser(url string) error {
 	switch {
 	case s.NoBrowser:
@@ -141,7 +153,17 @@ func (s *Session) OpenBrowser(url string) error {
 	case s.Browser == nil:
 		return errors.New("no browser is configured")
 	}
-	return s.Browser.Open(url)
+	err := s.Browser.Open(url)
+	if !errors.Is(err, browser.ErrConfined) {
+		return err
+	}
+	bo, ok := s.Browser.(bareOpener)
+	if !ok || !callback.IsOneTimeLink(url) {
+		s.log().Info("browser not opened: it cannot read the private forwarding file, and the authorize URL is never put in an argv", "why", err)
+		return fmt.Errorf("%w; open the URL shown yourself", err)
+	}
+	s.log().Warn("the browser cannot read the private forwarding file: opening the bare one-time link (visible in its argv to local users; a second use of it alarms)", "why", err)
+	return bo.OpenBare(url)
 }
 
 // Copy puts text on the terminal's clipboard (OSC 52).

@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/connectwiz/connectwiz/flow/browser"
 )
 
 // consentPage is the provider's consent form; every value is escaped.
@@ -153,6 +155,15 @@ func consent(ctx context.Context, oauthURL string, approve, follow bool) (string
 	defer post.CloseIdleConnections()
 	if !follow {
 		post.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	}
+	if strings.HasPrefix(oauthURL, "file:") {
+		// A private forwarding file (browser.Forwards): follow it, as a
+		// browser does.
+		t, err := browser.ForwardTarget(oauthURL)
+		if err != nil {
+			return "", err
+		}
+		oauthURL = t
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, oauthURL, nil)
 	if err != nil {
