@@ -163,3 +163,19 @@ func ForwardTarget(pathOrURL string) (string, error) {
 	}
 	return t, nil
 }
+
+// privateDir checks that dir is a directory of this user's, not a link,
+// and makes it 0700.
+func privateDir(dir string) error {
+	st, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return errors.New(dir + " is not a directory")
+	}
+	if err := ownedByMe(st); err != nil {
+		return err
+	}
+	return os.Chmod(dir, 0o700)
+}

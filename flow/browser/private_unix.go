@@ -8,18 +8,10 @@ import (
 	"syscall"
 )
 
-// privateDir checks that dir is a directory of this user's, not a link,
-// and makes it 0700.
-func privateDir(dir string) error {
-	st, err := os.Lstat(dir)
-	if err != nil {
-		return err
-	}
-	if !st.IsDir() {
-		return errors.New(dir + " is not a directory")
-	}
+// ownedByMe checks that st is this user's.
+func ownedByMe(st os.FileInfo) error {
 	if sys, ok := st.Sys().(*syscall.Stat_t); ok && int(sys.Uid) != os.Geteuid() {
-		return errors.New(dir + " belongs to another user")
+		return errors.New(st.Name() + " belongs to another user")
 	}
-	return os.Chmod(dir, 0o700)
+	return nil
 }

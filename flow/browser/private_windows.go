@@ -2,20 +2,8 @@
 
 package browser
 
-import (
-	"errors"
-	"os"
-)
+import "os"
 
-// privateDir checks that dir is a directory; on Windows it inherits the
-// ACL of the user's cache directory, which only the user can read.
-func privateDir(dir string) error {
-	st, err := os.Lstat(dir)
-	if err != nil {
-		return err
-	}
-	if !st.IsDir() {
-		return errors.New(dir + " is not a directory")
-	}
-	return nil
-}
+// ownedByMe holds on Windows, where the directory inherits the ACL of the
+// user's cache directory, which only the user can read.
+func ownedByMe(os.FileInfo) error { return nil }
