@@ -45,6 +45,8 @@ type Session struct {
 	Version string
 	// Log records what happens (never a secret); nil is quiet.
 	Log *slog.Logger
+
+	ls listeners
 }
 
 func (s *Session) log() *slog.Logger {
@@ -129,7 +131,11 @@ func (s *Session) remember(c Credentials) error {
 // the listener and gets the authorize URL (see Authorize).
 func (s *Session) Authorize(ctx context.Context, creds Credentials) (*Authorization, error) {
 	s.saveAnswers(creds)
-	return Authorize(ctx, s.Client(creds), creds, s.Log)
+	a, err := Authorize(ctx, s.Client(creds), creds, s.Log)
+	if err == nil && a.Listener != nil {
+		s.track(a.Listener) // serves until End: a later use is an alarm
+	}
+	return a, err
 }
 
 // ErrNoBrowser is why no browser is opened when the user said so.
@@ -197,10 +203,25 @@ func (s *Session) AvailableName(name, baseURL string) string {
 
 // Create records a pending create, sends it, stores the token and the
 // index entry, clears the record and, when asked, remembers the secrets.
+// A create whose authorization raised an alarm is refused (*AlarmError);
+// an alarm raised later is reported by Alarm, until End.
 // It runs to the end even when ctx is cancelled, so an issued token is
 // never dropped.
 func (s *Session) Create(ctx context.Context, r CreateRequest) (Created, error) {
+	l, err := s.checkBeforeCreate(r.Instance.Code)
+	if err != nil {
+		return Created{}, err
+	}
 	created, err := createAndSave(ctx, s.Client(r.Creds), s.Store, r.Instance, r.Insecure, r.Replace)
+	if err == nil || created.Instance.ID != "" {
+		name := created.Saved.Entry.Name
+		if name == "" {
+			name = r.Instance.Name
+		}
+		if aerr := s.bound(l, name); aerr != nil {
+			s.log().Warn("the authorization of the instance just created raised an alarm", "name", name)
+		}
+	}
 	if err != nil || !r.Remember {
 		return created, err
 	}
