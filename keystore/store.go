@@ -81,6 +81,11 @@ func (s *Store) save(e Entry, token string, insecure, replace bool) (Saved, erro
 	if e.KeyAccount == "" {
 		e.KeyAccount = tokenAccount(e.BaseURL, e.ID)
 	}
+	if s.accountInUse(e.KeyAccount) {
+		// Never write over a token another entry keeps (an entry of an
+		// earlier version, an id seen twice): a fresh account instead.
+		e.KeyAccount = tokenAccount(e.BaseURL, "")
+	}
 	saved, err := s.stash(e, token, insecure || s.Sandbox)
 	if err != nil {
 		return saved, err
@@ -332,19 +337,35 @@ func (s *Store) updateIndex(change func([]Entry) []Entry) error {
 	})
 }
 
-// dropToken deletes e's token from where the index says it is.
+// dropToken deletes e's token from the keychain and from the file alike,
+// whatever the index says: a keychain write that timed out may still have
+// landed after the token went to the file. A keychain that cannot be asked
+// fails the removal only for a token the index says is there.
 func (s *Store) dropToken(e Entry) error {
-	switch e.Storage {
-	case InKeychain:
-		if s.Keychain != nil {
-			if err := s.Keychain.Delete(e.Account()); err != nil && !errors.Is(err, ErrNotFound) {
+	if s.Keychain != nil {
+		if err := s.Keychain.Delete(e.Account()); err != nil && !errors.Is(err, ErrNotFound) {
+			if e.Storage == InKeychain {
 				return fmt.Errorf("removing the token of %q from the keychain: %w", e.Name, err)
 			}
+			s.log().Info("keychain copy not checked", "account", e.Account(), "err", err)
 		}
-	default:
-		return s.deleteFileToken(e.Account())
 	}
-	return nil
+	return s.deleteFileToken(e.Account())
+}
+
+// accountInUse reports whether an entry of the index keeps its token under
+// account.
+func (s *Store) accountInUse(account string) bool {
+	idx, err := s.Entries()
+	if err != nil {
+		return false
+	}
+	for _, x := range idx {
+		if x.Account() == account {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Store) fileTokens() (map[string]string, error) {
