@@ -229,7 +229,7 @@ func doctorTokenFile(st *keystore.Store) checkResult {
 	var inFile []string
 	for _, e := range entries {
 		if e.Storage == keystore.InFile {
-			inFile = append(inFile, e.Name)
+			inFile = append(inFile, displayEntry(e).Name)
 		}
 	}
 	if n := len(inFile); n > 0 {
