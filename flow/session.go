@@ -132,10 +132,13 @@ func (s *Session) remember(c Credentials) error {
 func (s *Session) Authorize(ctx context.Context, creds Credentials) (*Authorization, error) {
 	s.saveAnswers(creds)
 	a, err := Authorize(ctx, s.Client(creds), creds, s.Log)
-	if err == nil && a.Listener != nil {
+	if err != nil {
+		return nil, maskSecrets(err, known(creds, "")...)
+	}
+	if a.Listener != nil {
 		s.track(a.Listener) // serves until End: a later use is an alarm
 	}
-	return a, err
+	return a, nil
 }
 
 // ErrNoBrowser is why no browser is opened when the user said so.
@@ -213,6 +216,7 @@ func (s *Session) Create(ctx context.Context, r CreateRequest) (Created, error) 
 		return Created{}, err
 	}
 	created, err := createAndSave(ctx, s.Client(r.Creds), s.Store, r.Instance, r.Insecure, r.Replace)
+	err = maskSecrets(err, known(r.Creds, r.Instance.Code)...)
 	if err == nil || created.Instance.ID != "" {
 		name := created.Saved.Entry.Name
 		if name == "" {
@@ -242,7 +246,7 @@ var ErrNothingPending = errors.New("no pending create to recover for this platfo
 func (s *Session) Recover(ctx context.Context, creds Credentials) ([]Recovered, error) {
 	found, err := RecoverPlatform(ctx, s.Client(creds), s.Store, false)
 	if err != nil {
-		return found, err
+		return found, maskSecrets(err, known(creds, "")...)
 	}
 	if len(found) == 0 {
 		return nil, ErrNothingPending
