@@ -16,9 +16,12 @@ import (
 	"github.com/connectwiz/connectwiz/flow/browser"
 )
 
-// consentPage is the provider's consent form; every value is escaped.
-func consentPage(clientID, redirectURI, state string) string {
-	e := html.EscapeString
+var htmlEscape = html.EscapeString
+
+// consentPage is the provider's consent form, with its single-use CSRF
+// token; every value is escaped.
+func consentPage(clientID, redirectURI, state, csrf string) string {
+	e := htmlEscape
 	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sandbox provider — authorize</title></head>
 <body>
@@ -28,6 +31,7 @@ func consentPage(clientID, redirectURI, state string) string {
 <input type="hidden" name="client_id" value="` + e(clientID) + `">
 <input type="hidden" name="redirect_uri" value="` + e(redirectURI) + `">
 <input type="hidden" name="state" value="` + e(state) + `">
+<input type="hidden" name="csrf" value="` + e(csrf) + `">
 <button type="submit" name="decision" value="approve">Approve</button>
 <button type="submit" name="decision" value="deny">Deny</button>
 </form>
@@ -86,7 +90,9 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = io.WriteString(w, consentPage(q.Get("client_id"), q.Get("redirect_uri"), q.Get("state"))) //nolint:gosec // consentPage escapes every value
+	w.Header().Set("X-Frame-Options", "DENY")
+	csrf := s.issueCSRF(registration{clientID: q.Get("client_id"), redirectURI: q.Get("redirect_uri"), state: q.Get("state")})
+	_, _ = io.WriteString(w, consentPage(q.Get("client_id"), q.Get("redirect_uri"), q.Get("state"), csrf)) //nolint:gosec // consentPage escapes every value
 }
 
 func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
@@ -98,6 +104,10 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	if msg := s.checkClient(f); msg != "" {
 		s.page(w, http.StatusBadRequest, msg)
+		return
+	}
+	if !s.takeCSRF(f.Get("csrf"), registration{clientID: f.Get("client_id"), redirectURI: f.Get("redirect_uri"), state: f.Get("state")}) {
+		s.page(w, http.StatusForbidden, "This form was not issued by the sandbox for this authorization, or was already used: load the consent page again.")
 		return
 	}
 	target, err := url.Parse(f.Get("redirect_uri"))
@@ -125,7 +135,21 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 		q.Set("state", st)
 	}
 	target.RawQuery = q.Encode()
-	http.Redirect(w, r, target.String(), http.StatusSeeOther) //nolint:gosec // redirecting to redirect_uri is what an OAuth provider does; it was checked to be http(s)
+	if !LoopbackRedirect(f.Get("redirect_uri")) {
+		s.redirectShown(w, target.String()) // never a redirect off this machine
+		return
+	}
+	http.Redirect(w, r, target.String(), http.StatusSeeOther) //nolint:gosec // a loopback redirect_uri, checked above
+}
+
+var shownRe = regexp.MustCompile(`<pre id="redirect">([^<]*)</pre>`)
+
+// shownRedirect is the URL a non-loopback redirect page shows, or "".
+func shownRedirect(page []byte) string {
+	if m := shownRe.FindSubmatch(page); m != nil {
+		return html.UnescapeString(string(m[1]))
+	}
+	return ""
 }
 
 var hiddenRe = regexp.MustCompile(`<input type="hidden" name="([a-z_]+)" value="([^"]*)">`)
@@ -200,9 +224,12 @@ func consent(ctx context.Context, oauthURL string, approve, follow bool) (string
 	if err != nil {
 		return "", fmt.Errorf("submitting the consent form or following its redirect: %w", err)
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	page2, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	_ = resp.Body.Close()
 	if !follow {
+		if u := shownRedirect(page2); u != "" {
+			return u, nil
+		}
 		if resp.StatusCode != http.StatusSeeOther {
 			return "", fmt.Errorf("the consent form answered %s, not a redirect", resp.Status)
 		}
