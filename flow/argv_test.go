@@ -203,3 +203,45 @@ func TestForwardingPageEscapesTarget(t *testing.T) {
 		t.Fatal("forwarded to a non-http URL")
 	}
 }
+
+// A snap browser — a $BROWSER wrapper that runs one from /snap/bin, or a
+// desktop whose default HTML handler is a snap — is recognised before
+// anything starts: Open says ErrConfined.
+func TestSnapBrowserIsRecognised(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("shell scripts")
+	}
+	dir := t.TempDir()
+	wrapper := filepath.Join(dir, "firefox")
+	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\nexec /snap/bin/firefox \"$@\"\n"), 0o700); err != nil { //nolint:gosec // an executable script on purpose
+		t.Fatal(err)
+	}
+	if err := (browser.Browser{Env: wrapper, Files: &browser.Forwards{Base: t.TempDir()}}).Open(openURL); !errors.Is(err, browser.ErrConfined) {
+		t.Fatalf("wrapper: %v", err)
+	}
+
+	bin := filepath.Join(t.TempDir(), "bin")
+	fakeBrowser(t, bin, "xdg-open")
+	cfg := t.TempDir()
+	if err := os.WriteFile(filepath.Join(cfg, "mimeapps.list"), []byte("[Added Associations]\ntext/html=x.desktop\n[Default Applications]\ntext/html=firefox_firefox.desktop;\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b := systemBrowser(bin, map[string]string{"DISPLAY": ":0", "XDG_CONFIG_HOME": cfg}, "")
+	b.ReadFile = func(p string) ([]byte, error) {
+		if strings.HasPrefix(p, "/proc/") {
+			return nil, os.ErrNotExist
+		}
+		return os.ReadFile(p) //nolint:gosec // test files
+	}
+	b.Files = &browser.Forwards{Base: t.TempDir()}
+	if err := b.Open(openURL); !errors.Is(err, browser.ErrConfined) {
+		t.Fatalf("snap default: %v", err)
+	}
+	noRecord(t, bin)
+	if err := os.WriteFile(filepath.Join(cfg, "mimeapps.list"), []byte("[Default Applications]\ntext/html=firefox.desktop\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Open(openURL); err != nil {
+		t.Fatalf("a deb browser: %v", err)
+	}
+}

@@ -255,7 +255,7 @@ func (l *Listener) reject(w http.ResponseWriter, status int, why string) {
 	switch {
 	case status == http.StatusNotFound:
 		p = pageNotFound
-	case why == "wrong state" || why == "callback already received":
+	case why == "wrong state":
 		// A provider redirect from an earlier run's tab (or a second one):
 		// say so, without a word of the state expected.
 		p = pageStale
