@@ -71,6 +71,26 @@ func (s *Session) track(l *callback.Listener) {
 	s.ls.all = append(s.ls.all, l)
 }
 
+// releaseUnbound stops the listeners no instance was created with: a new
+// authorization replaces them (and may need their port). A listener an
+// instance was created with keeps serving until End, to catch a late use.
+func (s *Session) releaseUnbound() {
+	s.ls.mu.Lock()
+	var keep, stop []*callback.Listener
+	for _, l := range s.ls.all {
+		if _, bound := s.ls.named[l]; bound {
+			keep = append(keep, l)
+		} else {
+			stop = append(stop, l)
+		}
+	}
+	s.ls.all = keep
+	s.ls.mu.Unlock()
+	for _, l := range stop {
+		l.Shutdown()
+	}
+}
+
 // listenerOf returns the session's listener that accepted code, or nil
 // (a pasted code, or a code given on the command line).
 func (s *Session) listenerOf(code secret.Secret) *callback.Listener {

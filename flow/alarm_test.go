@@ -3,6 +3,8 @@ package flow_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,6 +14,21 @@ import (
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 )
+
+// authorizing is an authorization in progress through a new session on a
+// new sandbox.
+func authorizing(t *testing.T) (*flow.Session, flow.Credentials, *flow.Authorization) {
+	t.Helper()
+	sb := startSandbox(t, sandbox.Options{})
+	creds := sb.Credentials("")
+	s, _ := newSession(t, false)
+	a, err := s.Authorize(context.Background(), creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	return s, creds, a
+}
 
 // approved authorizes through s, approves the sandbox's consent and
 // delivers the callback (its URL is returned, to be replayed).
@@ -101,15 +118,8 @@ func TestSecondCallbackAfterCreateIsAlarm(t *testing.T) {
 // The one-time link fetched again after the create: an alarm naming the
 // instance, and a page that does not claim nothing was created.
 func TestOneTimeLinkAfterCreateIsAlarm(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{})
-	creds := sb.Credentials("")
-	s, _ := newSession(t, false)
+	s, creds, a := authorizing(t)
 	ctx := context.Background()
-	a, err := s.Authorize(ctx, creds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
 	link := a.BrowserURL()
 	if err := sandbox.Consent(ctx, link, true); err != nil {
 		t.Fatal(err)
@@ -125,5 +135,54 @@ func TestOneTimeLinkAfterCreateIsAlarm(t *testing.T) {
 	}
 	if err := s.Alarm(); !errors.Is(err, callback.ErrBrowserURLReused) || !strings.Contains(err.Error(), `"linked"`) {
 		t.Fatalf("Alarm: %v", err)
+	}
+}
+
+// A callback after the wait ended without one (timed out) is not used and
+// is no alarm; its page does not claim anything was received.
+func TestCallbackAfterTimeoutIsNotUsed(t *testing.T) {
+	_, _, a := authorizing(t)
+	ctx := context.Background()
+	if _, err := a.Listener.Wait(ctx, 10*time.Millisecond); !errors.Is(err, callback.ErrTimeout) {
+		t.Fatal(err)
+	}
+	redirect, err := sandbox.ConsentRedirect(ctx, a.URL, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := fetchNoFollow(t, http.MethodGet, redirect)
+	if resp.StatusCode != http.StatusGone || strings.Contains(body, "Authorization received") {
+		t.Fatalf("late callback: %d %s", resp.StatusCode, body)
+	}
+	if alarms := a.Listener.Alarms(); len(alarms) != 0 {
+		t.Fatalf("alarms %v", alarms)
+	}
+	select {
+	case r := <-a.Done:
+		t.Fatalf("a callback after the wait was delivered: %+v", r)
+	default:
+	}
+}
+
+// Authorizing again in one run (the wizard's "authorize again") gets the
+// same fixed callback port: the earlier listener, with no instance made
+// with it, stops lingering.
+func TestAuthorizeAgainReusesTheCallbackPort(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	_ = ln.Close()
+	creds := sb.Credentials(fmt.Sprintf("http://127.0.0.1:%d/callback", port))
+	s, _ := newSession(t, false)
+	ctx := context.Background()
+	for i := range 2 {
+		a, err := s.Authorize(ctx, creds)
+		if err != nil {
+			t.Fatalf("authorize %d: %v", i, err)
+		}
+		a.Close()
 	}
 }

@@ -131,6 +131,7 @@ func (s *Session) remember(c Credentials) error {
 // the listener and gets the authorize URL (see Authorize).
 func (s *Session) Authorize(ctx context.Context, creds Credentials) (*Authorization, error) {
 	s.saveAnswers(creds)
+	s.releaseUnbound() // an earlier authorization of this run is over
 	a, err := Authorize(ctx, s.Client(creds), creds, s.Log)
 	if err != nil {
 		return nil, maskSecrets(err, known(creds, "")...)

@@ -68,13 +68,28 @@ func (l *Listener) raise(alarm error) (afterAccept bool) {
 	return l.alarm.accepted
 }
 
-// lateCallback answers a callback carrying the right state after one was
-// accepted: an alarm, recorded and shown.
+// lateCallback answers a callback carrying the right state after the wait
+// ended. After a callback was accepted, or an alarm, it is one more party:
+// an alarm, recorded and shown. After a wait that ended otherwise (timed
+// out, stopped) it is the user's own late answer: nothing is done with it,
+// and the page says so.
 func (l *Listener) lateCallback(w http.ResponseWriter) {
+	l.mu.Lock()
+	alarm := l.alarm.accepted || len(l.alarm.alarms) > 0
+	l.mu.Unlock()
+	if !alarm {
+		l.log.Info("callback after the wait ended: not used")
+		writePage(w, http.StatusGone, pageOver)
+		return
+	}
 	l.log.Warn("a second callback carrying the state after one was accepted: alarm")
 	l.raise(ErrCallbackReused)
 	writePage(w, http.StatusForbidden, pageAlarmLate)
 }
+
+// endWait ends the wait of a lingering listener: a callback after it is
+// not delivered (lateCallback answers it).
+func (l *Listener) endWait() { l.once.Do(func() {}) }
 
 // lingering reports whether Close leaves the listener serving.
 func (l *Listener) lingering() bool {

@@ -231,6 +231,7 @@ func (l *Listener) Wait(ctx context.Context, timeout time.Duration) (secret.Secr
 // answering until Shutdown.
 func (l *Listener) Close() {
 	if l.lingering() {
+		l.endWait()
 		return
 	}
 	l.Shutdown()
