@@ -311,7 +311,7 @@ func (s *Session) RecoverPending(ctx context.Context, creds Credentials, all boo
 		found, err := RecoverPlatform(ctx, s.Client(pc), s.Store, false)
 		rep.Settled = append(rep.Settled, found...)
 		if err != nil {
-			rep.Problems = append(rep.Problems, PendingProblem{BaseURL: base, Err: err})
+			rep.Problems = append(rep.Problems, PendingProblem{BaseURL: base, Err: maskSecrets(err, known(pc, "")...)})
 		}
 	}
 	left, err := s.Store.PendingCreates()
