@@ -30,20 +30,27 @@ func (replayBrowser) Open(link string) error {
 	return nil
 }
 
+// sandboxEnv starts a sandbox and returns the environment of a headless
+// create against it.
+func sandboxEnv(t *testing.T, o sandbox.Options) (*sandbox.Running, map[string]string) {
+	t.Helper()
+	sb, err := sandbox.Start("127.0.0.1:0", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sb.Close() })
+	c := sb.Credentials("http://127.0.0.1:0/callback")
+	return sb, map[string]string{
+		"CONNECTWIZ_BASE_URL": c.BaseURL, "CONNECTWIZ_CLIENT_ID": c.ClientID, "CONNECTWIZ_CALLBACK_URL": c.CallbackURL,
+		platform.EnvUserSecret: c.UserSecret.Reveal(), platform.EnvOrgSecret: c.OrgSecret.Reveal(), platform.EnvClientSecret: c.ClientSecret.Reveal(),
+	}
+}
+
 // A replayed callback during the create is an alarm the command line
 // shows: the instance is named, the exit is non-zero and the way to
 // remove it is given.
 func TestReplayedCallbackDuringCreateExitsNonZero(t *testing.T) {
-	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{CreateDelay: 300 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = sb.Close() }()
-	c := sb.Credentials("http://127.0.0.1:0/callback")
-	env := map[string]string{
-		"CONNECTWIZ_BASE_URL": c.BaseURL, "CONNECTWIZ_CLIENT_ID": c.ClientID, "CONNECTWIZ_CALLBACK_URL": c.CallbackURL,
-		platform.EnvUserSecret: c.UserSecret.Reveal(), platform.EnvOrgSecret: c.OrgSecret.Reveal(), platform.EnvClientSecret: c.ClientSecret.Reveal(),
-	}
+	sb, env := sandboxEnv(t, sandbox.Options{CreateDelay: 300 * time.Millisecond})
 	f, _, errOut := testFactory(t, env)
 	f.Browser = replayBrowser{}
 	code := run(t, context.Background(), f, "create", "--no-input", "--insecure-storage", "--name", "taken-over")
