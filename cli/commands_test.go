@@ -226,12 +226,7 @@ func (consentBrowser) Open(url string) error {
 // is a usage error; --replace removes the old token only after the new
 // one is stored, and names the old instance left on the platform.
 func TestDefaultNamesAndReplace(t *testing.T) {
-	sb := testkit.Sandbox(t, sandbox.Options{})
-	c := sb.Credentials("http://127.0.0.1:0/callback")
-	env := map[string]string{
-		"CONNECTWIZ_BASE_URL": c.BaseURL, "CONNECTWIZ_CLIENT_ID": c.ClientID, "CONNECTWIZ_CALLBACK_URL": c.CallbackURL,
-		platform.EnvUserSecret: c.UserSecret.Reveal(), platform.EnvOrgSecret: c.OrgSecret.Reveal(), platform.EnvClientSecret: c.ClientSecret.Reveal(),
-	}
+	sb, env := sandboxEnv(t, sandbox.Options{})
 	f, _, errOut := testFactory(t, env)
 	f.Browser = consentBrowser{}
 	create := func(args ...string) int {

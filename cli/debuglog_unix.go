@@ -10,10 +10,14 @@ import (
 )
 
 // openPrivate opens path for appending, created 0600: a symbolic link at
-// path is refused (O_NOFOLLOW), so is a file another user owns, and an
-// existing file's mode is forced to 0600.
+// path is refused (O_NOFOLLOW), so is anything but a regular file (a FIFO
+// is opened without blocking, O_NONBLOCK, and then refused) and a file
+// another user owns, and an existing file's mode is forced to 0600.
 func openPrivate(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND|syscall.O_NOFOLLOW, 0o600)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0o600)
+	if errors.Is(err, syscall.ENXIO) {
+		return nil, errors.New("it is not a regular file (a FIFO or a socket)")
+	}
 	if errors.Is(err, syscall.ELOOP) {
 		return nil, errors.New("it is a symbolic link; give the path of a regular file")
 	}

@@ -207,7 +207,7 @@ func doctorTokenFile(st *keystore.Store) checkResult {
 	count := map[string]int{}
 	for _, e := range entries {
 		if e.Storage == keystore.InFile {
-			who := fmt.Sprintf("%q on %s", e.Name, keystore.Host(e.BaseURL))
+			who := fmt.Sprintf("%q on %s", displayEntry(e).Name, keystore.Host(displayEntry(e).BaseURL))
 			if count[who] == 0 {
 				inFile = append(inFile, who)
 			}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"runtime"
 
@@ -25,6 +26,31 @@ type Factory struct {
 	Program string
 
 	store *keystore.Store
+	// files are the private files the browser is opened on, removed when
+	// the run ends (removeFiles).
+	files browser.Forwards
+	// sessions are the sessions made, ended when the run ends (endRun).
+	sessions []*flow.Session
+}
+
+// endRun ends the run's sessions — their listeners served until now, so
+// that a late use of an authorization is still an alarm — and removes the
+// private browser files. It returns the alarms raised on the
+// authorizations of instances created in this run (*flow.AlarmError).
+func (f *Factory) endRun() error {
+	var errs []error
+	for _, s := range f.sessions {
+		errs = append(errs, s.End())
+	}
+	f.removeFiles()
+	return errors.Join(errs...)
+}
+
+// removeFiles removes the run's private browser files.
+func (f *Factory) removeFiles() {
+	if err := f.files.Remove(); err != nil && f.Log != nil {
+		f.Log.Warn("private browser files not removed", "dir", f.files.Dir(), "err", err)
+	}
 }
 
 // Store returns the keystore in the config dir.
@@ -74,6 +100,7 @@ func (f *Factory) Session(sb *sandbox.Running) (*flow.Session, error) {
 		Log:      f.Log,
 	}
 	s.Browser = f.opener()
+	f.sessions = append(f.sessions, s)
 	if sb != nil {
 		s.Sandbox = true
 		s.ApproveConsent = func(ctx context.Context, url string) error { return sandbox.Consent(ctx, url, true) }
@@ -87,5 +114,5 @@ func (f *Factory) opener() flow.Opener {
 	if f.Browser != nil {
 		return f.Browser
 	}
-	return browser.Browser{Env: f.Env.Browser, Getenv: f.Env.getenv}
+	return browser.Browser{Env: f.Env.Browser, Getenv: f.Env.getenv, Files: &f.files}
 }

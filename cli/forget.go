@@ -52,12 +52,15 @@ func runForget(f *Factory, o *ForgetOptions) error {
 	if o.Sandbox {
 		s.Store = s.Store.SandboxStore()
 	}
-	e, err := s.Store.Find(o.Name, o.BaseURL)
+	raw, err := s.Store.Find(o.Name, o.BaseURL)
 	if err != nil {
 		return err
 	}
+	// e is what is printed: an earlier version's index may hold raw
+	// platform strings; raw is what the platform and the store are asked.
+	e := displayEntry(raw)
 	if o.Remote {
-		creds := f.Env.PlatformSecrets(e.BaseURL)
+		creds := f.Env.PlatformSecrets(raw.BaseURL)
 		s.FillRemembered(&creds)
 		if !creds.HasPlatformSecrets() {
 			return usagef("--remote needs the platform's secrets: set CONNECTWIZ_USER_SECRET and CONNECTWIZ_ORG_SECRET")
@@ -73,7 +76,7 @@ func runForget(f *Factory, o *ForgetOptions) error {
 				return nil
 			}
 		}
-		if err := s.Client(creds).DeleteInstance(o.Ctx, platform.ID(e.ID)); err != nil {
+		if err := s.Client(creds).DeleteInstance(o.Ctx, platform.ID(raw.ID)); err != nil {
 			if ae, ok := platform.AsAPIError(err); !ok || ae.Status != 404 {
 				return fmt.Errorf("%w; the local entry is kept", err)
 			}
@@ -82,7 +85,7 @@ func runForget(f *Factory, o *ForgetOptions) error {
 			fmt.Fprintf(f.IO.Out, "Deleted instance %s on %s.\n", e.ID, keystore.Host(e.BaseURL))
 		}
 	}
-	if err := s.Store.Remove(e); err != nil {
+	if err := s.Store.Remove(raw); err != nil {
 		return err
 	}
 	fmt.Fprintf(f.IO.Out, "Forgot %q (its token is removed from the %s).\n", e.Name, e.Storage)

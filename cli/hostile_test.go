@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -101,8 +102,13 @@ func TestBrowserSeesNoStateNorSecret(t *testing.T) {
 	}
 	argv, _ := os.ReadFile(filepath.Join(dir, "argv"))
 	browserEnv, _ := os.ReadFile(filepath.Join(dir, "env"))
-	if !bytes.Contains(argv, []byte("/start/")) {
-		t.Fatalf("the browser was not given the one-time link: %q", argv)
+	// The argv holds a private file that forwards to the one-time link,
+	// not the link; the file is gone once the run ended.
+	if bytes.Contains(argv, []byte("/start/")) || bytes.Contains(argv, []byte("http")) || !bytes.HasPrefix(argv, []byte("file://")) {
+		t.Fatalf("the browser was not given a private forwarding file: %q", argv)
+	}
+	if _, err := os.Stat(strings.TrimPrefix(strings.TrimSpace(string(argv)), "file://")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the forwarding file outlived the run: %v", err)
 	}
 	o := sb.Options()
 	for _, secret := range []string{state, o.UserSecret, o.OrgSecret, o.ClientSecret} {

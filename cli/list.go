@@ -62,10 +62,11 @@ func runList(f *Factory, o *ListOptions) error {
 	out := f.IO.Out
 	switch {
 	case o.JSON:
-		if entries == nil {
-			entries = []keystore.Entry{}
+		safe := make([]keystore.Entry, 0, len(entries))
+		for _, e := range entries {
+			safe = append(safe, displayEntry(e))
 		}
-		err = writeJSON(out, entries)
+		err = writeJSON(out, safe)
 	case len(entries) == 0 && f.IO.IsStdoutTTY():
 		fmt.Fprintln(out, "No instances yet. Create one with: connectwiz")
 	case f.IO.IsStdoutTTY():
@@ -102,20 +103,37 @@ func probe(st *keystore.Store, entries []keystore.Entry) error {
 }
 
 // writeJSON is the one JSON encoding of instances (create --json and
-// list --json): control characters escaped, no HTML escaping.
+// list --json): control characters escaped — C0 by the encoder, C1 and
+// bidi or other format characters by termsafe.JSONWriter — no HTML
+// escaping.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(termsafe.JSONWriter(w))
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 
-// listRow is an entry's columns. Platform strings are made safe when the
-// answer is decoded; an index written by an earlier version may still
-// hold raw ones, so they are made safe here too before they are printed.
-func listRow(e keystore.Entry) []string {
+// displayEntry is e made safe to print or write as JSON. Platform strings
+// are made safe when the answer is decoded; an index written by an earlier
+// version may still hold raw ones, so every string of a stored entry goes
+// through the same terminal safety before it is shown. (The raw entry is
+// kept for what talks to the platform or the keychain.)
+func displayEntry(e keystore.Entry) keystore.Entry {
 	safe := func(v string) string { return termsafe.Sanitize(v, 200) }
-	return []string{safe(e.Name), safe(e.ID), safe(e.Connector), safe(keystore.Host(e.BaseURL)), e.CreatedAt.Local().Format("2006-01-02 15:04"), e.Storage.String()}
+	e.Name, e.PlatformName, e.ID, e.Connector, e.BaseURL = safe(e.Name), safe(e.PlatformName), safe(e.ID), safe(e.Connector), termsafe.Sanitize(e.BaseURL, 400)
+	e.KeyAccount = safe(e.KeyAccount)
+	tags := make([]string, 0, len(e.Tags))
+	for _, t := range e.Tags {
+		tags = append(tags, safe(t))
+	}
+	e.Tags = tags
+	return e
+}
+
+// listRow is an entry's columns, made safe (displayEntry).
+func listRow(e keystore.Entry) []string {
+	e = displayEntry(e)
+	return []string{e.Name, e.ID, e.Connector, keystore.Host(e.BaseURL), e.CreatedAt.Local().Format("2006-01-02 15:04"), e.Storage.String()}
 }
 
 // writeTSV writes one tab-separated line per instance, for scripts.

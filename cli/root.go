@@ -90,7 +90,13 @@ func Run(ctx context.Context, args []string, f *Factory) int {
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
-	return exitCode(ctx, f, root.ExecuteContext(ctx))
+	err := root.ExecuteContext(ctx)
+	if alarm := f.endRun(); alarm != nil {
+		// An instance was created with an authorization someone else
+		// took part in (possibly after the create): say so, exit non-zero.
+		err = errors.Join(err, alarm)
+	}
+	return exitCode(ctx, f, err)
 }
 
 // exitCode reports err on stderr and maps it to the exit code.

@@ -26,10 +26,11 @@ type Authorization struct {
 	Done <-chan callback.CallbackResult
 }
 
-// BrowserURL is the URL to hand the browser: a fresh one-time link on the
-// listener that redirects to the authorize URL, so the state never sits in
-// a process's argv (readable by every local user); the authorize URL itself
-// when the redirect is pasted. The screen shows URL, never this link.
+// BrowserURL is the URL to hand Session.OpenBrowser: a fresh one-time link
+// on the listener that redirects to the authorize URL; the authorize URL
+// itself when the redirect is pasted. OpenBrowser puts neither in the
+// browser's argv (readable by every local user): the browser opens a
+// private file that forwards to it. The screen shows URL, never this link.
 func (a *Authorization) BrowserURL() string {
 	if a.Listener == nil {
 		return a.URL

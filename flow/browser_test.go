@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -113,7 +114,7 @@ func record(t *testing.T, dir string) (name string, args []string, env string) {
 				case strings.HasPrefix(line, "NAME:"):
 					name = strings.TrimPrefix(line, "NAME:")
 				case strings.HasPrefix(line, "ARG:"):
-					args = append(args, strings.TrimPrefix(line, "ARG:"))
+					args = append(args, followForward(t, strings.TrimPrefix(line, "ARG:")))
 				}
 			}
 			return name, args, string(b)
@@ -123,6 +124,25 @@ func record(t *testing.T, dir string) (name string, args []string, env string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+var forwardArgRe = regexp.MustCompile(`file://\S+\.html`)
+
+// followForward replaces a private forwarding file's URL in a browser's
+// argument by the URL the file leads to, as the browser would follow it,
+// after checking that the argument itself carries no http URL.
+func followForward(t *testing.T, arg string) string {
+	t.Helper()
+	return forwardArgRe.ReplaceAllStringFunc(arg, func(f string) string {
+		if strings.Contains(f, "http") {
+			t.Errorf("the forwarding file's URL %q carries a URL", f)
+		}
+		target, err := browser.ForwardTarget(f)
+		if err != nil {
+			t.Errorf("argument %q: %v", arg, err)
+		}
+		return target
+	})
 }
 
 func noRecord(t *testing.T, dir string) {
@@ -292,7 +312,13 @@ func TestOpenWSLPrefersWslview(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "bin")
 			fakeBrowser(t, dir, "xdg-open")
 			fakeBrowser(t, dir, "wslview")
-			if err := systemBrowser(dir, tt.env, tt.osrelease).Open(openURL); err != nil {
+			// A Windows browser cannot read the private file: Open
+			// starts nothing; only the one-time link is opened bare.
+			if err := systemBrowser(dir, tt.env, tt.osrelease).Open(openURL); !errors.Is(err, browser.ErrConfined) {
+				t.Fatalf("Open under WSL: %v", err)
+			}
+			noRecord(t, dir)
+			if err := systemBrowser(dir, tt.env, tt.osrelease).OpenBare(openURL); err != nil {
 				t.Fatal(err)
 			}
 			if name, _, _ := record(t, dir); name != "wslview" {

@@ -163,9 +163,10 @@ func TestCallbackClosedAfterSuccess(t *testing.T) {
 func TestCallbackSecondCallbackRefused(t *testing.T) {
 	l, state := listen(t)
 	hit(t, l, "GET", "/callback", q("code", "c1", "state", state.Reveal()), "")
+	// Refused, and an alarm (a second party carries the state).
 	status, _, _ := hit(t, l, "GET", "/callback", q("code", "c2", "state", state.Reveal()), "")
-	if status != 400 {
-		t.Fatalf("second callback got %d", status)
+	if status != http.StatusForbidden || !errors.Is(errors.Join(l.Alarms()...), callback.ErrCallbackReused) {
+		t.Fatalf("second callback got %d, alarms %v", status, l.Alarms())
 	}
 	code, _ := l.Wait(context.Background(), time.Second)
 	if code.Reveal() != "c1" {

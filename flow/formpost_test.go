@@ -47,7 +47,7 @@ func TestCallbackFormPost(t *testing.T) {
 	if status, body := post(t, l, form+"; charset=utf-8", q("code", "form-code", "state", s, "session_state", "x"), ""); status != 200 || !strings.Contains(body, "return to the terminal") {
 		t.Fatalf("form_post: %d %s", status, body)
 	}
-	if status, _ := post(t, l, form, q("code", "again", "state", s), ""); status != 400 {
+	if status, _ := post(t, l, form, q("code", "again", "state", s), ""); status != 403 { // a second callback is an alarm
 		t.Errorf("a second form_post: %d", status)
 	}
 	code, err := l.Wait(context.Background(), time.Second)

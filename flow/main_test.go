@@ -1,9 +1,20 @@
 package flow_test
 
 import (
+	"os"
 	"testing"
 
 	"github.com/connectwiz/connectwiz/internal/testkit"
+	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { testkit.VerifyNoLeaks(m) }
+func TestMain(m *testing.M) {
+	// The browser's private forwarding files (browser.RunFiles) go to a
+	// directory of the tests' own.
+	dir, err := os.MkdirTemp("", "connectwiz-flow-test-")
+	if err != nil {
+		panic(err)
+	}
+	_ = os.Setenv("XDG_RUNTIME_DIR", dir)
+	testkit.VerifyNoLeaks(m, goleak.Cleanup(func(int) { _ = os.RemoveAll(dir) }))
+}

@@ -119,9 +119,13 @@ func TestBrowserURLSecondFetchAborts(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the second fetch did not end the wait")
 	}
-	// A late callback cannot revive the authorization.
-	if status, _, _ := hit(t, l, "GET", "/callback", q("code", "c", "state", state.Reveal()), ""); status != 400 {
+	// A late callback cannot revive the authorization: carrying the state,
+	// it is one more alarm.
+	if status, _, _ := hit(t, l, "GET", "/callback", q("code", "c", "state", state.Reveal()), ""); status != http.StatusForbidden {
 		t.Fatalf("callback after the alarm: %d", status)
+	}
+	if a := l.Alarms(); len(a) != 2 || !errors.Is(a[1], callback.ErrCallbackReused) {
+		t.Fatalf("alarms %v", a)
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectwiz/connectwiz/flow/browser"
+	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/secret"
 	"github.com/connectwiz/connectwiz/flow/termsafe"
@@ -46,6 +48,8 @@ type Session struct {
 	Version string
 	// Log records what happens (never a secret); nil is quiet.
 	Log *slog.Logger
+
+	ls listeners
 }
 
 func (s *Session) log() *slog.Logger {
@@ -142,13 +146,31 @@ func (s *Session) remember(c Credentials) error {
 // the listener and gets the authorize URL (see Authorize).
 func (s *Session) Authorize(ctx context.Context, creds Credentials) (*Authorization, error) {
 	s.saveAnswers(creds)
-	return Authorize(ctx, s.Client(creds), creds, s.Log)
+	s.releaseUnbound() // an earlier authorization of this run is over
+	a, err := Authorize(ctx, s.Client(creds), creds, s.Log)
+	if err != nil {
+		return nil, maskSecrets(err, known(creds, "")...)
+	}
+	if a.Listener != nil {
+		s.track(a.Listener) // serves until End: a later use is an alarm
+	}
+	return a, nil
 }
 
 // ErrNoBrowser is why no browser is opened when the user said so.
 var ErrNoBrowser = errors.New("opening a browser is turned off (--no-browser): open the URL yourself")
 
-// OpenBrowser opens an http(s) URL in the browser.
+// bareOpener can also open a URL as it is, in the browser's argv
+// (browser.Browser.OpenBare).
+type bareOpener interface {
+	OpenBare(url string) error
+}
+
+// OpenBrowser opens an http(s) URL in the browser, through a private
+// forwarding file (browser.Browser.Open). Only where the browser cannot read
+// that file, and only for the listener's one-time link, is the link itself
+// handed over (said in the log); the authorize URL, which carries the
+// state, never is: the user opens it from the screen.
 func (s *Session) OpenBrowser(url string) error {
 	switch {
 	case s.NoBrowser:
@@ -156,7 +178,17 @@ func (s *Session) OpenBrowser(url string) error {
 	case s.Browser == nil:
 		return errors.New("no browser is configured")
 	}
-	return s.Browser.Open(url)
+	err := s.Browser.Open(url)
+	if !errors.Is(err, browser.ErrConfined) {
+		return err
+	}
+	bo, ok := s.Browser.(bareOpener)
+	if !ok || !callback.IsOneTimeLink(url) {
+		s.log().Info("browser not opened: it cannot read the private forwarding file, and the authorize URL is never put in an argv", "why", err)
+		return fmt.Errorf("%w; open the URL shown yourself", err)
+	}
+	s.log().Warn("the browser cannot read the private forwarding file: opening the bare one-time link (visible in its argv to local users; a second use of it alarms)", "why", err)
+	return bo.OpenBare(url)
 }
 
 // Copy puts text on the terminal's clipboard (OSC 52).
@@ -190,10 +222,26 @@ func (s *Session) AvailableName(name, baseURL string) string {
 
 // Create records a pending create, sends it, stores the token and the
 // index entry, clears the record and, when asked, remembers the secrets.
+// A create whose authorization raised an alarm is refused (*AlarmError);
+// an alarm raised later is reported by Alarm, until End.
 // It runs to the end even when ctx is cancelled, so an issued token is
 // never dropped.
 func (s *Session) Create(ctx context.Context, r CreateRequest) (Created, error) {
+	l, err := s.checkBeforeCreate(r.Instance.Code)
+	if err != nil {
+		return Created{}, err
+	}
 	created, err := createAndSave(ctx, s.Client(r.Creds), s.Store, r)
+	err = maskSecrets(err, known(r.Creds, r.Instance.Code)...)
+	if err == nil || created.Instance.ID != "" {
+		name := created.Saved.Entry.Name
+		if name == "" {
+			name = r.Instance.Name
+		}
+		if aerr := s.bound(l, name); aerr != nil {
+			s.log().Warn("the authorization of the instance just created raised an alarm", "name", name)
+		}
+	}
 	if err != nil || !r.Remember {
 		return created, err
 	}
@@ -216,7 +264,7 @@ var ErrNothingPending = errors.New("no pending create to recover for this platfo
 func (s *Session) Recover(ctx context.Context, creds Credentials) ([]Recovered, error) {
 	found, err := s.recoverPlatform(ctx, creds)
 	if err != nil {
-		return found, err
+		return found, maskSecrets(err, known(creds, "")...)
 	}
 	if len(found) == 0 {
 		return nil, ErrNothingPending
@@ -289,7 +337,7 @@ func (s *Session) RecoverPending(ctx context.Context, creds Credentials, all boo
 			}
 		}
 		if err != nil {
-			rep.Problems = append(rep.Problems, PendingProblem{BaseURL: base, Err: err})
+			rep.Problems = append(rep.Problems, PendingProblem{BaseURL: base, Err: maskSecrets(err, known(pc, "")...)})
 		}
 	}
 	left, err := s.Store.PendingCreates()

@@ -21,6 +21,7 @@ func newSession(t *testing.T, sandboxed bool) (*flow.Session, *testkit.Keychain)
 	// As the command line pairs them: a sandbox session has the sandbox's store.
 	st := &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg"), Keychain: &keystore.Keychain{Backend: mem}, Sandbox: sandboxed}
 	s := &flow.Session{Store: st, Sandbox: sandboxed, Version: "test"}
+	t.Cleanup(func() { _ = s.End() })
 	if sandboxed {
 		s.ApproveConsent = func(ctx context.Context, url string) error { return sandbox.Consent(ctx, url, true) }
 	}

@@ -132,9 +132,9 @@ func TestLockedKeychainInWords(t *testing.T) {
 	}
 }
 
-// Secrets an earlier version remembered under <host>/credentials move to
-// the https platform's own account on first use (never to plain http),
-// and forgetting removes both.
+// Secrets an earlier version remembered under <host>/credentials are
+// copied to the https platform's own account on first use (never to plain
+// http), and forgetting removes both.
 func TestLegacySecretsMigrate(t *testing.T) {
 	fb := testkit.NewKeychain()
 	s := newStore(t, fb)
@@ -149,8 +149,8 @@ func TestLegacySecretsMigrate(t *testing.T) {
 	if err != nil || got.UserSecret != "u" {
 		t.Fatalf("%+v %v", got, err)
 	}
-	if _, err := s.Keychain.Get("p.example/credentials"); err == nil {
-		t.Fatal("the legacy account is still there after the move")
+	if _, err := s.Keychain.Get("secrets:https://p.example:443/api"); err != nil {
+		t.Fatalf("the legacy secrets were not copied: %v", err)
 	}
 	if err := s.Keychain.Set("p.example/credentials", legacy); err != nil {
 		t.Fatal(err)

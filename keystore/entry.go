@@ -37,12 +37,15 @@ func (e Entry) Account() string {
 }
 
 // tokenAccount is the account a new token is stored under:
-// "instance:<host>/<id>". Token accounts and remembered-secret accounts
+// "instance:<platform key>/<id>", the platform key being the normalised
+// platform URL (PlatformKey: scheme, host, port, path), so that two
+// instances with one id on two platforms of one host keep two accounts.
+// Token accounts and remembered-secret accounts
 // ("secrets:…") live in separate namespaces, so no instance id the platform
 // sends can name another entry's account; an id that is empty, long or
 // not plain is replaced by a random name.
 func tokenAccount(baseURL, id string) string {
-	return "instance:" + Host(baseURL) + "/" + safeID(id)
+	return "instance:" + PlatformKey(baseURL) + "/" + safeID(id)
 }
 
 var plainID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)

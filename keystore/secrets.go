@@ -71,13 +71,12 @@ func (s *Store) migrateLegacy(baseURL string) (string, error) {
 	if u, err := url.Parse(baseURL); err != nil || u.Scheme != "https" {
 		return "", ErrNotFound
 	}
-	v, err := s.Keychain.probe(legacyAccount(baseURL))
-	if err != nil {
-		return "", err
+	if !s.legacySecrets(baseURL) {
+		return "", ErrNotFound
 	}
+	v, _ := s.Keychain.probe(legacyAccount(baseURL))
 	if err := s.Keychain.Set(secretsAccount(baseURL), v); err == nil {
-		_ = s.Keychain.Delete(legacyAccount(baseURL))
-		s.log().Info("remembered secrets moved to their platform's own account", "platform", Host(baseURL))
+		s.log().Info("remembered secrets copied to their platform's own account; the old account is kept", "platform", Host(baseURL))
 	}
 	return v, nil
 }
@@ -88,10 +87,32 @@ func (s *Store) ForgetCredentials(baseURL string) error {
 	if s.Keychain == nil {
 		return nil
 	}
-	for _, account := range []string{secretsAccount(baseURL), legacyAccount(baseURL)} {
+	accounts := []string{secretsAccount(baseURL)}
+	if s.legacySecrets(baseURL) {
+		accounts = append(accounts, legacyAccount(baseURL))
+	}
+	for _, account := range accounts {
 		if err := s.Keychain.Delete(account); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
 	}
 	return nil
+}
+
+// legacySecrets reports whether the legacy account of baseURL holds
+// remembered secrets — and not the token of an instance with id
+// "credentials", which an earlier version kept under the very same name:
+// an account an index entry uses, or a value that is not the secrets'
+// JSON, is never read as secrets, moved or deleted.
+func (s *Store) legacySecrets(baseURL string) bool {
+	account := legacyAccount(baseURL)
+	if s.accountInUse(account) {
+		return false
+	}
+	v, err := s.Keychain.probe(account)
+	if err != nil {
+		return false
+	}
+	var c Secrets
+	return json.Unmarshal([]byte(v), &c) == nil && (c.UserSecret != "" || c.OrgSecret != "" || c.ClientSecret != "")
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -80,6 +79,11 @@ func (s *Store) save(e Entry, token string, insecure, replace bool) (Saved, erro
 	}
 	if e.KeyAccount == "" {
 		e.KeyAccount = tokenAccount(e.BaseURL, e.ID)
+	}
+	if s.accountInUse(e.KeyAccount) {
+		// Never write over a token another entry keeps (an entry of an
+		// earlier version, an id seen twice): a fresh account instead.
+		e.KeyAccount = tokenAccount(e.BaseURL, "")
 	}
 	saved, err := s.stash(e, token, insecure || s.Sandbox)
 	if err != nil {
@@ -330,55 +334,6 @@ func (s *Store) updateIndex(change func([]Entry) []Entry) error {
 			return err
 		}
 		return writeJSON(s.path(IndexFile), change(idx), 0o600)
-	})
-}
-
-// dropToken deletes e's token from where the index says it is.
-func (s *Store) dropToken(e Entry) error {
-	switch e.Storage {
-	case InKeychain:
-		if s.Keychain != nil {
-			if err := s.Keychain.Delete(e.Account()); err != nil && !errors.Is(err, ErrNotFound) {
-				return fmt.Errorf("removing the token of %q from the keychain: %w", e.Name, err)
-			}
-		}
-	default:
-		return s.deleteFileToken(e.Account())
-	}
-	return nil
-}
-
-func (s *Store) fileTokens() (map[string]string, error) {
-	p := s.path(TokensFile)
-	if _, err := os.Stat(p); err == nil {
-		if err := fixMode(p, 0o600); err != nil {
-			return nil, err
-		}
-	}
-	toks := map[string]string{}
-	if err := readJSON(p, &toks); err != nil {
-		return nil, err
-	}
-	return toks, nil
-}
-
-func (s *Store) setFileToken(account, token string) error {
-	return s.updateFileTokens(func(toks map[string]string) { toks[account] = token })
-}
-
-func (s *Store) deleteFileToken(account string) error {
-	return s.updateFileTokens(func(toks map[string]string) { delete(toks, account) })
-}
-
-// updateFileTokens rewrites the token file under the store's lock.
-func (s *Store) updateFileTokens(change func(map[string]string)) error {
-	return s.locked(func() error {
-		toks, err := s.fileTokens()
-		if err != nil {
-			return err
-		}
-		change(toks)
-		return writeJSON(s.path(TokensFile), toks, 0o600)
 	})
 }
 

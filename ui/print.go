@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"net/url"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -90,17 +89,14 @@ func hyperlink(u string) string {
 	return ansi.SetHyperlink(u) + u + ansi.ResetHyperlink()
 }
 
-// urlExcerpt is where the URL leads, for the view: its scheme and host,
+// urlExcerpt is where the URL leads, for the view: its scheme and host
+// (cut on the left, never in its registrable domain: browser.Excerpt),
 // "/…" for the rest (whole above), a hyperlink to the whole URL where the
 // terminal knows OSC 8. Not more of it: a reader of the screen (a person,
 // or a script taking the last URL shown) must not mistake a cut URL for
 // the URL.
 func (m *Model) urlExcerpt(u string) string {
-	shown := u
-	if p, err := url.Parse(u); err == nil && p.Host != "" {
-		shown = p.Scheme + "://" + p.Host + "/…"
-	}
-	shown = ansi.Truncate(shown, m.contentWidth(), "…")
+	shown := browser.Excerpt(u, m.contentWidth()) // never hides the registrable domain
 	if browser.CheckBrowserURL(u) != nil {
 		return m.st.URL.Render(termsafe.Sanitize(shown, len(shown)))
 	}

@@ -4,99 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/connectwiz/connectwiz/flow/secret"
 	"github.com/connectwiz/connectwiz/flow/termsafe"
-	"github.com/mattn/go-shellwords"
 )
-
-// CheckBrowserURL refuses anything but an absolute http(s) URL made of
-// plain visible characters: a URL that came from the network is never
-// handed to the OS opener unchecked. It refuses invalid UTF-8, white space,
-// control characters (C0, DEL, C1) and Unicode format characters (category
-// Cf: bidi overrides and isolates, zero-width characters), both as written
-// and in the percent-decoded host, and a user name or password before the
-// host; the reason is in the error.
-func CheckBrowserURL(raw string) error {
-	if raw == "" {
-		return errors.New("it is empty")
-	}
-	if why := urlCharProblem(raw); why != "" {
-		return errors.New(why)
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // without the URL, which may carry the state
-		}
-		return fmt.Errorf("it is not a URL (%s)", termsafe.Sanitize(err.Error(), 100))
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("its scheme %q is not http or https", termsafe.Sanitize(u.Scheme, 20))
-	}
-	if u.Host == "" {
-		return errors.New("it has no host")
-	}
-	if u.User != nil {
-		return errors.New("it carries a user name or password before the host, which can disguise where it leads")
-	}
-	// url.Parse decodes the host; decode the authority as written too, in
-	// case the two disagree.
-	hosts := []string{u.Host}
-	if auth, ok := rawAuthority(raw); ok {
-		if dec, err := url.PathUnescape(auth); err == nil {
-			hosts = append(hosts, dec)
-		}
-	}
-	for _, h := range hosts {
-		if why := urlCharProblem(h); why != "" {
-			return errors.New("its host, percent-decoded: " + why)
-		}
-	}
-	return nil
-}
-
-// rawAuthority returns the authority part of raw as written.
-func rawAuthority(raw string) (string, bool) {
-	_, rest, ok := strings.Cut(raw, "//")
-	if !ok {
-		return "", false
-	}
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		rest = rest[:i]
-	}
-	return rest, true
-}
-
-// urlCharProblem says what is wrong with the characters of s, or "".
-func urlCharProblem(s string) string {
-	if !utf8.ValidString(s) {
-		return "it is not valid UTF-8"
-	}
-	for _, r := range s {
-		switch {
-		case r == ' ' || r == '\t' || r == '\r' || r == '\n':
-			return "it contains white space or control characters"
-		case unicode.IsControl(r):
-			return fmt.Sprintf("it contains the control character %U", r)
-		case unicode.Is(unicode.Cf, r):
-			return fmt.Sprintf("it contains the invisible format character %U (such as a bidi override or a zero-width character), which can disguise where it leads", r)
-		case unicode.IsSpace(r):
-			return fmt.Sprintf("it contains the white space character %U", r)
-		}
-	}
-	return ""
-}
 
 // Browser opens URLs in the user's browser. The zero value uses the
 // system opener; the function fields exist for tests and default to the
@@ -123,29 +39,98 @@ type Browser struct {
 	ReadFile func(string) ([]byte, error)
 	// GOOS is the operating system to open for; empty means runtime.GOOS.
 	GOOS string
+	// Files are the run's private forwarding files; nil means RunFiles.
+	Files *Forwards
+	// Confined reports whether the browser program Open would start cannot
+	// read the private file (a snap); nil means the real check.
+	Confined func(program string) bool
 }
+
+// RunFiles are the forwarding files of a Browser without Files; the
+// command that runs connectwiz removes them (RunFiles.Remove) when the run
+// ends.
+var RunFiles = &Forwards{}
+
+// ErrConfined is returned by Open, before anything is started, when the
+// browser cannot read the private forwarding file (a snap-confined
+// browser, or a Windows browser under WSL): only OpenBare can open it,
+// with the URL in its argv.
+var ErrConfined = errors.New("the browser cannot read a private file of connectwiz's (it is confined, e.g. a snap)")
 
 // ErrNoDisplay is returned by Open when there is no graphical display to
 // open a browser on.
 var ErrNoDisplay = errors.New("no display to open a browser on (DISPLAY and WAYLAND_DISPLAY are unset); open the URL on a machine with a browser, or set $BROWSER")
 
 // Open opens an http(s) URL without waiting for the browser to exit. The
-// browser's environment holds no CONNECTWIZ_* secret (BrowserEnv).
+// browser is started on a private file (Forwards) that forwards to the URL,
+// so that its argv carries a path connectwiz made and never the URL — which
+// holds a secret and may come from the network. A browser that cannot read
+// the file gets ErrConfined and nothing is started. The browser's
+// environment holds no CONNECTWIZ_* secret (BrowserEnv).
 func (b Browser) Open(raw string) error {
 	if err := CheckBrowserURL(raw); err != nil {
 		return fmt.Errorf("not opening the authorize URL: %w", err)
 	}
-	if strings.TrimSpace(b.Env) != "" {
-		return b.openEnv(raw)
+	if prog, ok := b.confined(); ok {
+		return fmt.Errorf("%w: %s", ErrConfined, termsafe.Sanitize(prog, 200))
 	}
-	cmd, err := b.systemCommand(raw)
+	files := b.Files
+	if files == nil {
+		files = RunFiles
+	}
+	p, err := files.Write(raw)
+	if err != nil {
+		return fmt.Errorf("could not write the private file to open the browser on: %w", err)
+	}
+	return b.start(FileURL(p))
+}
+
+// OpenBare opens raw itself: the URL is in the browser's argv, readable by
+// every local user. Only for a browser that cannot read the private file
+// (ErrConfined), and only for a URL whose exposure is survivable (the
+// listener's one-time link, which alarms when used twice).
+func (b Browser) OpenBare(raw string) error {
+	if err := CheckBrowserURL(raw); err != nil {
+		return fmt.Errorf("not opening the authorize URL: %w", err)
+	}
+	return b.start(raw)
+}
+
+// start starts the browser on arg, a URL connectwiz made or checked.
+func (b Browser) start(arg string) error {
+	if strings.TrimSpace(b.Env) != "" {
+		return b.openEnv(arg)
+	}
+	cmd, err := b.systemCommand(arg)
 	if err != nil {
 		return err
 	}
-	if err := b.start(cmd); err != nil {
+	if err := b.run(cmd); err != nil {
 		return fmt.Errorf("could not start the browser (%s): %w; set $BROWSER to a browser command", cmd.Path, err)
 	}
 	return b.settle(cmd)
+}
+
+// confined says whether the program Open would start cannot read the
+// private file, and names it.
+func (b Browser) confined() (string, bool) {
+	prog, err := b.Resolve()
+	if err != nil {
+		return "", false // Open fails with that error
+	}
+	switch {
+	case b.Confined != nil:
+		return prog, b.Confined(prog)
+	case confinedPath(prog):
+		return prog, true
+	case strings.TrimSpace(b.Env) != "" || b.goos() != "linux":
+		return "", false
+	case b.wsl():
+		return prog + " (a Windows browser, which cannot read this Linux file)", true
+	case b.confinedDefault():
+		return prog + " (the default browser is a snap)", true
+	}
+	return "", false
 }
 
 // Resolve says which program Open would start, without starting anything:
@@ -177,7 +162,7 @@ func (b Browser) openEnv(raw string) error {
 	var cmd *exec.Cmd
 	err := b.eachEnvCommand(raw, func(args []string) error {
 		cmd = exec.CommandContext(context.Background(), args[0], args[1:]...) //nolint:gosec // the user's own $BROWSER; the URL was checked
-		return b.start(cmd)
+		return b.run(cmd)
 	})
 	if err != nil {
 		return err
@@ -216,8 +201,8 @@ func unwrapExec(err error) error {
 	return err
 }
 
-// start starts cmd with no standard streams and a scrubbed environment.
-func (b Browser) start(cmd *exec.Cmd) error {
+// run starts cmd with no standard streams and a scrubbed environment.
+func (b Browser) run(cmd *exec.Cmd) error {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
 	environ := os.Environ
 	if b.Environ != nil {
@@ -246,123 +231,6 @@ func (b Browser) settle(cmd *exec.Cmd) error {
 
 // browserGrace is how long Open waits for an opener that fails at once.
 const browserGrace = 400 * time.Millisecond
-
-// BrowserEnv returns environ without the variables that carry connectwiz's
-// secrets: every CONNECTWIZ_* variable whose name speaks of a secret,
-// token or password (CONNECTWIZ_USER_SECRET, CONNECTWIZ_ORG_SECRET,
-// CONNECTWIZ_CLIENT_SECRET, ...) and CONNECTWIZ_CODE. A browser has no use
-// for them, and every program it starts would inherit them.
-func BrowserEnv(environ []string) []string {
-	out := make([]string, 0, len(environ))
-	for _, kv := range environ {
-		name, _, _ := strings.Cut(kv, "=")
-		if secretEnvName(name) {
-			continue
-		}
-		out = append(out, kv)
-	}
-	return out
-}
-
-func secretEnvName(name string) bool {
-	n := strings.ToUpper(name)
-	if !strings.HasPrefix(n, "CONNECTWIZ_") {
-		return false
-	}
-	return secret.IsSecretParam(strings.TrimPrefix(n, "CONNECTWIZ_"))
-}
-
-// splitBrowserList splits $BROWSER at its list separator, outside quotes.
-func splitBrowserList(env, goos string) []string {
-	sep := ':'
-	if goos == "windows" {
-		sep = ';'
-	}
-	var out []string
-	var cur strings.Builder
-	var single, double, escaped bool
-	for _, r := range env {
-		switch {
-		case escaped:
-			escaped = false
-		case r == '\\' && !single && goos != "windows":
-			escaped = true
-		case r == '\'' && !double:
-			single = !single
-		case r == '"' && !single:
-			double = !double
-		case r == sep && !single && !double:
-			out = appendEntry(out, cur.String())
-			cur.Reset()
-			continue
-		}
-		cur.WriteRune(r)
-	}
-	return appendEntry(out, cur.String())
-}
-
-func appendEntry(list []string, e string) []string {
-	if strings.TrimSpace(e) == "" {
-		return list
-	}
-	return append(list, e)
-}
-
-// browserArgs splits one $BROWSER command and puts the URL in it.
-func (b Browser) browserArgs(entry, raw string) ([]string, error) {
-	p := shellwords.NewParser()
-	p.ParseEnv = true
-	p.ParseBacktick = false
-	p.Getenv = func(name string) string {
-		if secretEnvName(name) {
-			return "" // a secret never reaches a browser's argv
-		}
-		return b.getenv(name)
-	}
-	args, err := p.Parse(entry)
-	if err != nil {
-		return nil, fmt.Errorf("%q: cannot be split into words (%v)", termsafe.Sanitize(entry, 100), err)
-	}
-	if p.Position >= 0 {
-		return nil, fmt.Errorf("%q: uses shell syntax (; & | < > or a substitution) that connectwiz does not run; put the command in a script", termsafe.Sanitize(entry, 100))
-	}
-	if len(args) == 0 {
-		return nil, fmt.Errorf("%q: names no command", termsafe.Sanitize(entry, 100))
-	}
-	placed := false
-	for i, a := range args {
-		args[i] = expandPercent(a, raw, &placed)
-	}
-	if !placed {
-		args = append(args, raw)
-	}
-	return args, nil
-}
-
-// expandPercent replaces %s by the URL and %% by %; any other % stays.
-func expandPercent(arg, raw string, placed *bool) string {
-	if !strings.Contains(arg, "%") {
-		return arg
-	}
-	var out strings.Builder
-	for i := 0; i < len(arg); i++ {
-		if arg[i] == '%' && i+1 < len(arg) {
-			switch arg[i+1] {
-			case 's':
-				out.WriteString(raw)
-				*placed = true
-				i++
-				continue
-			case '%':
-				out.WriteByte('%')
-				i++
-				continue
-			}
-		}
-		out.WriteByte(arg[i])
-	}
-	return out.String()
-}
 
 func (b Browser) getenv(name string) string {
 	if b.Getenv != nil {

@@ -78,6 +78,7 @@ type Listener struct {
 	once     sync.Once
 	closed   sync.Once
 	log      *slog.Logger
+	alarm    alarmState // guarded by mu
 }
 
 // Listen binds the callback URL's loopback address. A port of 0 picks a free
@@ -190,6 +191,11 @@ func (l *Listener) serveStart(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusSeeOther)
 		return
 	}
+	if l.raise(ErrBrowserURLReused) {
+		l.log.Warn("one-time browser link opened a second time, after the callback was accepted: alarm")
+		writePage(w, http.StatusForbidden, pageAlarmLate)
+		return
+	}
 	l.log.Warn("one-time browser link opened a second time: authorization aborted")
 	writePage(w, http.StatusForbidden, pageReused)
 	l.once.Do(func() { l.done <- alarmResult(ErrBrowserURLReused) })
@@ -222,8 +228,20 @@ func (l *Listener) Wait(ctx context.Context, timeout time.Duration) (secret.Secr
 	}
 }
 
-// Close stops the listener, letting a response in flight finish.
+// Close ends the wait: it stops the listener, letting a response in
+// flight finish — unless the listener lingers (Linger), when it keeps
+// answering until Shutdown.
 func (l *Listener) Close() {
+	if l.lingering() {
+		l.endWait()
+		return
+	}
+	l.Shutdown()
+}
+
+// Shutdown stops the listener, lingering or not, letting a response in
+// flight finish.
+func (l *Listener) Shutdown() {
 	l.closed.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
@@ -242,7 +260,7 @@ func (l *Listener) reject(w http.ResponseWriter, r *http.Request, status int, wh
 	switch {
 	case status == http.StatusNotFound:
 		p = pageNotFound
-	case why == whyState || why == whyReceived:
+	case why == whyState:
 		// A provider redirect from an earlier run's tab (or a second one):
 		// say so, without a word of the state expected.
 		p = pageStale
@@ -283,11 +301,12 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	delivered := false
 	l.once.Do(func() {
+		l.accept(res)
 		l.done <- res
 		delivered = true
 	})
 	if !delivered {
-		l.reject(w, r, http.StatusBadRequest, whyReceived)
+		l.lateCallback(w)
 		return
 	}
 	if res.Err != nil {

@@ -36,6 +36,14 @@ var (
 		"✗", "Authorization stopped",
 		"This one-time link was already used, so someone else may have opened it. connectwiz stopped the authorization and created nothing. Return to the terminal and authorize again.",
 	}
+	pageAlarmLate = page{
+		"!", "Used twice: connectwiz raised an alarm",
+		"This authorization was already used. If you did not open it twice yourself, someone else may be taking part in it, and an instance made with it may be bound to their account. Return to the terminal: it says what happened and how to remove the instance.",
+	}
+	pageOver = page{
+		"!", "connectwiz is no longer waiting",
+		"This authorization came back after connectwiz stopped waiting for it, so it was not used. Return to the terminal and authorize again if you still want to create the instance.",
+	}
 	pageNotFound = page{"?", "Not found", "There is nothing here."}
 )
 

@@ -14,12 +14,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectwiz/connectwiz/flow/browser"
 	"github.com/connectwiz/connectwiz/flow/callback"
 )
 
-// consentPage is the provider's consent form; every value is escaped.
-func consentPage(clientID, redirectURI, state string) string {
-	e := html.EscapeString
+var htmlEscape = html.EscapeString
+
+// consentPage is the provider's consent form, with its single-use CSRF
+// token; every value is escaped.
+func consentPage(clientID, redirectURI, state, csrf string) string {
+	e := htmlEscape
 	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sandbox provider — authorize</title></head>
 <body>
@@ -29,6 +33,7 @@ func consentPage(clientID, redirectURI, state string) string {
 <input type="hidden" name="client_id" value="` + e(clientID) + `">
 <input type="hidden" name="redirect_uri" value="` + e(redirectURI) + `">
 <input type="hidden" name="state" value="` + e(state) + `">
+<input type="hidden" name="csrf" value="` + e(csrf) + `">
 <button type="submit" name="decision" value="approve">Approve</button>
 <button type="submit" name="decision" value="deny">Deny</button>
 </form>
@@ -76,7 +81,9 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = io.WriteString(w, consentPage(q.Get("client_id"), q.Get("redirect_uri"), q.Get("state"))) //nolint:gosec // consentPage escapes every value
+	w.Header().Set("X-Frame-Options", "DENY")
+	csrf := s.issueCSRF(registration{clientID: q.Get("client_id"), redirectURI: q.Get("redirect_uri"), state: q.Get("state")})
+	_, _ = io.WriteString(w, consentPage(q.Get("client_id"), q.Get("redirect_uri"), q.Get("state"), csrf)) //nolint:gosec // consentPage escapes every value
 }
 
 func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
@@ -88,6 +95,10 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	if msg := s.checkClient(f); msg != "" {
 		s.page(w, http.StatusBadRequest, msg)
+		return
+	}
+	if !s.takeCSRF(f.Get("csrf"), registration{clientID: f.Get("client_id"), redirectURI: f.Get("redirect_uri"), state: f.Get("state")}) {
+		s.page(w, http.StatusForbidden, "This form was not issued by the sandbox for this authorization, or was already used: load the consent page again.")
 		return
 	}
 	target, err := url.Parse(f.Get("redirect_uri"))
@@ -120,7 +131,21 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	target.RawQuery = q.Encode()
-	http.Redirect(w, r, target.String(), http.StatusSeeOther) //nolint:gosec // redirecting to redirect_uri is what an OAuth provider does; it was checked to be http(s)
+	if !LoopbackRedirect(f.Get("redirect_uri")) {
+		s.redirectShown(w, target.String()) // never a redirect off this machine
+		return
+	}
+	http.Redirect(w, r, target.String(), http.StatusSeeOther) //nolint:gosec // a loopback redirect_uri, checked above
+}
+
+var shownRe = regexp.MustCompile(`<pre id="redirect">([^<]*)</pre>`)
+
+// shownRedirect is the URL a non-loopback redirect page shows, or "".
+func shownRedirect(page []byte) string {
+	if m := shownRe.FindSubmatch(page); m != nil {
+		return html.UnescapeString(string(m[1]))
+	}
+	return ""
 }
 
 // formPostPage answers as a provider with response_mode=form_post does:
@@ -167,6 +192,15 @@ func consent(ctx context.Context, oauthURL string, approve, follow bool) (string
 	if !follow {
 		post.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	}
+	if strings.HasPrefix(oauthURL, "file:") {
+		// A private forwarding file (browser.Forwards): follow it, as a
+		// browser does.
+		t, err := browser.ForwardTarget(oauthURL)
+		if err != nil {
+			return "", err
+		}
+		oauthURL = t
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, oauthURL, nil)
 	if err != nil {
 		return "", fmt.Errorf("bad authorize URL: %w", err)
@@ -211,6 +245,9 @@ func consent(ctx context.Context, oauthURL string, approve, follow bool) (string
 		return postForm(ctx, post, html.UnescapeString(m[1]), string(answer))
 	}
 	if !follow {
+		if u := shownRedirect(answer); u != "" {
+			return u, nil
+		}
 		if resp.StatusCode != http.StatusSeeOther {
 			return "", fmt.Errorf("the consent form answered %s, not a redirect", resp.Status)
 		}

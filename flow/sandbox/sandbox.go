@@ -88,6 +88,7 @@ type Server struct {
 	// Start; empty means the connection's local address.
 	origin     string
 	registered map[registration]time.Time
+	csrf       map[string]csrfGrant // consent forms' tokens, under mu
 }
 
 // New returns a sandbox with the given options.
@@ -121,7 +122,7 @@ func New(opts Options) *Server {
 func (s *Server) Options() Options { return s.opts }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.guard(w, r) }
 
 // Instances returns a copy of the instances the sandbox holds, by id.
 func (s *Server) Instances() []Instance {

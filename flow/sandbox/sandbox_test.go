@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -91,10 +92,16 @@ func authURL(t *testing.T, sb *sandbox.Running, host, callback string) (int, str
 func TestOAuthURLFromListenAddressNotHost(t *testing.T) {
 	sb := start(t, sandbox.Options{})
 	origin := strings.TrimSuffix(sb.BaseURL, sandbox.APIPath)
-	for _, host := range []string{"", "evil.example", "evil.example:8751", "localhost:1"} {
+	for _, host := range []string{"", "localhost:1", "127.0.0.9:2"} {
 		status, u := authURL(t, sb, host, "http://127.0.0.1:8750/callback")
 		if status != 200 || !strings.HasPrefix(u, origin+"/oauth/authorize?") {
 			t.Errorf("Host %q: %d %q, want it on %s", host, status, u, origin)
+		}
+	}
+	// A foreign Host is refused outright (DNS rebinding).
+	for _, host := range []string{"evil.example", "evil.example:8751"} {
+		if status, u := authURL(t, sb, host, "http://127.0.0.1:8750/callback"); status != http.StatusBadRequest || u != "" {
+			t.Errorf("Host %q: %d %q", host, status, u)
 		}
 	}
 }
@@ -110,14 +117,14 @@ func TestOAuthURLFromListenAddressBareHandler(t *testing.T) {
 	defer func() { _ = srv.Close() }()
 	q := url.Values{"apiKey": {sandbox.DefaultClientID}, "apiSecret": {sandbox.DefaultClientSecret}, "callbackUrl": {"http://127.0.0.1:1/cb"}, "state": {"s"}}
 	req, _ := http.NewRequest(http.MethodGet, "http://"+ln.Addr().String()+sandbox.APIPath+"/"+platform.WireConnectors+"/"+platform.DefaultConnector+"/oauth/url?"+q.Encode(), nil)
-	req.Host = "evil.example"
+	req.Host = "localhost:9"
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
-	if !strings.Contains(string(b), `"http://`+ln.Addr().String()+`/oauth/authorize?`) || strings.Contains(string(b), "evil") {
+	if !strings.Contains(string(b), `"http://`+ln.Addr().String()+`/oauth/authorize?`) || strings.Contains(string(b), "localhost:9") {
 		t.Fatalf("%s", b)
 	}
 }
@@ -146,6 +153,16 @@ func postForm(t *testing.T, u string, form url.Values) (int, string, string) {
 	return resp.StatusCode, resp.Header.Get("Location"), string(b)
 }
 
+var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]*)"`)
+
+// csrfOf is the consent form's CSRF token.
+func csrfOf(page string) string {
+	if m := csrfRe.FindStringSubmatch(page); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
 func TestAuthorizeAcceptsLoopbackRedirectOnly(t *testing.T) {
 	sb := start(t, sandbox.Options{})
 	origin := strings.TrimSuffix(sb.BaseURL, sandbox.APIPath)
@@ -153,10 +170,11 @@ func TestAuthorizeAcceptsLoopbackRedirectOnly(t *testing.T) {
 	bad := []string{"https://evil.example/cb", "http://evil.example/cb", "http://localhost.evil.example/cb", "http://127.0.0.1.evil.example/cb", "http://192.168.1.10:8750/cb", "https://127.0.0.1:8750/cb", "javascript:alert(1)", "http://user@127.0.0.1:1/cb", "", "/cb"}
 	for _, ru := range good {
 		q := url.Values{"response_type": {"code"}, "client_id": {sandbox.DefaultClientID}, "redirect_uri": {ru}, "state": {"s"}}
-		if status, body := get(t, origin+"/oauth/authorize?"+q.Encode()); status != 200 {
-			t.Errorf("authorize %q: %d %s", ru, status, body)
+		status, page := get(t, origin+"/oauth/authorize?"+q.Encode())
+		if status != 200 {
+			t.Errorf("authorize %q: %d %s", ru, status, page)
 		}
-		status, loc, body := postForm(t, origin+"/oauth/consent", url.Values{"client_id": {sandbox.DefaultClientID}, "redirect_uri": {ru}, "state": {"s"}, "decision": {"deny"}})
+		status, loc, body := postForm(t, origin+"/oauth/consent", url.Values{"client_id": {sandbox.DefaultClientID}, "redirect_uri": {ru}, "state": {"s"}, "decision": {"deny"}, "csrf": {csrfOf(page)}})
 		if status != http.StatusSeeOther || !strings.HasPrefix(loc, strings.SplitN(ru, "?", 2)[0]+"?") {
 			t.Errorf("consent %q: %d %q %s", ru, status, loc, body)
 		}

@@ -2,6 +2,7 @@ package secret
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode"
 )
@@ -120,4 +121,22 @@ func keyWords(key string) []string {
 	}
 	flush()
 	return words
+}
+
+// MaskIn returns text with every known secret value in it — as it is and
+// percent-encoded, as a platform echoing a query or a form would write it
+// — replaced by Mask: whatever a platform echoes (an error quoting
+// "apiSecret=…"), a secret is never shown. Values shorter than 4 bytes are
+// left alone (they would mask ordinary words).
+func MaskIn(text string, secrets ...Secret) string {
+	for _, s := range secrets {
+		v := s.Reveal()
+		if len(v) < 4 {
+			continue
+		}
+		for _, form := range []string{v, url.QueryEscape(v), url.PathEscape(v)} {
+			text = strings.ReplaceAll(text, form, Mask)
+		}
+	}
+	return text
 }
