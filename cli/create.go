@@ -231,8 +231,9 @@ func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) er
 	if note != "" {
 		fmt.Fprintln(ios.ErrOut, note)
 	}
-	if c.Saved.RenamedFrom != "" {
-		fmt.Fprintf(ios.ErrOut, "The name %q was taken meanwhile (another create or a recovered one): this instance is kept as %q.\n", c.Saved.RenamedFrom, c.Saved.Entry.Name)
+	rep := c.Report(tokenCommand(f, o.Sandbox))
+	if rep.Renamed != "" {
+		fmt.Fprintln(ios.ErrOut, rep.Renamed)
 	}
 	if r := c.Saved.Replaced; r != nil {
 		fmt.Fprintf(ios.ErrOut, "Replaced the local entry %q of instance %s, which still exists on %s: its local token is removed. Delete it on the platform if it is no longer used:\n  curl -X DELETE %s -H \"Authorization: User ${%s}, Organization ${%s}\"\n",
@@ -241,16 +242,18 @@ func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) er
 	if o.Ctx.Err() != nil {
 		fmt.Fprintln(ios.ErrOut, "Interrupted, but the instance was created and its token stored first.")
 	}
-	e := c.Saved.Entry
 	if o.JSON {
-		return writeJSON(ios.Out, e)
+		return writeJSON(ios.Out, c.Saved.Entry)
 	}
-	where := c.Saved.Where()
-	if c.Saved.Warning != "" {
-		where += " (see the warning above)"
+	fmt.Fprintln(ios.Out, rep.Title)
+	for _, row := range rep.Rows {
+		v := row.Value
+		if row.Label == "Token" && rep.Warning != "" {
+			v += " (see the warning above)"
+		}
+		fmt.Fprintf(ios.Out, "  %-11s%s\n", strings.ToLower(row.Label)+":", v)
 	}
-	fmt.Fprintf(ios.Out, "Instance created\n  name:      %s\n  id:        %s\n  connector: %s\n  token:     in %s\nGet the token with: %s\n",
-		e.Name, e.ID, e.Connector, where, tokenCommand(f, o.Sandbox)+" "+platform.ShellQuote(e.Name))
+	fmt.Fprintf(ios.Out, "%s %s\n", rep.TokenHint, rep.TokenCommand)
 	return nil
 }
 

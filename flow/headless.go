@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow/callback"
-	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
@@ -61,17 +60,8 @@ func (s *Session) Headless(ctx context.Context, o HeadlessOptions) (Created, err
 	}
 	fmt.Fprintf(o.Status, "Creating %s on %s (an interruption now waits until its token is stored)…\n", o.Name, o.Creds.Host())
 	return s.Create(ctx, CreateRequest{
-		Creds: o.Creds,
-		Instance: platform.InstanceRequest{
-			Connector:    o.Creds.Connector,
-			Code:         code,
-			ClientID:     o.Creds.ClientID,
-			ClientSecret: o.Creds.ClientSecret,
-			CallbackURL:  callback,
-			Extra:        o.Extra,
-			Tags:         o.Tags,
-			Name:         o.Name,
-		},
+		Creds:    o.Creds,
+		Instance: NewInstanceRequest(o.Creds, code, callback, o.Name, o.Tags, o.Extra),
 		Insecure: o.Insecure,
 		Remember: o.Remember,
 		Replace:  o.Replace,

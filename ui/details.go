@@ -72,16 +72,7 @@ func (m *Model) request() platform.InstanceRequest {
 	for k, v := range m.missing {
 		extra[k] = trim(*v)
 	}
-	return platform.InstanceRequest{
-		Connector:    c.Connector,
-		Code:         m.code,
-		ClientID:     c.ClientID,
-		ClientSecret: c.ClientSecret,
-		CallbackURL:  m.callback,
-		Extra:        extra,
-		Tags:         flow.ParseTags(m.tagsText),
-		Name:         trim(m.name),
-	}
+	return flow.NewInstanceRequest(c, m.code, m.callback, trim(m.name), flow.ParseTags(m.tagsText), extra)
 }
 
 // Handlers.
