@@ -27,6 +27,7 @@ type Reader struct {
 
 	mu      sync.Mutex
 	pending chan result // the read in flight, or its result not yet taken
+	back    []string    // lines given back (Unread), the last first
 }
 
 type result struct {
@@ -52,6 +53,12 @@ func (r *Reader) Terminal() bool { return r.tty }
 // next call.
 func (r *Reader) ReadLine(ctx context.Context) (string, error) {
 	r.mu.Lock()
+	if n := len(r.back); n > 0 {
+		line := r.back[n-1]
+		r.back = r.back[:n-1]
+		r.mu.Unlock()
+		return line, nil
+	}
 	ch := r.pending
 	if ch == nil {
 		ch = make(chan result, 1)
@@ -73,6 +80,15 @@ func (r *Reader) ReadLine(ctx context.Context) (string, error) {
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
+}
+
+// Unread gives a line back: the next ReadLine returns it. A caller that
+// read a line it no longer wants (its wait ended meanwhile) gives it back,
+// so that it is not lost.
+func (r *Reader) Unread(line string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.back = append(r.back, line)
 }
 
 // ReadSecret is ReadLine without echo when the input is a terminal (the
