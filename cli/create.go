@@ -5,11 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/connectwiz/connectwiz/flow"
@@ -186,33 +184,6 @@ func readCode(flag string, in io.Reader) (secret.Secret, error) {
 		return "", usagef("--code: %v", err)
 	}
 	return p.Code, nil
-}
-
-// runHeadless runs the create's steps without a TUI, printing each step
-// as a line: for --no-input and for the accessible prompts' answers.
-func runHeadless(f *Factory, s *flow.Session, o *CreateOptions, h flow.HeadlessOptions) error {
-	h.Wait, h.Replace, h.Insecure, h.Remember = o.Timeout, o.Replace, o.Insecure, o.Remember
-	h.Stdin, h.Status = o.IO.In, o.IO.ErrOut
-	if f, ok := o.IO.In.(*os.File); ok && o.IO.IsStdinTTY() {
-		defer keepTerminalState(f)()                // ctrl+c at the no-echo prompt must not leave echo off
-		h.ReadSecretLine = func() (string, error) { // the pasted URL carries the code: no echo
-			b, err := term.ReadPassword(f.Fd())
-			fmt.Fprintln(o.IO.ErrOut)
-			return string(b), err
-		}
-	}
-	if w := flow.PlainHTTPWarning(h.Creds.BaseURL); w != "" {
-		fmt.Fprintf(o.IO.ErrOut, "Warning: %s.\n", w)
-	}
-	recoverPending(o.Ctx, f, s, h.Creds, false)
-	created, err := s.Headless(o.Ctx, h)
-	if err != nil {
-		if created.Instance.ID == "" && o.Ctx.Err() != nil {
-			return errInterrupted
-		}
-		return err
-	}
-	return reportCreated(f, o, created, "")
 }
 
 // reportCreated reports a created instance: warnings on stderr, the

@@ -60,3 +60,53 @@ func TestHeadlessPasteWhenCallbackIsRemote(t *testing.T) {
 		t.Fatalf("token: exit %d, %d bytes (want the sandbox's token)\n%s", tok.code, len(tok.stdout), tok.stderr)
 	}
 }
+
+// TestHeadlessPasteWhileWaiting is the SSH case without port forwarding:
+// the loopback listener waits for a browser that never comes back to it,
+// and the redirect pasted on stdin wins. A paste of another session's
+// redirect is said, and the wait goes on.
+func TestHeadlessPasteWhileWaiting(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{})
+	env := binaryEnv(t, sb, t.TempDir())
+	cmd := exec.Command(connectwizBinary(t), "create", "--no-input", "--no-browser", "--name", "pasted-early", "--callback-url", "http://127.0.0.1:0/callback")
+	cmd.Env = env
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	waitOutput(t, out, "or paste the URL the browser was sent to (or the code) and press Enter")
+	if !regexp.MustCompile(`Waiting for the browser to come back to http://127\.0\.0\.1:\d+/callback`).MatchString(out.String()) {
+		t.Fatalf("no wait for the listener:\n%s", out)
+	}
+	authURL := regexp.MustCompile(`http://\S+/oauth/authorize\S+`).FindString(out.String())
+	redirect, err := sandbox.ConsentRedirect(context.Background(), authURL, true)
+	if err != nil || !strings.HasPrefix(redirect, "http://127.0.0.1:") {
+		t.Fatalf("redirect %q: %v", redirect, err)
+	}
+	forged := regexp.MustCompile(`state=[^&]+`).ReplaceAllString(redirect, "state=forged")
+	_, _ = io.WriteString(stdin, forged+"\n")
+	waitOutput(t, out, "not the redirect of this authorization")
+	_, _ = io.WriteString(stdin, redirect+"\n")
+	if code := exitCode(t, cmd); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	if !strings.Contains(out.String(), "Instance created") {
+		t.Fatalf("no report:\n%s", out)
+	}
+	in := instanceNamed(t, sb, "pasted-early")
+	code := regexp.MustCompile(`code=([^&]+)`).FindStringSubmatch(redirect)[1]
+	if strings.Contains(out.String(), code) || strings.Contains(out.String(), in.Token) {
+		t.Fatal("the code or the token was printed")
+	}
+}
