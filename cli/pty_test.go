@@ -53,7 +53,7 @@ func startTerminal(t *testing.T, env []string, args ...string) *terminal {
 	// The modes to restore are read before connectwiz starts: read after,
 	// they may already be the wizard's raw mode (a loaded machine can run
 	// the child up to raw mode before this goroutine runs again).
-	before, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	before, err := unix.IoctlGetTermios(int(tty.Fd()), getTermios)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func (term *terminal) output() string {
 // connectwiz started: raw mode (and any query's no-echo) undone.
 func (term *terminal) assertModesRestored() {
 	term.t.Helper()
-	after, err := unix.IoctlGetTermios(int(term.tty.Fd()), unix.TCGETS)
+	after, err := unix.IoctlGetTermios(int(term.tty.Fd()), getTermios)
 	if err != nil {
 		term.t.Fatal(err)
 	}
@@ -310,8 +310,7 @@ func TestAccessibleModeInRealTerminal(t *testing.T) {
 	env := binaryEnv(t, sb, t.TempDir(), "ACCESSIBLE=1", "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback", browserEnv(t))
 	term := startTerminal(t, env)
 	term.play(
-		"Platform URL [", "\r", "Connector [", "\r", "OAuth client ID [", "\r", "Callback URL [", "\r",
-		"Remember the secrets", "n\r", "Instance name [", "\r", "Tags", "a11y\r",
+		"Continue with these?", "\r", "Remember the secrets", "n\r", "Instance name [", "\r", "Tags", "a11y\r",
 		"Extra configuration", "\r", "Create it?", "\r", "Instance created",
 	)
 	if code := term.wait(); code != 0 {

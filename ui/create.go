@@ -190,10 +190,13 @@ func (m *Model) createBack() (tea.Model, tea.Cmd) {
 
 // Views.
 
+// finishingNote says that ctrl+c during a create waits for it to finish.
+const finishingNote = "Finishing the create and saving the token before quitting, so it is not lost…"
+
 func (m *Model) creatingView() string {
 	s := m.spinner() + " Creating " + m.st.KeyHint.Render(trim(m.name)) + " on " + m.creds().Host() + "…"
 	if m.step == stepFinishing {
-		s += "\n\n" + m.st.Warn.Render(m.wrap("Finishing the create and saving the token before quitting, so it is not lost…"))
+		s += "\n\n" + m.st.Warn.Render(m.wrap(finishingNote))
 	}
 	return s
 }

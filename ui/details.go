@@ -180,16 +180,20 @@ func (m *Model) reviewView() string {
 // curlView: the command itself is printed above the view (print.go), its
 // lines unbroken and without a margin, so that it runs when pasted.
 func (m *Model) curlView() string {
-	req := m.request()
+	return m.wrap("The same request as a curl command is printed above this screen, ready to paste into a shell. "+curlSecretsNote(m.request())) + "\n\n" +
+		m.st.Muted.Render(m.wrap("v goes back to the summary; enter sends the request from here."))
+}
+
+// curlSecretsNote says which environment variables the curl command reads
+// the secrets and the code from.
+func curlSecretsNote(req platform.InstanceRequest) string {
 	env := []string{platform.EnvUserSecret, platform.EnvOrgSecret, platform.EnvClientSecret, platform.EnvCode}
 	for _, k := range req.ConfigKeys() {
 		if _, extra := req.Extra[k]; extra && secret.IsSecretKey(k) {
 			env = append(env, platform.ConfigEnv(k))
 		}
 	}
-	return m.wrap("The same request as a curl command is printed above this screen, ready to paste into a shell. "+
-		"It reads the secrets and the code from the environment: set "+strings.Join(env, ", ")+" first.") + "\n\n" +
-		m.st.Muted.Render(m.wrap("v goes back to the summary; enter sends the request from here."))
+	return "It reads the secrets and the code from the environment: set " + strings.Join(env, ", ") + " first."
 }
 
 // validName is flow's one rule for a name, on the name as typed (white
