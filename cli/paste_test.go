@@ -11,14 +11,11 @@ import (
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 )
 
-// TestHeadlessPasteWhenCallbackIsRemote is the SSH case: the callback URL
-// is not on this machine, so the redirect the browser ends on is pasted
-// into the running create. It stays in Go: the paste answers the URL the
-// create prints, on the same run's stdin.
-func TestHeadlessPasteWhenCallbackIsRemote(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{})
-	env := binaryEnv(t, sb, t.TempDir())
-	cmd := exec.Command(connectwizBinary(t), "create", "--no-input", "--no-browser", "--name", "pasted", "--callback-url", "https://app.example.com/oauth/callback")
+// startHeadless starts a headless create of name, with no browser, its
+// stdin a pipe and its output in out.
+func startHeadless(t *testing.T, env []string, name, callbackURL string) (*exec.Cmd, io.Writer, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(connectwizBinary(t), "create", "--no-input", "--no-browser", "--name", name, "--callback-url", callbackURL)
 	cmd.Env = env
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -35,6 +32,17 @@ func TestHeadlessPasteWhenCallbackIsRemote(t *testing.T) {
 			_ = cmd.Wait()
 		}
 	})
+	return cmd, stdin, out
+}
+
+// TestHeadlessPasteWhenCallbackIsRemote is the SSH case: the callback URL
+// is not on this machine, so the redirect the browser ends on is pasted
+// into the running create. It stays in Go: the paste answers the URL the
+// create prints, on the same run's stdin.
+func TestHeadlessPasteWhenCallbackIsRemote(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{})
+	env := binaryEnv(t, sb, t.TempDir())
+	cmd, stdin, out := startHeadless(t, env, "pasted", "https://app.example.com/oauth/callback")
 	waitOutput(t, out, "paste the URL the browser was sent to")
 	authURL := regexp.MustCompile(`http://\S+/oauth/authorize\S+`).FindString(out.String())
 	redirect, err := sandbox.ConsentRedirect(context.Background(), authURL, true)
@@ -67,24 +75,7 @@ func TestHeadlessPasteWhenCallbackIsRemote(t *testing.T) {
 // redirect is said, and the wait goes on.
 func TestHeadlessPasteWhileWaiting(t *testing.T) {
 	sb := startSandbox(t, sandbox.Options{})
-	env := binaryEnv(t, sb, t.TempDir())
-	cmd := exec.Command(connectwizBinary(t), "create", "--no-input", "--no-browser", "--name", "pasted-early", "--callback-url", "http://127.0.0.1:0/callback")
-	cmd.Env = env
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
+	cmd, stdin, out := startHeadless(t, binaryEnv(t, sb, t.TempDir()), "pasted-early", "http://127.0.0.1:0/callback")
 	waitOutput(t, out, "or paste the URL the browser was sent to (or the code) and press Enter")
 	if !regexp.MustCompile(`Waiting for the browser to come back to http://127\.0\.0\.1:\d+/callback`).MatchString(out.String()) {
 		t.Fatalf("no wait for the listener:\n%s", out)
