@@ -38,7 +38,7 @@ func runHeadless(f *Factory, s *flow.Session, o *CreateOptions, h flow.HeadlessO
 type headlessProgress struct{ w io.Writer }
 
 func (p headlessProgress) URLReady(url string) {
-	fmt.Fprintf(p.w, "Open this URL in a browser to authorize connectwiz:\n\n  %s\n\n", url)
+	fmt.Fprintln(p.w, flow.SayOpenURL(url))
 }
 
 func (p headlessProgress) BrowserFailed(err error) {
@@ -46,19 +46,15 @@ func (p headlessProgress) BrowserFailed(err error) {
 }
 
 func (p headlessProgress) PasteWanted(callbackURL string) {
-	fmt.Fprintf(p.w, "The callback URL %s is not on this machine.\nAfter approving, paste the URL the browser was sent to (or the code) and press Enter:\n", callbackURL)
+	fmt.Fprintln(p.w, flow.SayPasteWanted(callbackURL))
 }
 
 func (p headlessProgress) Waiting(callbackURL string, wait time.Duration, paste bool) {
-	fmt.Fprintf(p.w, "Waiting for the browser to come back to %s (up to %s; ctrl+c to stop)…", callbackURL, wait)
-	if paste {
-		fmt.Fprint(p.w, " or paste the URL the browser was sent to (or the code) and press Enter:")
-	}
-	fmt.Fprintln(p.w)
+	fmt.Fprintln(p.w, flow.SayWaiting(callbackURL, wait, paste))
 }
 
 func (p headlessProgress) WrongPaste(err error) {
-	fmt.Fprintf(p.w, "✗ That is not the redirect of this authorization: %v. Paste it again (or the code), or wait.\n", err)
+	fmt.Fprintln(p.w, flow.SayWrongPaste(err))
 }
 
 func (p headlessProgress) Note(note string) { fmt.Fprintln(p.w, note) }

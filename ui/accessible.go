@@ -232,6 +232,9 @@ func (a *accessible) send(r flow.CreateRequest) (flow.Created, error) {
 	case res := <-done:
 		return res.c, res.err
 	case <-a.ctx.Done():
+		if a.in.Terminal() {
+			fmt.Fprintln(a.out) // after the ^C the terminal echoed
+		}
 		a.say("%s", finishingNote)
 	}
 	res := <-done

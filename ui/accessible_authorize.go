@@ -52,20 +52,18 @@ func (a *accessible) refused(err error) {
 // consent here) and waits for whichever comes first: the browser's
 // callback, or the redirect pasted here (as the wizard's p does).
 func (a *accessible) callback(auth *flow.Authorization) (secret.Secret, string, error) {
-	a.say("Open this URL in a browser to authorize connectwiz:\n\n  %s\n", auth.URL)
+	a.say("%s", flow.SayOpenURL(auth.URL))
 	if auth.Done == nil {
 		a.openBrowser(auth, false)
-		a.say("The callback URL %s is not on this machine: after approving, paste the URL the browser was sent to (or just the code).", auth.CallbackURL)
+		a.say("%s", flow.SayPasteWanted(auth.CallbackURL))
 		return a.paste(auth, false)
 	}
 	if a.openBrowser(auth, true); a.err != nil {
 		return "", "", a.err
 	}
 	wait := a.m.opts.Wait
-	a.say("Waiting for the browser to come back to %s (up to %s; ctrl+c to stop)… or paste the URL the browser was sent to (or the code) and press Enter:", auth.CallbackURL, wait)
-	got, err := auth.WaitOrPaste(a.ctx, wait, a.in, func(err error) {
-		a.say("✗ That is not the redirect of this authorization: %v. Paste it again (or the code), or wait.", err)
-	})
+	a.say("%s", flow.SayWaiting(auth.CallbackURL, wait, true))
+	got, err := auth.WaitOrPaste(a.ctx, wait, a.in, func(err error) { a.say("%s", flow.SayWrongPaste(err)) })
 	var denied *callback.AuthError
 	switch {
 	case errors.As(err, &denied):
