@@ -33,13 +33,13 @@ func expectInOrder(t *testing.T, s string, texts ...string) {
 // consent approved here, extra configuration, the review, the create.
 func TestAccessibleSandboxCreate(t *testing.T) {
 	f, out, errOut := testFactory(t, nil)
-	f.IO.In = typed("", "", "", "", "", "", "a11y", "site.address=https://contoso", "", "")
+	f.IO.In = typed("", "", "", "a11y", "site.address=https://contoso", "", "")
 	f.IO.SetTTY(true, true)
 	if code := run(t, context.Background(), f, "create", "--sandbox", "--accessible", "--name", "a11y", "--callback-url", "http://127.0.0.1:0/callback"); code != exitOK {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
-	expectInOrder(t, errOut.String(), "Platform URL [", "Connector [", "OAuth client ID [", "Callback URL [",
-		"Approve the sandbox's consent here? [Y/n]", "Instance name [a11y]:", "Tags", "Extra configuration",
+	expectInOrder(t, errOut.String(), "Ready with these credentials:", "Platform URL", "Connector", "OAuth client ID", "Callback URL",
+		"Continue with these? [Y/n]", "Approve the sandbox's consent here? [Y/n]", "Instance name [a11y]:", "Tags", "Extra configuration",
 		"This is the request about to be sent:", "site.address = https://contoso", "Create it? [Y/n]")
 	if !strings.Contains(out.String(), "Instance created") || !strings.Contains(out.String(), "connectwiz token --sandbox a11y") {
 		t.Fatalf("stdout:\n%s", out)
@@ -64,7 +64,7 @@ func TestAccessibleRecoversFromRefusals(t *testing.T) {
 	if _, err := f.store.Save(keystore.Entry{Name: "drive", ID: "1", BaseURL: c.BaseURL}, "old-token", true); err != nil {
 		t.Fatal(err)
 	}
-	f.IO.In = typed("", "", "", "", "n", c.UserSecret.Reveal(), "", "", "", "", "", "", "https://contoso")
+	f.IO.In = typed("", "n", c.UserSecret.Reveal(), "", "", "", "", "", "", "https://contoso")
 	f.IO.SetTTY(true, true)
 	if code := run(t, context.Background(), f, "create", "--accessible", "--insecure-storage", "--name", "drive"); code != exitOK {
 		t.Fatalf("exit %d\n%s", code, errOut)
@@ -98,7 +98,7 @@ func TestAccessibleInterruptedAtPrompt(t *testing.T) {
 		done <- run(t, ctx, f, "create", "--sandbox", "--accessible", "--callback-url", "http://127.0.0.1:0/callback")
 	}()
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(errOut.String(), "Platform URL [") {
+	for !strings.Contains(errOut.String(), "Continue with these? [Y/n]") {
 		if time.Now().After(deadline) {
 			t.Fatalf("no prompt:\n%s", errOut)
 		}

@@ -217,8 +217,11 @@ func TestReadCode(t *testing.T) {
 // that follows the link it is given.
 type consentBrowser struct{}
 
+// Open approves before it returns, so that the callback is there when the
+// wait starts: the answers typed ahead on stdin are the prompts', not
+// pastes for the wait.
 func (consentBrowser) Open(url string) error {
-	go func() { _ = sandbox.Consent(context.Background(), url, true) }()
+	_ = sandbox.Consent(context.Background(), url, true)
 	return nil
 }
 

@@ -5,11 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/connectwiz/connectwiz/flow"
@@ -189,33 +187,6 @@ func readCode(flag string, in io.Reader) (secret.Secret, error) {
 	return p.Code, nil
 }
 
-// runHeadless runs the create's steps without a TUI, printing each step
-// as a line: for --no-input and for the accessible prompts' answers.
-func runHeadless(f *Factory, s *flow.Session, o *CreateOptions, h flow.HeadlessOptions) error {
-	h.Wait, h.Replace, h.Insecure, h.Remember = o.Timeout, o.Replace, o.Insecure, o.Remember
-	h.Stdin, h.Status = o.IO.In, o.IO.ErrOut
-	if f, ok := o.IO.In.(*os.File); ok && o.IO.IsStdinTTY() {
-		defer keepTerminalState(f)()                // ctrl+c at the no-echo prompt must not leave echo off
-		h.ReadSecretLine = func() (string, error) { // the pasted URL carries the code: no echo
-			b, err := term.ReadPassword(f.Fd())
-			fmt.Fprintln(o.IO.ErrOut)
-			return string(b), err
-		}
-	}
-	if w := flow.PlainHTTPWarning(h.Creds.BaseURL); w != "" {
-		fmt.Fprintf(o.IO.ErrOut, "Warning: %s.\n", w)
-	}
-	recoverPending(o.Ctx, f, s, h.Creds, false)
-	created, err := s.Headless(o.Ctx, h)
-	if err != nil {
-		if created.Instance.ID == "" && o.Ctx.Err() != nil {
-			return errInterrupted
-		}
-		return err
-	}
-	return reportCreated(f, o, created, "")
-}
-
 // reportCreated reports a created instance: warnings on stderr, the
 // instance on stdout (JSON with --json).
 func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) error {
@@ -232,8 +203,9 @@ func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) er
 	if note != "" {
 		fmt.Fprintln(ios.ErrOut, note)
 	}
-	if c.Saved.RenamedFrom != "" {
-		fmt.Fprintf(ios.ErrOut, "The name %q was taken meanwhile (another create or a recovered one): this instance is kept as %q.\n", c.Saved.RenamedFrom, c.Saved.Entry.Name)
+	rep := c.Report(tokenCommand(f, o.Sandbox))
+	if rep.Renamed != "" {
+		fmt.Fprintln(ios.ErrOut, rep.Renamed)
 	}
 	if r := c.Saved.Replaced; r != nil {
 		fmt.Fprintf(ios.ErrOut, "Replaced the local entry %q of instance %s, which still exists on %s: its local token is removed. Delete it on the platform if it is no longer used:\n  %s\n",
@@ -242,16 +214,18 @@ func reportCreated(f *Factory, o *CreateOptions, c flow.Created, note string) er
 	if o.Ctx.Err() != nil {
 		fmt.Fprintln(ios.ErrOut, "Interrupted, but the instance was created and its token stored first.")
 	}
-	e := c.Saved.Entry
 	if o.JSON {
-		return writeJSON(ios.Out, e)
+		return writeJSON(ios.Out, c.Saved.Entry)
 	}
-	where := c.Saved.Where()
-	if c.Saved.Warning != "" {
-		where += " (see the warning above)"
+	fmt.Fprintln(ios.Out, rep.Title)
+	for _, row := range rep.Rows {
+		v := row.Value
+		if row.Label == "Token" && rep.Warning != "" {
+			v += " (see the warning above)"
+		}
+		fmt.Fprintf(ios.Out, "  %-11s%s\n", strings.ToLower(row.Label)+":", v)
 	}
-	fmt.Fprintf(ios.Out, "Instance created\n  name:      %s\n  id:        %s\n  connector: %s\n  token:     in %s\nGet the token with: %s\n",
-		e.Name, e.ID, e.Connector, where, tokenCommand(f, o.Sandbox)+" "+platform.ShellQuote(e.Name))
+	fmt.Fprintf(ios.Out, "%s %s\n", rep.TokenHint, rep.TokenCommand)
 	return nil
 }
 

@@ -316,8 +316,7 @@ func TestAccessibleModeInRealTerminal(t *testing.T) {
 	env := binaryEnv(t, sb, t.TempDir(), "ACCESSIBLE=1", "CONNECTWIZ_CALLBACK_URL=http://127.0.0.1:0/callback", browserEnv(t))
 	term := startTerminal(t, env)
 	term.play(
-		"Platform URL [", "\r", "Connector [", "\r", "OAuth client ID [", "\r", "Callback URL [", "\r",
-		"Remember the secrets", "n\r", "Instance name [", "\r", "Tags", "a11y\r",
+		"Continue with these?", "\r", "Remember the secrets", "n\r", "Instance name [", "\r", "Tags", "a11y\r",
 		"Extra configuration", "\r", "Create it?", "\r", "Instance created",
 	)
 	if code := term.wait(); code != 0 {

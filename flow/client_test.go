@@ -49,10 +49,7 @@ func authorizeAndApprove(t *testing.T, c *platform.Client, creds flow.Credential
 }
 
 func request(creds flow.Credentials, code secret.Secret, callback, name string) platform.InstanceRequest {
-	return platform.InstanceRequest{
-		Connector: creds.Connector, Code: code, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret,
-		CallbackURL: callback, Tags: []string{"t1"}, Name: name,
-	}
+	return flow.NewInstanceRequest(creds, code, callback, name, []string{"t1"}, nil)
 }
 
 func TestClientFullCycle(t *testing.T) {

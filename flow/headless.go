@@ -1,16 +1,13 @@
 package flow
 
 import (
-	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"strings"
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow/callback"
-	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
@@ -27,14 +24,47 @@ type HeadlessOptions struct {
 	Replace  bool
 	Insecure bool
 	Remember bool
-	// Stdin supplies a pasted redirect when the callback URL is not loopback.
-	Stdin io.Reader
-	// ReadSecretLine, when set, reads that line instead, without echo (a
-	// terminal): the pasted URL carries the code.
-	ReadSecretLine func() (string, error)
-	// Status receives what the user is told along the way (stderr).
-	Status io.Writer
+	// Input takes a pasted redirect URL (or code): while the listener
+	// waits, or instead of it when the callback URL is not loopback. Nil
+	// when there is no input to paste into.
+	Input LineReader
+	// Progress hears each step, for the front-end to say it; nil is quiet.
+	Progress Progress
 }
+
+// Progress hears what a headless create does; the front-end says it (flow
+// prints nothing). Its methods are called on the goroutine running
+// Headless, in the order of the steps.
+type Progress interface {
+	// URLReady: the authorize URL, for the user to open.
+	URLReady(url string)
+	// BrowserFailed: the browser could not be opened on it.
+	BrowserFailed(err error)
+	// PasteWanted: the callback URL is not on this machine, so the
+	// redirect (or the code) is to be pasted.
+	PasteWanted(callbackURL string)
+	// Waiting: the listener waits for the browser, up to wait; paste says
+	// a pasted redirect is taken too.
+	Waiting(callbackURL string, wait time.Duration, paste bool)
+	// WrongPaste: a pasted line is not this authorization's redirect; the
+	// wait goes on.
+	WrongPaste(err error)
+	// Note: a remark on how the code was got (a bare code pasted).
+	Note(note string)
+	// Creating: the create is being sent.
+	Creating(name, host string)
+}
+
+// quiet is the Progress that says nothing.
+type quiet struct{}
+
+func (quiet) URLReady(string)                     {}
+func (quiet) BrowserFailed(error)                 {}
+func (quiet) PasteWanted(string)                  {}
+func (quiet) Waiting(string, time.Duration, bool) {}
+func (quiet) WrongPaste(error)                    {}
+func (quiet) Note(string)                         {}
+func (quiet) Creating(string, string)             {}
 
 // ErrNameTaken is returned when the instance name already exists locally.
 var ErrNameTaken = errors.New("name already taken")
@@ -44,34 +74,28 @@ var ErrNameTaken = errors.New("name already taken")
 var ErrNoPasteInput = errors.New("the callback URL is not on this machine and no redirect URL or code was pasted")
 
 // Headless runs the whole create without a terminal UI: authorize (browser
-// and loopback callback, or a pasted redirect), create, store the token.
-// It prints each step on o.Status.
+// and loopback callback, or a pasted redirect, whichever comes first),
+// create, store the token. It tells o.Progress each step.
 func (s *Session) Headless(ctx context.Context, o HeadlessOptions) (Created, error) {
+	if o.Progress == nil {
+		o.Progress = quiet{}
+	}
 	if !o.Replace && s.AvailableName(o.Name, o.Creds.BaseURL) != o.Name {
 		return Created{}, fmt.Errorf("%w: an instance named %q already exists for %s (or a create of that name is pending)", ErrNameTaken, o.Name, o.Creds.BaseURL)
 	}
 	code := o.Code
-	callback := o.Creds.CallbackURL
+	callbackURL := o.Creds.CallbackURL
 	if code.IsZero() {
 		var err error
-		code, callback, err = s.authorizeHeadless(ctx, o)
+		code, callbackURL, err = s.authorizeHeadless(ctx, o)
 		if err != nil {
 			return Created{}, err
 		}
 	}
-	fmt.Fprintf(o.Status, "Creating %s on %s (an interruption now waits until its token is stored)…\n", o.Name, o.Creds.Host())
+	o.Progress.Creating(o.Name, o.Creds.Host())
 	return s.Create(ctx, CreateRequest{
-		Creds: o.Creds,
-		Instance: platform.InstanceRequest{
-			Connector:    o.Creds.Connector,
-			Code:         code,
-			ClientID:     o.Creds.ClientID,
-			ClientSecret: o.Creds.ClientSecret,
-			CallbackURL:  callback,
-			Extra:        o.Extra,
-			Tags:         o.Tags,
-			Name:         o.Name,
-		},
+		Creds:    o.Creds,
+		Instance: NewInstanceRequest(o.Creds, code, callbackURL, o.Name, o.Tags, o.Extra),
 		Insecure: o.Insecure,
 		Remember: o.Remember,
 		Replace:  o.Replace,
@@ -84,66 +108,23 @@ func (s *Session) authorizeHeadless(ctx context.Context, o HeadlessOptions) (sec
 		return "", "", err
 	}
 	defer a.Close()
-	fmt.Fprintf(o.Status, "Open this URL in a browser to authorize connectwiz:\n\n  %s\n\n", a.URL)
+	o.Progress.URLReady(a.URL)
 	if !s.NoBrowser {
 		if err := s.OpenBrowser(a.BrowserURL()); err != nil {
-			fmt.Fprintf(o.Status, "Could not open a browser (%v).\nOpen the URL above yourself.\n", err)
+			o.Progress.BrowserFailed(err)
 		}
 	}
-	if a.Listener == nil {
-		fmt.Fprintf(o.Status, "The callback URL %s is not on this machine.\nAfter approving, paste the URL the browser was sent to (or the code) and press Enter:\n", a.CallbackURL)
-		code, err := readPasted(ctx, o, a.State)
-		return code, a.CallbackURL, err
+	if a.Done == nil {
+		o.Progress.PasteWanted(a.CallbackURL)
+	} else {
+		o.Progress.Waiting(a.CallbackURL, cmp.Or(o.Wait, callback.DefaultWait), o.Input != nil)
 	}
-	wait := o.Wait
-	if wait <= 0 {
-		wait = callback.DefaultWait
+	got, err := a.WaitOrPaste(ctx, o.Wait, o.Input, o.Progress.WrongPaste)
+	if err != nil {
+		return "", "", err
 	}
-	fmt.Fprintf(o.Status, "Waiting for the browser to come back to %s (up to %s; ctrl+c to stop)…\n", a.CallbackURL, wait)
-	code, err := a.Listener.Wait(ctx, wait)
-	if errors.Is(err, callback.ErrTimeout) {
-		return "", "", fmt.Errorf("%w after %s", callback.ErrTimeout, wait)
+	if n := got.Note(); n != "" {
+		o.Progress.Note(n)
 	}
-	return code, a.CallbackURL, err
-}
-
-func readPasted(ctx context.Context, o HeadlessOptions, state secret.Secret) (secret.Secret, error) {
-	in := o.Stdin
-	if in == nil && o.ReadSecretLine == nil {
-		return "", ErrNoPasteInput
-	}
-	lines := make(chan string, 1)
-	errc := make(chan error, 1)
-	go func() {
-		if o.ReadSecretLine != nil {
-			line, err := o.ReadSecretLine()
-			if err != nil || strings.TrimSpace(line) == "" {
-				errc <- fmt.Errorf("%w: the input ended first", ErrNoPasteInput)
-				return
-			}
-			lines <- line
-			return
-		}
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 0, 16<<10), 16<<10)
-		for sc.Scan() {
-			if sc.Text() != "" {
-				lines <- sc.Text()
-				return
-			}
-		}
-		errc <- fmt.Errorf("%w: the input ended first", ErrNoPasteInput)
-	}()
-	select {
-	case line := <-lines:
-		p, err := callback.ParsePasted(line, state)
-		if err != nil {
-			return "", err
-		}
-		return p.Code, nil
-	case err := <-errc:
-		return "", err
-	case <-ctx.Done():
-		return "", ctx.Err()
-	}
+	return got.Code, a.CallbackURL, nil
 }

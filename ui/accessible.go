@@ -8,12 +8,11 @@ import (
 	"io"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/connectwiz/connectwiz/flow"
-	"github.com/connectwiz/connectwiz/flow/callback"
+	linein "github.com/connectwiz/connectwiz/flow/lines"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/secret"
 )
@@ -28,7 +27,7 @@ import (
 // prompt waiting for a line, except while creating: the create and the
 // save finish first.
 func RunAccessible(ctx context.Context, svc Service, in io.Reader, out io.Writer, opts Options) Outcome {
-	a := &accessible{ctx: ctx, m: New(svc, opts), raw: in, in: &lineReader{r: in}, out: out, tty: isTerminal(in)}
+	a := &accessible{ctx: ctx, m: New(svc, opts), in: linein.New(in), out: out}
 	a.run()
 	o := a.m.Outcome()
 	if o.Kind == Aborted && o.Err == nil && ctx.Err() == nil {
@@ -50,22 +49,14 @@ var (
 type accessible struct {
 	ctx     context.Context
 	m       *Model
-	raw     io.Reader   // the input as given: a terminal's secrets are read from its fd
-	in      *lineReader // the input the line prompts read
+	in      *linein.Reader // the run's one reader of the input: prompts and the wait share it
 	out     io.Writer
-	tty     bool
 	err     error
 	offered string // a taken name the free name was offered for
 	replace string // a taken name the user chose to replace
 }
 
 func (a *accessible) fail(err error) { a.err = cmp.Or(a.err, err) }
-
-func (a *accessible) say(format string, args ...any) {
-	if a.err == nil {
-		fmt.Fprintf(a.out, format+"\n", args...)
-	}
-}
 
 func (a *accessible) run() {
 	m := a.m
@@ -78,18 +69,20 @@ func (a *accessible) run() {
 		a.say("%s", m.notice)
 		m.notice = ""
 	}
-	a.askCredentials(nil)
+	summarized := m.credentialsComplete() && a.summary() // the summary shows a plain-http warning
+	if !summarized {
+		a.askCredentials(nil, m.credentialsComplete())
+	}
 	if m.svc.CanRemember() {
 		m.remember = a.confirm("Remember the secrets in the keychain?", m.remember)
 	}
-	if w := flow.PlainHTTPWarning(m.creds().BaseURL); w != "" {
+	if w := flow.PlainHTTPWarning(m.creds().BaseURL); w != "" && !summarized {
 		a.say("Warning: %s.", w)
 	}
 	a.authorize()
 	for a.err == nil {
 		a.askDetails()
-		a.say("%s", a.review())
-		if a.confirm("Create it?", true) {
+		if a.reviewed() {
 			a.create()
 			return
 		}
@@ -97,141 +90,25 @@ func (a *accessible) run() {
 	}
 }
 
-// askCredentials asks every credential but the prefilled secrets or, with
-// refused (errorFields of an authorize error), only those it names.
-func (a *accessible) askCredentials(refused map[string]string) {
+// summary shows the credentials when every one is known, as the wizard's
+// summary does, and asks whether to go on with them.
+func (a *accessible) summary() bool {
+	a.say("\n%s\n", plain(a.m.summaryView()))
+	return a.confirm("Continue with these?", true)
+}
+
+// askCredentials asks every credential but the prefilled secrets (all of
+// them with all) or, with refused (errorFields of an authorize error), only
+// those it names.
+func (a *accessible) askCredentials(refused map[string]string, all bool) {
 	for _, f := range credentialFields {
 		msg, concerned := refused[f.title]
 		v := f.value(a.m)
-		if (refused != nil && !concerned) || (refused == nil && f.secret && *v != "") {
+		if (refused != nil && !concerned) || (refused == nil && !all && f.secret && *v != "") {
 			continue
 		}
 		*v = a.ask(strings.TrimSuffix(f.title+", "+msg, ", "), *v, f.secret, f.validate)
 	}
-}
-
-// authorize gets the code: Authorize (asking again what it refuses), then
-// the browser's callback or the pasted redirect.
-func (a *accessible) authorize() {
-	m := a.m
-	for a.err == nil {
-		auth, err := m.svc.Authorize(a.ctx, m.creds())
-		switch {
-		case err != nil && a.ctx.Err() != nil:
-			a.fail(a.ctx.Err())
-		case err != nil:
-			a.refused(err)
-		default:
-			code, note, err := a.callback(auth)
-			auth.Close()
-			if errors.Is(err, errAuthorizeAgain) {
-				continue
-			}
-			a.fail(err)
-			m.code, m.callback, m.finalNote = code, auth.CallbackURL, note
-			return
-		}
-	}
-}
-
-// refused says why Authorize failed and asks again the fields the wizard
-// marks for the error (only the secrets, when they were refused).
-func (a *accessible) refused(err error) {
-	fields := errorFields(err)
-	for _, f := range credentialFields {
-		if _, ok := fields[f.title]; ok {
-			a.say("✗ %v", err)
-			a.say("Check the answers asked again below (Enter keeps one); connectwiz then tries again. ctrl+c quits.")
-			a.askCredentials(fields)
-			return
-		}
-	}
-	a.fail(err)
-}
-
-// callback shows the URL, opens the browser (or approves the sandbox's
-// consent here) and waits for the code, or reads the pasted redirect.
-func (a *accessible) callback(auth *flow.Authorization) (secret.Secret, string, error) {
-	a.say("Open this URL in a browser to authorize connectwiz:\n\n  %s\n", auth.URL)
-	if auth.Done == nil {
-		a.openBrowser(auth, false)
-		a.say("The callback URL %s is not on this machine: after approving, paste the URL the browser was sent to (or just the code).", auth.CallbackURL)
-		return a.paste(auth, false)
-	}
-	if a.openBrowser(auth, true); a.err != nil {
-		return "", "", a.err
-	}
-	wait := a.m.opts.Wait
-	a.say("Waiting for the browser to come back to %s (up to %s; ctrl+c to stop)…", auth.CallbackURL, wait)
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case r := <-auth.Done:
-		if r.Err != nil {
-			return "", "", a.denied(r.Err)
-		}
-		return r.Code, "", nil
-	case <-t.C:
-		a.say("✗ No callback arrived in %s.", wait)
-		return a.paste(auth, true)
-	case <-a.ctx.Done():
-		return "", "", a.ctx.Err()
-	}
-}
-
-// openBrowser opens the browser on the authorization or, in the sandbox
-// when asked, offers to approve the consent here instead.
-func (a *accessible) openBrowser(auth *flow.Authorization, approve bool) {
-	if approve && a.m.opts.Sandbox && a.confirm("Approve the sandbox's consent here?", true) {
-		err := a.m.svc.Approve(a.ctx, auth.URL)
-		if err == nil {
-			return
-		}
-		a.say("Approving in the sandbox failed (%v): approve in the browser instead.", err)
-	}
-	if a.err != nil {
-		return
-	}
-	if err := a.m.svc.OpenBrowser(auth.BrowserURL()); err != nil {
-		a.say("The browser was not opened (%v): open the URL above yourself.", err)
-	}
-}
-
-// paste reads the redirect URL or the bare code, masked, checking the
-// state; after a timeout, an empty answer authorizes again.
-func (a *accessible) paste(auth *flow.Authorization, timedOut bool) (secret.Secret, string, error) {
-	title := "Redirect URL or code"
-	if timedOut {
-		title += " (empty to authorize again)"
-	}
-	var p callback.Pasted
-	var denied *callback.AuthError
-	text := a.ask(title, "", true, func(s string) (err error) {
-		if p, err = callback.ParsePasted(s, auth.State); errors.As(err, &denied) || (timedOut && trim(s) == "") {
-			return nil
-		}
-		return err
-	})
-	switch {
-	case a.err != nil:
-		return "", "", a.err
-	case denied != nil:
-		return "", "", a.denied(denied)
-	case text == "":
-		return "", "", errAuthorizeAgain
-	case !p.StateChecked:
-		return p.Code, "A bare code was pasted: its state could not be checked.", nil
-	}
-	return p.Code, "", nil
-}
-
-// denied says what the provider (or an alarm) said; it may authorize again.
-func (a *accessible) denied(e *callback.AuthError) error {
-	a.say("✗ Nothing was created: %v.", e)
-	if a.confirm("Authorize again?", true) {
-		return errAuthorizeAgain
-	}
-	return cmp.Or(a.err, error(e))
 }
 
 func (a *accessible) askDetails() {
@@ -285,10 +162,25 @@ func (a *accessible) askExtra() {
 	a.m.extraText = extraLines(extra)
 }
 
-// review is the wizard's review of the request (secrets masked) as text.
-func (a *accessible) review() string {
+// reviewed shows the wizard's review of the request (secrets masked) and
+// asks to create it; c shows the same request as a curl command (the
+// wizard's v) and asks again.
+func (a *accessible) reviewed() bool {
 	a.m.nameChecked, a.m.nameTaken = true, false // the prompts settled the name with AvailableName
-	return "\n" + trailingSpace.ReplaceAllString(ansi.Strip(a.m.reviewView()), "") + "\n"
+	a.say("\n%s\n", plain(a.m.reviewView()))
+	for a.err == nil {
+		yes, curl := a.choose("Create it?", true, "c", "(c shows it as a curl command)")
+		if !curl {
+			return yes
+		}
+		a.say("\n%s\n\n%s\n", a.m.request().Curl(a.m.creds().BaseURL), curlSecretsNote(a.m.request()))
+	}
+	return false
+}
+
+// plain is a view as plain text: no escape sequences, no trailing blanks.
+func plain(view string) string {
+	return trailingSpace.ReplaceAllString(ansi.Strip(view), "")
 }
 
 var trailingSpace = regexp.MustCompile(`(?m) +$`)
@@ -300,7 +192,7 @@ func (a *accessible) create() {
 	m := a.m
 	for a.err == nil {
 		a.say("Creating %s on %s…", trim(m.name), m.creds().Host())
-		c, err := m.svc.Create(a.ctx, flow.CreateRequest{Creds: m.creds(), Instance: m.request(), Insecure: m.opts.Insecure, Remember: m.remember, Replace: a.replace != "" && trim(m.name) == a.replace})
+		c, err := a.send(flow.CreateRequest{Creds: m.creds(), Instance: m.request(), Insecure: m.opts.Insecure, Remember: m.remember, Replace: a.replace != "" && trim(m.name) == a.replace})
 		m.createErr = err
 		e, _ := platform.AsAPIError(err)
 		switch {
@@ -322,6 +214,31 @@ func (a *accessible) create() {
 			}
 		}
 	}
+}
+
+// send sends the create and waits for it to finish, even after ctrl+c
+// (the token is stored first), saying at once that it does so.
+func (a *accessible) send(r flow.CreateRequest) (flow.Created, error) {
+	type result struct {
+		c   flow.Created
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		c, err := a.m.svc.Create(a.ctx, r)
+		done <- result{c, err}
+	}()
+	select {
+	case res := <-done:
+		return res.c, res.err
+	case <-a.ctx.Done():
+		if a.in.Terminal() {
+			fmt.Fprintln(a.out) // after the ^C the terminal echoed
+		}
+		a.say("%s", finishingNote)
+	}
+	res := <-done
+	return res.c, res.err
 }
 
 // askMissing asks the missing entries as the wizard does (sorted, earlier

@@ -4,108 +4,105 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync/atomic"
-
-	"github.com/charmbracelet/huh"
-	"github.com/charmbracelet/x/term"
+	"strings"
 )
 
-// The accessible mode's prompts: one line each, read through huh's
-// accessible fields.
+// The accessible mode's prompts: one plain line each (no colours, no
+// escape sequences a screen reader would stumble on), read through the
+// run's one line reader, which the wait for the callback shares.
 
-// ask asks one line. A current value is shown (a secret's never) and kept
-// on an empty answer; a secret is read without echo from a terminal.
+// say prints a line, unless the run has failed.
+func (a *accessible) say(format string, args ...any) {
+	if a.err == nil {
+		fmt.Fprintf(a.out, format+"\n", args...)
+	}
+}
+
+// ask asks one line until its answer is valid. A current value is shown
+// (a secret's never) and kept on an empty answer; a secret is read without
+// echo from a terminal (no bullets for a screen reader to spell out).
 func (a *accessible) ask(title, current string, secret bool, validate func(string) error) string {
-	value, name := current, title
-	in := huh.NewInput().Value(&value).Validate(func(s string) error {
-		if trim(s) == "" {
-			s = current
-		}
-		if err := validate(s); err != nil {
-			return fmt.Errorf("✗ %s: %w; answer again", name, err)
-		}
-		return nil
-	})
+	prompt := title
 	switch {
 	case secret && current != "":
-		title += " (Enter keeps the one given)"
+		prompt += " (Enter keeps the one given)"
 	case current != "":
-		title += " [" + current + "]"
+		prompt += " [" + current + "]"
 	}
-	in.Title(title + ":")
-	r := io.Reader(a.in)
-	if secret && a.tty {
-		in.EchoMode(huh.EchoModePassword)
-		r = a.raw // the terminal reads it without echo; the line reader holds nothing back
+	for {
+		line, ok := a.readLine(prompt+": ", secret)
+		if !ok {
+			return current
+		}
+		v := orDefault(line, current)
+		if err := validate(v); err != nil {
+			a.say("✗ %s: %v; answer again", title, err)
+			continue
+		}
+		return v
 	}
-	done := make(chan string, 1)
-	if !a.prompt(in, r, func() { done <- value }) {
-		return current
-	}
-	return trim(orDefault(<-done, current))
 }
 
 // confirm asks a yes/no question; no after an error.
 func (a *accessible) confirm(title string, def bool) bool {
-	value := def
-	done := make(chan bool, 1)
-	return a.prompt(huh.NewConfirm().Title(title).Value(&value), a.in, func() { done <- value }) && <-done
+	yes, _ := a.choose(title, def, "", "")
+	return yes
 }
 
-// prompt runs a field in huh's accessible mode, then got, and reports
-// whether it was answered. It returns at once when ctx ends, leaving the
-// field blocked on its read (its value unread), and fails at the input's end.
-func (a *accessible) prompt(f huh.Field, r io.Reader, got func()) bool {
-	if a.err != nil {
-		return false
+// choose asks a yes/no question that also takes the letter other (when
+// not empty; hint says what it does): it reports yes, or that other was
+// answered. No after an error.
+func (a *accessible) choose(title string, def bool, other, hint string) (yes, chose bool) {
+	opts := "[y/N]"
+	if def {
+		opts = "[Y/n]"
 	}
-	f.Focus()
-	before := a.in.dry.Load()
-	errc := make(chan error, 1)
-	go func() {
-		err := f.RunAccessible(a.out, r)
-		got()
-		errc <- err
-	}()
-	select {
-	case err := <-errc:
-		if !a.tty {
-			fmt.Fprintln(a.out) // a terminal echoes the answer's line end; a pipe does not
+	for {
+		line, ok := a.readLine(strings.TrimSuffix(title+" "+opts+" "+hint, " ")+" ", false)
+		switch answer := strings.ToLower(trim(line)); {
+		case !ok:
+			return false, false
+		case answer == "":
+			return def, false
+		case answer == "y" || answer == "yes":
+			return true, false
+		case answer == "n" || answer == "no":
+			return false, false
+		case other != "" && answer == other:
+			return false, true
 		}
-		switch {
-		case errors.Is(err, io.EOF), err == nil && a.in.dry.Load() > before:
-			a.fail(ErrInputEnded)
-		case err != nil:
-			a.fail(fmt.Errorf("reading the answer: %w", err))
+		if other != "" {
+			a.say("✗ Answer y, n or %s.", other)
+		} else {
+			a.say("✗ Answer y or n.")
 		}
-	case <-a.ctx.Done():
+	}
+}
+
+// readLine prints the prompt and reads the answer, and reports whether
+// there is one. It returns at once when ctx ends, and fails at the input's
+// end.
+func (a *accessible) readLine(prompt string, secret bool) (string, bool) {
+	if a.err != nil {
+		return "", false
+	}
+	fmt.Fprint(a.out, prompt)
+	read := a.in.ReadLine
+	if secret {
+		read = a.in.ReadSecret
+	}
+	line, err := read(a.ctx)
+	switch {
+	case a.ctx.Err() != nil:
 		fmt.Fprintln(a.out) // the report starts on a line of its own
 		a.fail(a.ctx.Err())
+	case errors.Is(err, io.EOF):
+		fmt.Fprintln(a.out)
+		a.fail(ErrInputEnded)
+	case err != nil:
+		a.fail(fmt.Errorf("reading the answer: %w", err))
+	case !a.in.Terminal() || secret:
+		fmt.Fprintln(a.out) // a terminal echoes the answer's line end, but not without echo; a pipe never
 	}
-	return a.err == nil
-}
-
-// lineReader hands over a line at most per Read, reading a byte at a time:
-// each huh prompt reads through a new bufio.Scanner, which would swallow
-// lines typed ahead. It counts the reads that met the input's end, which
-// huh's prompts take for an answer.
-type lineReader struct {
-	r   io.Reader
-	dry atomic.Int32
-}
-
-// Read implements io.Reader.
-func (l *lineReader) Read(p []byte) (n int, err error) {
-	for k := 0; n < len(p) && err == nil && (n == 0 || p[n-1] != '\n'); n += k {
-		k, err = l.r.Read(p[n : n+1])
-	}
-	if n == 0 && err != nil {
-		l.dry.Add(1)
-	}
-	return n, err
-}
-
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(interface{ Fd() uintptr })
-	return ok && term.IsTerminal(f.Fd())
+	return line, a.err == nil
 }

@@ -100,10 +100,11 @@ func a11yOptions() Options {
 	}
 }
 
-// Answers to the usual prompts: the credentials with the remember
-// question, and the details (name, tags, no extra configuration).
+// Answers to the usual prompts: the summary of the prefilled credentials
+// with the remember question, and the details (name, tags, no extra
+// configuration).
 var (
-	keepCreds   = []string{"", "", "", "", "n"}
+	keepCreds   = []string{"", "n"}
 	keepDetails = []string{"", "", ""}
 )
 
@@ -125,6 +126,9 @@ func runA11y(t *testing.T, f *a11yFake, opts Options, in io.Reader) (Outcome, st
 	t.Helper()
 	out := &syncBuffer{}
 	o := RunAccessible(context.Background(), f, in, out, opts)
+	if strings.Contains(out.String(), "\x1b") {
+		t.Errorf("the prompts hold escape sequences:\n%q", out)
+	}
 	for _, s := range append(allSecrets, "x-s3cret-extra", "new-user-s3cret") {
 		if strings.Contains(out.String(), s) {
 			t.Errorf("the output shows the secret %q:\n%s", s, out)
@@ -151,18 +155,19 @@ func TestAccessibleSandboxRun(t *testing.T) {
 	opts := a11yOptions()
 	opts.Sandbox = true
 	f.sandbox = true
-	o, out := runA11y(t, f, opts, answers("", "", "", "", "", "", "a, b",
+	o, out := runA11y(t, f, opts, answers("", "", "", "a, b",
 		"site.address=https://contoso", "site.api.token=x-s3cret-extra", "bad", "gone=1", "gone=", "", ""))
 	if o.Kind != Created || o.Created.Saved.Entry.Name != "drive" {
 		t.Fatalf("outcome %+v\n%s", o, out)
 	}
-	inOrder(t, out, "Platform URL [https://platform.test/api]:", "Connector [onedrivebusiness]:", "OAuth client ID [cid]:",
-		"Callback URL [http://127.0.0.1:8750/callback]:", "Approve the sandbox's consent here? [Y/n]", "Waiting for the browser",
+	inOrder(t, out, "Ready with these credentials:", "Platform URL         https://platform.test/api", "User secret          "+secret.Mask,
+		"Connector            onedrivebusiness", "OAuth client ID      cid", "Callback URL         http://127.0.0.1:8750/callback",
+		"Continue with these? [Y/n]", "Approve the sandbox's consent here? [Y/n]", "Waiting for the browser",
 		"Instance name [drive]:", "Tags", "Extra configuration, KEY=VALUE", `"bad" is not KEY=VALUE`,
 		"This is the request about to be sent:", "Platform             https://platform.test/api", "Name                 drive",
 		"Tags                 a, b", "oauth.api.secret = "+secret.Mask, "site.address = https://contoso",
 		"site.api.token = "+secret.Mask, "Code                 "+secret.Mask, "Create it? [Y/n]", "Creating drive on platform.test")
-	for _, never := range []string{"Remember the secrets", "User secret", "gone"} {
+	for _, never := range []string{"Remember the secrets", "User secret:", "User secret (", "gone"} {
 		if strings.Contains(out, never) {
 			t.Errorf("%q shows:\n%s", never, out)
 		}
@@ -389,7 +394,9 @@ func TestAccessibleTimeout(t *testing.T) {
 	f.callbacks = []*callback.CallbackResult{nil}
 	opts := a11yOptions()
 	opts.Wait = 10 * time.Millisecond
-	o, out := runA11y(t, f, opts, answers(keepCreds, "", keepDetails, "y"))
+	o, out := runPaced(t, context.Background(), f, opts, append([]string{
+		"Continue with these?", "", "Remember the secrets", "n", "(empty to authorize again):", "",
+	}, pacedDetails...)...)
 	if o.Kind != Created || f.authorizes != 2 {
 		t.Fatalf("outcome %v after %d authorizations\n%s", o.Kind, f.authorizes, out)
 	}
@@ -403,12 +410,12 @@ func TestAccessibleRemembered(t *testing.T) {
 	f.remembered = &flow.Credentials{UserSecret: userSecret, OrgSecret: orgSecret, ClientSecret: clientSecret}
 	opts := a11yOptions()
 	opts.Creds.UserSecret, opts.Creds.ClientSecret = "", ""
-	o, out := runA11y(t, f, opts, answers("", "", "", "", "", keepDetails, "y"))
+	o, out := runA11y(t, f, opts, answers("", "", keepDetails, "y"))
 	if o.Kind != Created || len(f.creates) != 1 || f.authCreds[0].UserSecret != userSecret {
 		t.Fatalf("outcome %v\n%s", o.Kind, out)
 	}
-	inOrder(t, out, "Secrets prefilled from the keychain.", "Remember the secrets in the keychain? [Y/n]")
-	if strings.Contains(out, "User secret") {
+	inOrder(t, out, "Secrets prefilled from the keychain.", "Continue with these? [Y/n]", "Remember the secrets in the keychain? [Y/n]")
+	if strings.Contains(out, "User secret:") || strings.Contains(out, "User secret (") {
 		t.Fatalf("a remembered secret was asked:\n%s", out)
 	}
 }

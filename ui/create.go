@@ -241,12 +241,15 @@ func (m *Model) createBack() (tea.Model, tea.Cmd) {
 
 // Views.
 
+// finishingNote says that ctrl+c during a create waits for it to finish.
+const finishingNote = "Finishing the create and saving the token before quitting, so it is not lost…"
+
 func (m *Model) creatingView() string {
 	return m.spinner() + " Creating " + m.st.KeyHint.Render(trim(m.name)) + " on " + m.creds().Host() + "…"
 }
 
 func (m *Model) finishingView() string {
-	return m.creatingView() + "\n\n" + m.st.Warn.Render(m.wrap("Finishing the create and saving the token before quitting, so it is not lost…"))
+	return m.creatingView() + "\n\n" + m.st.Warn.Render(m.wrap(finishingNote))
 }
 
 func (m *Model) missingIntro() string {
@@ -289,27 +292,25 @@ func (m *Model) recoveredView() string {
 }
 
 func (m *Model) doneView() string {
-	c := m.created
-	e := c.Saved.Entry
+	rep := m.created.Report(m.opts.TokenCommand)
 	var b strings.Builder
-	b.WriteString(m.st.Good.Render("✓ Instance created") + "\n\n")
-	b.WriteString(m.row("Name", e.Name) + "\n")
-	b.WriteString(m.row("ID", e.ID) + "\n")
-	b.WriteString(m.row("Connector", e.Connector) + "\n")
-	b.WriteString(m.row("Token", "in "+c.Saved.Where()) + "\n")
-	if c.Saved.Warning != "" {
-		b.WriteString("\n" + m.st.Warn.Render(m.wrap("⚠ "+storageWarning(c.Saved.Warning))) + "\n")
+	b.WriteString(m.st.Good.Render("✓ "+rep.Title) + "\n\n")
+	for _, r := range rep.Rows {
+		b.WriteString(m.row(r.Label, r.Value) + "\n")
 	}
-	if c.Saved.RenamedFrom != "" {
-		b.WriteString("\n" + m.st.Warn.Render(m.wrap(fmt.Sprintf("The name %q was taken meanwhile (another create, or a recovered one): this instance is kept as %q.", c.Saved.RenamedFrom, e.Name))) + "\n")
+	if rep.Warning != "" {
+		b.WriteString("\n" + m.st.Warn.Render(m.wrap("⚠ "+storageWarning(rep.Warning))) + "\n")
+	}
+	if rep.Renamed != "" {
+		b.WriteString("\n" + m.st.Warn.Render(m.wrap(rep.Renamed)) + "\n")
 	}
 	if m.finalNote != "" {
 		b.WriteString("\n" + m.st.Muted.Render(m.wrap(m.finalNote)) + "\n")
 	}
 	// The command wraps rather than being cut at the window's edge: a cut
 	// one would name another instance.
-	hint := wrapAtSpaces(m.opts.TokenCommand+" "+platform.ShellQuote(e.Name), m.contentWidth()-2)
-	b.WriteString("\nGet the token in scripts with:\n  " + m.st.KeyHint.Render(strings.ReplaceAll(hint, "\n", "\n  ")))
+	hint := wrapAtSpaces(rep.TokenCommand, m.contentWidth()-2)
+	b.WriteString("\n" + rep.TokenHint + "\n  " + m.st.KeyHint.Render(strings.ReplaceAll(hint, "\n", "\n  ")))
 	return b.String()
 }
 

@@ -89,16 +89,7 @@ func (m *Model) request() platform.InstanceRequest {
 	for k, v := range m.missing {
 		extra[k] = trim(*v)
 	}
-	return platform.InstanceRequest{
-		Connector:    c.Connector,
-		Code:         m.code,
-		ClientID:     c.ClientID,
-		ClientSecret: c.ClientSecret,
-		CallbackURL:  m.callback,
-		Extra:        extra,
-		Tags:         flow.ParseTags(m.tagsText),
-		Name:         trim(m.name),
-	}
+	return flow.NewInstanceRequest(c, m.code, m.callback, trim(m.name), flow.ParseTags(m.tagsText), extra)
 }
 
 // Handlers.
@@ -224,16 +215,7 @@ func (m *Model) reviewView() string {
 // curlView: the command itself is printed above the view (print.go), its
 // lines unbroken and without a margin, so that it runs when pasted.
 func (m *Model) curlView() string {
-	req := m.request()
-	env := []string{platform.EnvUserSecret, platform.EnvOrgSecret, platform.EnvClientSecret, platform.EnvCode}
-	for _, k := range req.ConfigKeys() {
-		if _, extra := req.Extra[k]; extra && secret.IsSecretKey(k) {
-			env = append(env, platform.ConfigEnv(k))
-		}
-	}
-	return m.wrap("The same request as a curl command is printed above this screen, ready to paste into a shell. "+
-		"It reads the secrets and the code from the environment: set "+strings.Join(env, ", ")+" first. "+
-		platform.EnvCode+" is the code= value of the URL the browser was sent back to; a code works once, so either this command or enter here uses it.") + "\n\n" +
+	return m.wrap("The same request as a curl command is printed above this screen, ready to paste into a shell. "+curlSecretsNote(m.request())) + "\n\n" +
 		m.st.Muted.Render(m.wrap("v goes back to the review; enter sends the request from here."))
 }
 
@@ -249,6 +231,19 @@ func (m *Model) reviewHelp() []key.Binding {
 		return []key.Binding{keep, k.Replace, k.Back, k.Curl, k.Quit}
 	}
 	return []key.Binding{k.Create, k.Back, k.Curl, k.Quit}
+}
+
+// curlSecretsNote says which environment variables the curl command reads
+// the secrets and the code from.
+func curlSecretsNote(req platform.InstanceRequest) string {
+	env := []string{platform.EnvUserSecret, platform.EnvOrgSecret, platform.EnvClientSecret, platform.EnvCode}
+	for _, k := range req.ConfigKeys() {
+		if _, extra := req.Extra[k]; extra && secret.IsSecretKey(k) {
+			env = append(env, platform.ConfigEnv(k))
+		}
+	}
+	return "It reads the secrets and the code from the environment: set " + strings.Join(env, ", ") + " first. " +
+		platform.EnvCode + " is the code= value of the URL the browser was sent back to; a code works once, so either the curl command or connectwiz uses it."
 }
 
 // validName is flow's one rule for a name, on the name as typed (white

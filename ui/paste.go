@@ -5,6 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/secret"
 )
@@ -55,8 +56,6 @@ func (m *Model) pasteDone() (tea.Model, tea.Cmd) {
 		m.form = m.pasteForm()
 		return m, m.form.Init()
 	}
-	if !p.StateChecked {
-		m.finalNote = "A bare code was pasted: its state could not be checked."
-	}
+	m.finalNote = flow.Got{Code: p.Code, Pasted: true, StateChecked: p.StateChecked}.Note()
 	return m.gotCode(p.Code, m.auth.CallbackURL)
 }

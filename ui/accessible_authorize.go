@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"cmp"
+	"errors"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow/secret"
+)
+
+// authorize gets the code: Authorize (asking again what it refuses), then
+// the browser's callback or the pasted redirect.
+func (a *accessible) authorize() {
+	m := a.m
+	for a.err == nil {
+		auth, err := m.svc.Authorize(a.ctx, m.creds())
+		switch {
+		case err != nil && a.ctx.Err() != nil:
+			a.fail(a.ctx.Err())
+		case err != nil:
+			a.refused(err)
+		default:
+			code, note, err := a.callback(auth)
+			auth.Close()
+			if errors.Is(err, errAuthorizeAgain) {
+				continue
+			}
+			a.fail(err)
+			m.code, m.callback, m.finalNote = code, auth.CallbackURL, note
+			return
+		}
+	}
+}
+
+// refused says why Authorize failed and asks again the fields the wizard
+// marks for the error (only the secrets, when they were refused).
+func (a *accessible) refused(err error) {
+	fields := errorFields(err)
+	for _, f := range credentialFields {
+		if _, ok := fields[f.title]; ok {
+			a.say("✗ %v", err)
+			a.say("Check the answers asked again below (Enter keeps one); connectwiz then tries again. ctrl+c quits.")
+			a.askCredentials(fields, false)
+			return
+		}
+	}
+	a.fail(err)
+}
+
+// callback shows the URL, opens the browser (or approves the sandbox's
+// consent here) and waits for whichever comes first: the browser's
+// callback, or the redirect pasted here (as the wizard's p does).
+func (a *accessible) callback(auth *flow.Authorization) (secret.Secret, string, error) {
+	a.say("%s", flow.SayOpenURL(auth.URL))
+	if auth.Done == nil {
+		a.openBrowser(auth, false)
+		a.say("%s", flow.SayPasteWanted(auth.CallbackURL))
+		return a.paste(auth, false)
+	}
+	if a.openBrowser(auth, true); a.err != nil {
+		return "", "", a.err
+	}
+	wait := a.m.opts.Wait
+	a.say("%s", flow.SayWaiting(auth.CallbackURL, wait, true))
+	got, err := auth.WaitOrPaste(a.ctx, wait, a.in, func(err error) { a.say("%s", flow.SayWrongPaste(err)) })
+	var denied *callback.AuthError
+	switch {
+	case errors.As(err, &denied):
+		return "", "", a.denied(denied)
+	case errors.Is(err, callback.ErrTimeout):
+		a.say("✗ No callback arrived in %s.", wait)
+		return a.paste(auth, true)
+	case err != nil:
+		return "", "", err
+	}
+	return got.Code, got.Note(), nil
+}
+
+// openBrowser opens the browser on the authorization or, in the sandbox
+// when asked, offers to approve the consent here instead.
+func (a *accessible) openBrowser(auth *flow.Authorization, approve bool) {
+	if approve && a.m.opts.Sandbox && a.confirm("Approve the sandbox's consent here?", true) {
+		err := a.m.svc.Approve(a.ctx, auth.URL)
+		if err == nil {
+			return
+		}
+		a.say("Approving in the sandbox failed (%v): approve in the browser instead.", err)
+	}
+	if a.err != nil {
+		return
+	}
+	if err := a.m.svc.OpenBrowser(auth.BrowserURL()); err != nil {
+		a.say("The browser was not opened (%v): open the URL above yourself.", err)
+	}
+}
+
+// paste reads the redirect URL or the bare code, without echo, checking
+// the state; after a timeout, an empty answer authorizes again.
+func (a *accessible) paste(auth *flow.Authorization, timedOut bool) (secret.Secret, string, error) {
+	title := "Redirect URL or code"
+	if timedOut {
+		title += " (empty to authorize again)"
+	}
+	var p callback.Pasted
+	var denied *callback.AuthError
+	text := a.ask(title, "", true, func(s string) (err error) {
+		if p, err = callback.ParsePasted(s, auth.State); errors.As(err, &denied) || (timedOut && trim(s) == "") {
+			return nil
+		}
+		return err
+	})
+	switch {
+	case a.err != nil:
+		return "", "", a.err
+	case denied != nil:
+		return "", "", a.denied(denied)
+	case text == "":
+		return "", "", errAuthorizeAgain
+	}
+	return p.Code, flow.Got{Code: p.Code, Pasted: true, StateChecked: p.StateChecked}.Note(), nil
+}
+
+// denied says what the provider (or an alarm) said; it may authorize again.
+func (a *accessible) denied(e *callback.AuthError) error {
+	a.say("✗ Nothing was created: %v.", e)
+	if a.confirm("Authorize again?", true) {
+		return errAuthorizeAgain
+	}
+	return cmp.Or(a.err, error(e))
+}
