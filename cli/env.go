@@ -23,6 +23,8 @@ type Env struct {
 	Debug                                     string
 	Accessible                                bool
 	Screen                                    bool
+	// RuntimeDir is XDG_RUNTIME_DIR: where the browser's private files go.
+	RuntimeDir string
 	// DBusSession is DBUS_SESSION_BUS_ADDRESS: without it the keychain is
 	// off (keystore.ErrNoSession) rather than autolaunching daemons.
 	DBusSession string
@@ -47,6 +49,7 @@ func ReadEnv(getenv func(string) string) Env {
 		Debug:          getenv("CONNECTWIZ_DEBUG"),
 		Accessible:     getenv("ACCESSIBLE") != "" || noCursorAddressing(getenv("TERM")),
 		Screen:         getenv("STY") != "",
+		RuntimeDir:     getenv("XDG_RUNTIME_DIR"),
 		DBusSession:    getenv("DBUS_SESSION_BUS_ADDRESS"),
 		Browser:        getenv("BROWSER"),
 		getenv:         getenv,

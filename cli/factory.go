@@ -114,5 +114,6 @@ func (f *Factory) opener() flow.Opener {
 	if f.Browser != nil {
 		return f.Browser
 	}
+	f.files.RuntimeDir = f.Env.RuntimeDir
 	return browser.Browser{Env: f.Env.Browser, Getenv: f.Env.getenv, Files: &f.files}
 }

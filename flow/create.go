@@ -112,6 +112,7 @@ func createAndSave(ctx context.Context, c *platform.Client, st *keystore.Store, 
 		return Created{}, err
 	case platform.Unknown:
 		return settleLost(ctx, c, st, p, err)
+	case platform.Created:
 	}
 	saved, err := saveInstance(st, c.BaseURL, req.Name, inst, r.Insecure, r.Replace)
 	if err != nil {

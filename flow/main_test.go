@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/connectwiz/connectwiz/flow/browser"
 	"github.com/connectwiz/connectwiz/internal/testkit"
 	"go.uber.org/goleak"
 )
@@ -15,6 +16,6 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	_ = os.Setenv("XDG_RUNTIME_DIR", dir)
+	browser.RunFiles.Base = dir
 	testkit.VerifyNoLeaks(m, goleak.Cleanup(func(int) { _ = os.RemoveAll(dir) }))
 }

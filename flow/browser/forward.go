@@ -23,19 +23,22 @@ import (
 // 0700, made on the first Write below Base and removed by Remove. The zero
 // value is ready to use.
 type Forwards struct {
-	// Base is where the run's directory is made; empty means PrivateBase.
+	// Base is where the run's directory is made; empty means
+	// PrivateBase(RuntimeDir).
 	Base string
+	// RuntimeDir is $XDG_RUNTIME_DIR, as the command line read it.
+	RuntimeDir string
 
 	mu  sync.Mutex
 	dir string
 }
 
-// PrivateBase is where a run's private files go by default:
-// $XDG_RUNTIME_DIR (a per-user 0700 tmpfs) when set, else the user's cache
+// PrivateBase is where a run's private files go by default: runtimeDir
+// ($XDG_RUNTIME_DIR, a per-user 0700 tmpfs) when set, else the user's cache
 // directory's connectwiz folder.
-func PrivateBase() (string, error) {
-	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" && filepath.IsAbs(d) {
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
+func PrivateBase(runtimeDir string) (string, error) {
+	if d := runtimeDir; d != "" && filepath.IsAbs(d) {
+		if st, err := os.Stat(d); err == nil && st.IsDir() { //nolint:gosec // the user's own runtime directory, checked to be absolute
 			return d, nil
 		}
 	}
@@ -58,7 +61,7 @@ func (f *Forwards) Write(target string) (string, error) {
 		base := f.Base
 		if base == "" {
 			var err error
-			if base, err = PrivateBase(); err != nil {
+			if base, err = PrivateBase(f.RuntimeDir); err != nil {
 				return "", err
 			}
 		}
@@ -177,5 +180,5 @@ func privateDir(dir string) error {
 	if err := ownedByMe(st); err != nil {
 		return err
 	}
-	return os.Chmod(dir, 0o700)
+	return os.Chmod(dir, 0o700) //nolint:gosec // a directory: 0700 is owner-only
 }

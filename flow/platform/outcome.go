@@ -37,6 +37,7 @@ func (o Outcome) String() string {
 		return "created"
 	case Refused:
 		return "refused"
+	case Unknown:
 	}
 	return "unknown"
 }
