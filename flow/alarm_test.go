@@ -33,7 +33,7 @@ func authorizing(t *testing.T) (*flow.Session, flow.Credentials, *flow.Authoriza
 
 // approved authorizes through s, approves the sandbox's consent and
 // delivers the callback (its URL is returned, to be replayed).
-func approved(t *testing.T, s *flow.Session, creds flow.Credentials) (*flow.Authorization, callback.CallbackResult, string) {
+func approved(t *testing.T, s *flow.Session, creds flow.Credentials) (*flow.Authorization, callback.Result, string) {
 	t.Helper()
 	ctx := context.Background()
 	a, err := s.Authorize(ctx, creds)
@@ -58,7 +58,7 @@ func approved(t *testing.T, s *flow.Session, creds flow.Credentials) (*flow.Auth
 	case <-time.After(10 * time.Second):
 		t.Fatal("no callback")
 	}
-	return nil, callback.CallbackResult{}, ""
+	return nil, callback.Result{}, ""
 }
 
 // A second callback carrying the state after one was accepted, before the

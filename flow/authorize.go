@@ -23,7 +23,7 @@ type Authorization struct {
 	CallbackURL string
 	Listener    *callback.Listener
 	// Done delivers the callback; nil when the redirect must be pasted.
-	Done <-chan callback.CallbackResult
+	Done <-chan callback.Result
 }
 
 // BrowserURL is the URL to hand Session.OpenBrowser: a fresh one-time link

@@ -242,7 +242,7 @@ func TestOpenBrowserGetsNoSecrets(t *testing.T) {
 
 func TestBrowserEnv(t *testing.T) {
 	in := []string{"PATH=/bin", "CONNECTWIZ_USER_SECRET=a", "CONNECTWIZ_ORG_SECRET=b", "CONNECTWIZ_CLIENT_SECRET=c", "CONNECTWIZ_CODE=d", "CONNECTWIZ_X_TOKEN=e", "CONNECTWIZ_BASE_URL=f", "CONNECTWIZ_CLIENT_ID=g", "OTHER_SECRET=h"}
-	got := strings.Join(browser.BrowserEnv(in), " ")
+	got := strings.Join(browser.Env(in), " ")
 	if got != "PATH=/bin CONNECTWIZ_BASE_URL=f CONNECTWIZ_CLIENT_ID=g OTHER_SECRET=h" {
 		t.Fatalf("%s", got)
 	}

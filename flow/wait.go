@@ -126,7 +126,7 @@ func (a *Authorization) WaitOrPaste(ctx context.Context, wait time.Duration, in 
 }
 
 // gotCallback is what the listener's result means for the wait.
-func gotCallback(r callback.CallbackResult) (Got, error) {
+func gotCallback(r callback.Result) (Got, error) {
 	if r.Err != nil {
 		return Got{}, r.Err
 	}

@@ -25,7 +25,7 @@ type a11yFake struct {
 	authCreds []flow.Credentials
 	// callbacks are what successive browser trips deliver (a nil entry:
 	// the browser never comes back); a code once they are used up.
-	callbacks []*callback.CallbackResult
+	callbacks []*callback.Result
 	taken     map[string]bool
 	events    []string // "free NAME" and "create NAME", in order
 }
@@ -43,7 +43,7 @@ func (f *a11yFake) OpenBrowser(url string) error {
 	if err := f.fakeService.OpenBrowser(url); err != nil || f.paste {
 		return err
 	}
-	r := &callback.CallbackResult{Code: theCode}
+	r := &callback.Result{Code: theCode}
 	if len(f.callbacks) > 0 {
 		r, f.callbacks = f.callbacks[0], f.callbacks[1:]
 	}
@@ -335,11 +335,11 @@ func TestAccessibleOutcomes(t *testing.T) {
 			setup: func(f *a11yFake) { f.createErrs = []error{failed} }, answers: []any{"", "n"}, kind: Aborted, err: failed,
 		},
 		"denied, quit": {
-			setup: func(f *a11yFake) { f.callbacks = []*callback.CallbackResult{{Err: denied}} }, answers: []any{"n"}, kind: Aborted, err: denied,
+			setup: func(f *a11yFake) { f.callbacks = []*callback.Result{{Err: denied}} }, answers: []any{"n"}, kind: Aborted, err: denied,
 			shows: []string{"✗ Nothing was created: access was denied at the provider", "Authorize again? [Y/n]"},
 		},
 		"denied, authorized again": {
-			setup: func(f *a11yFake) { f.callbacks = []*callback.CallbackResult{{Err: denied}} }, answers: []any{"", keepDetails, ""}, kind: Created,
+			setup: func(f *a11yFake) { f.callbacks = []*callback.Result{{Err: denied}} }, answers: []any{"", keepDetails, ""}, kind: Created,
 			shows: []string{"Authorize again?", "Open this URL", "Instance name"},
 		},
 		"input ended": {setup: func(*a11yFake) {}, answers: []any{"x"}, kind: Aborted, err: ErrInputEnded},
@@ -391,7 +391,7 @@ func TestAccessiblePaste(t *testing.T) {
 // No callback in time: an empty paste authorizes again.
 func TestAccessibleTimeout(t *testing.T) {
 	f := newA11yFake()
-	f.callbacks = []*callback.CallbackResult{nil}
+	f.callbacks = []*callback.Result{nil}
 	opts := a11yOptions()
 	opts.Wait = 10 * time.Millisecond
 	o, out := runPaced(t, context.Background(), f, opts, append([]string{

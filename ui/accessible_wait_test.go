@@ -62,7 +62,7 @@ func runPaced(t *testing.T, ctx context.Context, f *a11yFake, opts Options, pair
 // session's redirect is said, and the wait goes on.
 func TestAccessiblePasteWhileWaiting(t *testing.T) {
 	f := newA11yFake()
-	f.callbacks = []*callback.CallbackResult{nil}
+	f.callbacks = []*callback.Result{nil}
 	good := "http://127.0.0.1:8750/callback?code=pasted-c0de&state=" + theState
 	o, out := runPaced(t, context.Background(), f, a11yOptions(), append([]string{
 		"Continue with these?", "", "Remember the secrets", "n",

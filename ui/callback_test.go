@@ -30,7 +30,7 @@ func TestCallbackWhilePasting(t *testing.T) {
 				h.esc()
 				h.waitFor("Enter opens your browser")
 			}
-			h.svc.deliver(callback.CallbackResult{Code: theCode})
+			h.svc.deliver(callback.Result{Code: theCode})
 			h.waitFor("Unique on this machine")
 			m := h.final()
 			if m.step != stepDetails || m.code.Reveal() != theCode || m.auth != nil {
@@ -47,7 +47,7 @@ func TestDeniedWhilePasting(t *testing.T) {
 	h.toWaiting()
 	h.rune('p')
 	h.waitFor("Redirect URL or code")
-	h.svc.deliver(callback.CallbackResult{Err: &callback.AuthError{Code: "access_denied"}})
+	h.svc.deliver(callback.Result{Err: &callback.AuthError{Code: "access_denied"}})
 	h.waitFor("Access was denied")
 	if m := h.final(); m.step != stepDenied || m.auth != nil {
 		t.Fatalf("step %s, authorization open %v", m.step, m.auth != nil)
@@ -61,7 +61,7 @@ func TestDeniedWhilePasting(t *testing.T) {
 func TestOneWaitPerAuthorization(t *testing.T) {
 	clk := &clock{}
 	m := New(newFake(), Options{Creds: fullCreds(), Now: clk.Now, Tick: time.Millisecond, Wait: time.Minute})
-	done := make(chan callback.CallbackResult, 3)
+	done := make(chan callback.Result, 3)
 	auth := &flow.Authorization{URL: authURL, State: theState, CallbackURL: platform.DefaultCallbackURL, Done: done}
 	key := func(r rune) tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}} }
 	enter, esc := tea.KeyMsg{Type: tea.KeyEnter}, tea.KeyMsg{Type: tea.KeyEsc}
@@ -85,7 +85,7 @@ func TestOneWaitPerAuthorization(t *testing.T) {
 		t.Fatalf("step %s, want paste", m.step)
 	}
 	for range 3 {
-		done <- callback.CallbackResult{Code: theCode}
+		done <- callback.Result{Code: theCode}
 	}
 	var (
 		wg    sync.WaitGroup
@@ -132,8 +132,8 @@ func TestOneWaitPerAuthorization(t *testing.T) {
 // alarmed is the listener's result when its one-time browser link was
 // opened a second time, as flow delivers it: the alarm, and an error
 // standing for it.
-func alarmed() callback.CallbackResult {
-	return callback.CallbackResult{
+func alarmed() callback.Result {
+	return callback.Result{
 		Alarm: callback.ErrBrowserURLReused,
 		Err:   &callback.AuthError{Code: "connectwiz_alarm", Description: callback.ErrBrowserURLReused.Error()},
 	}

@@ -30,7 +30,7 @@ type (
 	approvedMsg struct{ err error }
 	callbackMsg struct {
 		gen int
-		res callback.CallbackResult
+		res callback.Result
 	}
 	createdMsg struct {
 		created flow.Created
@@ -100,7 +100,7 @@ func closeAuthorization(a *flow.Authorization) tea.Cmd {
 
 // waitCallback blocks on the listener's channel until the callback or until
 // the authorization ends.
-func waitCallback(ctx context.Context, done <-chan callback.CallbackResult, gen int) tea.Cmd {
+func waitCallback(ctx context.Context, done <-chan callback.Result, gen int) tea.Cmd {
 	return func() tea.Msg {
 		select {
 		case r := <-done:

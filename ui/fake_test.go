@@ -43,7 +43,7 @@ type fakeService struct {
 	rememberFor string // when set, remembered is for this platform URL only
 	warning     string // the file fallback's warning, when set
 	asked       []string
-	done        chan callback.CallbackResult
+	done        chan callback.Result
 	creates     []platform.InstanceRequest
 	replaces    []bool // each create's Replace
 	authorizes  int
@@ -86,14 +86,14 @@ func (f *fakeService) Authorize(_ context.Context, c flow.Credentials) (*flow.Au
 		CallbackURL: c.CallbackURL,
 	}
 	if !f.paste {
-		f.done = make(chan callback.CallbackResult, 1)
+		f.done = make(chan callback.Result, 1)
 		a.Done = f.done
 	}
 	return a, nil
 }
 
 // deliver plays the browser coming back to the listener.
-func (f *fakeService) deliver(r callback.CallbackResult) {
+func (f *fakeService) deliver(r callback.Result) {
 	f.mu.Lock()
 	ch := f.done
 	f.mu.Unlock()
@@ -124,7 +124,7 @@ func (f *fakeService) Approve(context.Context, string) error {
 	f.mu.Lock()
 	f.approves++
 	f.mu.Unlock()
-	f.deliver(callback.CallbackResult{Code: theCode})
+	f.deliver(callback.Result{Code: theCode})
 	return nil
 }
 

@@ -132,7 +132,7 @@ func (h *harness) toWaiting() {
 func (h *harness) toDetails() {
 	h.t.Helper()
 	h.toWaiting()
-	h.svc.deliver(callback.CallbackResult{Code: theCode})
+	h.svc.deliver(callback.Result{Code: theCode})
 	h.waitFor("Unique on this machine")
 }
 
@@ -308,7 +308,7 @@ func TestPasteFlow(t *testing.T) {
 func TestDenied(t *testing.T) {
 	h := start(t, newFake())
 	h.toWaiting()
-	h.svc.deliver(callback.CallbackResult{Err: &callback.AuthError{Code: "access_denied", Description: "The user denied access to the application."}})
+	h.svc.deliver(callback.Result{Err: &callback.AuthError{Code: "access_denied", Description: "The user denied access to the application."}})
 	h.waitFor("Access was denied")
 	h.snapshot()
 }
@@ -316,7 +316,7 @@ func TestDenied(t *testing.T) {
 func TestDeniedRetry(t *testing.T) {
 	h := start(t, newFake())
 	h.toWaiting()
-	h.svc.deliver(callback.CallbackResult{Err: &callback.AuthError{Code: "access_denied"}})
+	h.svc.deliver(callback.Result{Err: &callback.AuthError{Code: "access_denied"}})
 	h.waitFor("Access was denied")
 	h.rune('r')
 	h.waitFor("Open this URL")

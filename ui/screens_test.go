@@ -292,7 +292,7 @@ func TestCreateErrorAuthorizeAgain(t *testing.T) {
 	h.waitFor("Open this URL")
 	h.enter()
 	h.waitFor("Waiting for the browser")
-	h.svc.deliver(callback.CallbackResult{Code: "a-new-code"})
+	h.svc.deliver(callback.Result{Code: "a-new-code"})
 	h.waitFor("Unique on this machine")
 	h.enter()
 	h.enter()

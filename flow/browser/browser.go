@@ -208,7 +208,7 @@ func (b Browser) run(cmd *exec.Cmd) error {
 	if b.Environ != nil {
 		environ = b.Environ
 	}
-	cmd.Env = BrowserEnv(environ())
+	cmd.Env = Env(environ())
 	return cmd.Start()
 }
 

@@ -9,12 +9,12 @@ import (
 	"github.com/mattn/go-shellwords"
 )
 
-// BrowserEnv returns environ without the variables that carry connectwiz's
+// Env returns environ without the variables that carry connectwiz's
 // secrets: every CONNECTWIZ_* variable whose name speaks of a secret,
 // token or password (CONNECTWIZ_USER_SECRET, CONNECTWIZ_ORG_SECRET,
 // CONNECTWIZ_CLIENT_SECRET, ...) and CONNECTWIZ_CODE. A browser has no use
 // for them, and every program it starts would inherit them.
-func BrowserEnv(environ []string) []string {
+func Env(environ []string) []string {
 	out := make([]string, 0, len(environ))
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")

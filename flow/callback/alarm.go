@@ -52,7 +52,7 @@ func (l *Listener) Accepted(code secret.Secret) bool {
 }
 
 // accept records the callback that ended the wait.
-func (l *Listener) accept(res CallbackResult) {
+func (l *Listener) accept(res Result) {
 	l.mu.Lock()
 	l.alarm.accepted, l.alarm.code = true, res.Code
 	l.mu.Unlock()

@@ -39,9 +39,9 @@ func NewState() secret.Secret {
 // the link.
 var ErrBrowserURLReused = errors.New("the one-time browser link was opened twice: someone else on this machine may be trying to take over the authorization; nothing was created — authorize again")
 
-// CallbackResult is what ended the wait: a valid callback's code, the
+// Result is what ended the wait: a valid callback's code, the
 // provider's error, or an alarm.
-type CallbackResult struct {
+type Result struct {
 	// Code is the authorization code of a valid callback.
 	Code secret.Secret
 	// Err is the provider's refusal; it is also set (to an *AuthError that
@@ -55,8 +55,8 @@ type CallbackResult struct {
 }
 
 // alarmResult is the result that ends the wait on an alarm.
-func alarmResult(alarm error) CallbackResult {
-	return CallbackResult{Alarm: alarm, Err: &AuthError{Code: "connectwiz_alarm", Description: alarm.Error(), cause: alarm}}
+func alarmResult(alarm error) Result {
+	return Result{Alarm: alarm, Err: &AuthError{Code: "connectwiz_alarm", Description: alarm.Error(), cause: alarm}}
 }
 
 // Listener is a one-shot HTTP server on the callback URL's loopback address.
@@ -73,7 +73,7 @@ type Listener struct {
 	srv      *http.Server
 	mu       sync.Mutex
 	starts   map[string]*oneTime // by path, e.g. /start/<hex>
-	done     chan CallbackResult
+	done     chan Result
 	refusals chan Refusal
 	once     sync.Once
 	closed   sync.Once
@@ -106,7 +106,7 @@ func Listen(callbackURL string, state secret.Secret, log *slog.Logger) (*Listene
 		Addr:     lns[0].Addr().String(),
 		state:    state,
 		path:     path,
-		done:     make(chan CallbackResult, 1),
+		done:     make(chan Result, 1),
 		refusals: make(chan Refusal, 16),
 		log:      log,
 		starts:   map[string]*oneTime{},
@@ -128,7 +128,7 @@ func Listen(callbackURL string, state secret.Secret, log *slog.Logger) (*Listene
 
 // Done delivers the one valid callback, or the alarm that ends the
 // authorization (CallbackResult.Alarm).
-func (l *Listener) Done() <-chan CallbackResult { return l.done }
+func (l *Listener) Done() <-chan Result { return l.done }
 
 // oneTime is a registered one-time browser link.
 type oneTime struct {
@@ -319,7 +319,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // check validates a callback query; why says what is wrong with it.
-func (l *Listener) check(rawQuery string) (res CallbackResult, why string) {
+func (l *Listener) check(rawQuery string) (res Result, why string) {
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return res, "malformed query"
@@ -345,20 +345,20 @@ func checkState(q url.Values, want secret.Secret) string {
 }
 
 // resultFrom takes the code or error from a state-checked query.
-func resultFrom(q url.Values) (CallbackResult, string) {
+func resultFrom(q url.Values) (Result, string) {
 	codes, errs := q["code"], q["error"]
 	switch {
 	case len(errs) == 1 && len(codes) == 0 && errs[0] != "":
 		desc := q.Get("error_description")
-		return CallbackResult{Err: &AuthError{Code: termsafe.Sanitize(errs[0], 60), Description: termsafe.Sanitize(desc, 300)}}, ""
+		return Result{Err: &AuthError{Code: termsafe.Sanitize(errs[0], 60), Description: termsafe.Sanitize(desc, 300)}}, ""
 	case len(codes) == 1 && len(errs) == 0 && validCode(codes[0]):
-		return CallbackResult{Code: secret.Secret(codes[0])}, ""
+		return Result{Code: secret.Secret(codes[0])}, ""
 	case len(codes) > 1 || len(errs) > 1:
-		return CallbackResult{}, "duplicated code or error"
+		return Result{}, "duplicated code or error"
 	case len(codes) == 1 && len(errs) == 1:
-		return CallbackResult{}, "both code and error"
+		return Result{}, "both code and error"
 	}
-	return CallbackResult{}, "no valid code or error"
+	return Result{}, "no valid code or error"
 }
 
 // validCode accepts what an authorization code is made of (RFC 6749
