@@ -130,7 +130,7 @@ type Model struct {
 	deadline   time.Time
 	notice     string
 	denied     *callback.AuthError
-	alarm      error // what stopped the authorization, when it may have been hijacked (callback.CallbackResult.Alarm)
+	alarm      error // what stopped the authorization, when it may have been hijacked (callback.Result.Alarm)
 	code       secret.Secret
 	callback   string
 	pasteInput string

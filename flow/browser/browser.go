@@ -66,7 +66,7 @@ var ErrNoDisplay = errors.New("no display to open a browser on (DISPLAY and WAYL
 // so that its argv carries a path connectwiz made and never the URL — which
 // holds a secret and may come from the network. A browser that cannot read
 // the file gets ErrConfined and nothing is started. The browser's
-// environment holds no CONNECTWIZ_* secret (BrowserEnv).
+// environment holds no CONNECTWIZ_* secret (Env).
 func (b Browser) Open(raw string) error {
 	if err := CheckBrowserURL(raw); err != nil {
 		return fmt.Errorf("not opening the authorize URL: %w", err)

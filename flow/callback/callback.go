@@ -127,7 +127,7 @@ func Listen(callbackURL string, state secret.Secret, log *slog.Logger) (*Listene
 }
 
 // Done delivers the one valid callback, or the alarm that ends the
-// authorization (CallbackResult.Alarm).
+// authorization (Result.Alarm).
 func (l *Listener) Done() <-chan Result { return l.done }
 
 // oneTime is a registered one-time browser link.
@@ -146,7 +146,7 @@ const startPrefix = "/start/"
 // GET of the link is redirected (303, no-store, no-referrer) to target; a
 // second one means someone else opened it: it gets an error page and ends
 // the authorization with ErrBrowserURLReused (Wait returns it; Done
-// delivers it as CallbackResult.Alarm). Each call returns a new link.
+// delivers it as Result.Alarm). Each call returns a new link.
 //
 // target must pass CheckBrowserURL; when it does not, BrowserURL returns
 // target unchanged and registers nothing, so that Browser.Open refuses it

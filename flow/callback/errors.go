@@ -12,7 +12,7 @@ import (
 type AuthError struct {
 	Code        string
 	Description string
-	// cause is the alarm this stands for (see CallbackResult.Alarm).
+	// cause is the alarm this stands for (see Result.Alarm).
 	cause error
 }
 
