@@ -3,14 +3,12 @@ package browser
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/connectwiz/connectwiz/flow/termsafe"
-	"golang.org/x/net/idna"
 )
 
 // CheckBrowserURL refuses anything but an absolute http(s) URL made of
@@ -58,56 +56,6 @@ func CheckBrowserURL(raw string) error {
 		}
 	}
 	return hostProblem(u.Hostname())
-}
-
-// hostProfile is UTS #46 with the lookup mapping browsers use, strict
-// about hyphens, joiners, bidi, STD3 characters and DNS lengths.
-var hostProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.CheckHyphens(true), idna.CheckJoiners(true),
-	idna.StrictDomainName(true), idna.VerifyDNSLength(true), idna.Transitional(false))
-
-// hostProblem refuses a host name that is not valid IDNA (UTS #46, the
-// lookup profile) — a fake A-label (xn--…) included — or that holds a
-// character which shows as nothing (U+3164 HANGUL FILLER, U+115F, U+FFA0,
-// U+2800 …), as written or once its A-labels are decoded: either can make
-// one host look like another. IP literals pass.
-func hostProblem(host string) error {
-	if net.ParseIP(host) != nil {
-		return nil
-	}
-	host = strings.TrimSuffix(host, ".")
-	ascii, err := hostProfile.ToASCII(host)
-	if err == nil && isASCII(host) && ascii != strings.ToLower(host) {
-		err = errors.New("a label is not valid punycode")
-	}
-	uni := host
-	if err == nil {
-		uni, err = hostProfile.ToUnicode(ascii)
-	}
-	for _, r := range host + uni {
-		if invisible(r) {
-			return fmt.Errorf("its host contains the invisible character %U, which can disguise where it leads", r)
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("its host is not a valid internationalised domain name (%s)", termsafe.Sanitize(err.Error(), 100))
-	}
-	return nil
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
-// invisible reports whether r shows as nothing: a default-ignorable code
-// point (U+3164 HANGUL FILLER, U+115F, U+1160, U+FFA0, U+034F …), a
-// variation selector, or the blank braille pattern U+2800.
-func invisible(r rune) bool {
-	return unicode.In(r, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector, unicode.Cf) || r == 0x2800
 }
 
 // rawAuthority returns the authority part of raw as written.

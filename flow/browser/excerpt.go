@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
-	"golang.org/x/net/publicsuffix"
 )
 
 // Excerpt is where the URL u leads, to show on a screen width cells wide:
@@ -15,6 +14,11 @@ import (
 // host such as login.microsoftonline.com.<many labels>.attacker.example
 // cut on the right would show only the lure. The registrable domain is
 // kept whole even when it alone is wider than width.
+//
+// The registrable domain is taken as the last three labels (registrable),
+// which holds the registrable domain under every public suffix of one or
+// two labels (com, co.uk, github.io …): the public suffix list itself
+// would cost a tenth of the binary's size budget.
 func Excerpt(u string, width int) string {
 	p, err := url.Parse(u)
 	if err != nil || p.Host == "" {
@@ -26,12 +30,9 @@ func Excerpt(u string, width int) string {
 	if ansi.StringWidth(host) <= room {
 		return prefix + host + suffix
 	}
-	keep := host
-	if d, err := publicsuffix.EffectiveTLDPlusOne(p.Hostname()); err == nil {
-		keep = d
-		if port := p.Port(); port != "" {
-			keep += ":" + port
-		}
+	keep := registrable(p.Hostname())
+	if port := p.Port(); port != "" {
+		keep += ":" + port
 	}
 	// Grow the kept end label by label while it fits.
 	labels := strings.Split(strings.TrimSuffix(host, keep), ".")
@@ -46,4 +47,14 @@ func Excerpt(u string, width int) string {
 		keep = next
 	}
 	return prefix + "…" + strings.TrimPrefix(keep, ".") + suffix
+}
+
+// registrable is the end of host that holds its registrable domain: its
+// last three labels (all of them when it has fewer).
+func registrable(host string) string {
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	if len(labels) > 3 {
+		labels = labels[len(labels)-3:]
+	}
+	return strings.Join(labels, ".")
 }
