@@ -172,7 +172,7 @@ func decodePunycode(s string) (string, error) {
 		if n > unicode.MaxRune || (n >= 0xd800 && n <= 0xdfff) {
 			return "", errors.New("not a code point")
 		}
-		out = append(out[:i], append([]rune{rune(n)}, out[i:]...)...)
+		out = append(out[:i], append([]rune{rune(n)}, out[i:]...)...) //nolint:gosec // n is checked to be a code point above
 		i++
 	}
 	return string(out), nil
