@@ -1,13 +1,17 @@
 package platform
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"runtime"
 
 	"github.com/connectwiz/connectwiz/flow/termsafe"
@@ -35,7 +39,7 @@ func (e *ProxyError) Error() string {
 	if e.Proxy != "" {
 		who = "the proxy at " + e.Proxy
 	}
-	example := fmt.Sprintf("%s=%s://user:pass@%s", e.Var, e.Scheme, cmpOr(e.Proxy, "host:port"))
+	example := fmt.Sprintf("%s=%s://user:pass@%s", e.Var, e.Scheme, cmp.Or(e.Proxy, "host:port"))
 	switch {
 	case e.Status == http.StatusProxyAuthRequired && e.HasCredentials:
 		return fmt.Sprintf("could not %s: %s refused the credentials in %s (407 Proxy Authentication Required); check the user and password there (%s)", e.Op, who, e.Var, example)
@@ -43,13 +47,6 @@ func (e *ProxyError) Error() string {
 		return fmt.Sprintf("could not %s: %s asks for credentials (407 Proxy Authentication Required): put them in %s", e.Op, who, example)
 	}
 	return fmt.Sprintf("could not %s: %s answered %d %s instead of reaching the platform; check %s and NO_PROXY", e.Op, who, e.Status, http.StatusText(e.Status), e.Var)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // proxyError is the ProxyError for a proxy's answer status to a request
@@ -131,9 +128,74 @@ func CertificateFix() string { return certificateFix(runtime.GOOS) }
 
 func certificateFix(goos string) string {
 	const proxies = "; check HTTPS_PROXY and NO_PROXY too"
-	switch goos {
-	case "darwin", "windows":
+	if !certEnvRead(goos) {
 		return "if a TLS-inspecting proxy sits in between, add its CA certificate to the system's trust store (SSL_CERT_FILE and SSL_CERT_DIR are read on Linux and the BSDs only)" + proxies
 	}
 	return "if a TLS-inspecting proxy sits in between, give its CA certificate in SSL_CERT_FILE (a PEM bundle, read instead of the system's) or SSL_CERT_DIR (a directory of PEM files)" + proxies
 }
+
+// CertSource is a place SSL_CERT_FILE or SSL_CERT_DIR names and what
+// it holds.
+type CertSource struct {
+	// Var is SSL_CERT_FILE or SSL_CERT_DIR; Path the file or directory.
+	Var, Path string
+	// Certs counts the PEM certificates Go would load from it.
+	Certs int
+	// Err is why it could not be read.
+	Err error
+}
+
+// CertSources reads what SSL_CERT_FILE (file) and SSL_CERT_DIR (dir, a
+// list of directories separated by the OS's list separator) name, as Go's
+// crypto/x509 does on Linux and the BSDs: the file's PEM certificates,
+// each directory's files'.
+func CertSources(file, dir string) []CertSource {
+	var out []CertSource
+	if file != "" {
+		s := CertSource{Var: "SSL_CERT_FILE", Path: file}
+		var data []byte
+		if data, s.Err = os.ReadFile(file); s.Err == nil {
+			s.Certs = countCerts(data)
+		}
+		out = append(out, s)
+	}
+	for _, d := range filepath.SplitList(dir) {
+		if d == "" {
+			continue
+		}
+		s := CertSource{Var: "SSL_CERT_DIR", Path: d}
+		var files []os.DirEntry
+		if files, s.Err = os.ReadDir(d); s.Err == nil {
+			for _, f := range files {
+				if data, err := os.ReadFile(filepath.Join(d, f.Name())); err == nil {
+					s.Certs += countCerts(data)
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// countCerts counts the certificates of PEM data that parse.
+func countCerts(data []byte) int {
+	n := 0
+	for {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			return n
+		}
+		if b.Type == "CERTIFICATE" {
+			if _, err := x509.ParseCertificate(b.Bytes); err == nil {
+				n++
+			}
+		}
+	}
+}
+
+// CertEnvRead reports whether Go reads SSL_CERT_FILE and SSL_CERT_DIR on
+// this OS (not on macOS and Windows, which ask the system's verifier).
+func CertEnvRead() bool { return certEnvRead(runtime.GOOS) }
+
+func certEnvRead(goos string) bool { return goos != "darwin" && goos != "windows" }
