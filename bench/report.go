@@ -118,10 +118,8 @@ No timing is asserted inside ` + "`go test`" + `.
 
 // Why a budget can be missed, shown only when it is.
 const (
-	whyStatusOne = `**Status of one.** Not the request: both make one GET on a fresh connection. connectwiz
-  is a 10 MB Go binary that takes about 3 ms to reach main, then decodes and sorts the index
-  (100 entries) and reads the token file before it asks; curl starts in about as long but
-  has nothing to read.`
+	whyStatusOne = `**Status of one.** Both make the same one GET on a new connection; connectwiz
+  also starts a 10 MB Go binary and reads the index and the token file before it asks.`
 	whyIdle = `**CPU while idle.** Bubble Tea v1's renderer checks for a new frame on a fixed ticker,
   60 times a second, in connectwiz and in the floor alike; connectwiz's own animation (spinner
   and countdown at 1 Hz) comes on top. Fewer checks would delay the first frame by up to one

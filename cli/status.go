@@ -97,7 +97,7 @@ func runStatus(f *Factory, o *StatusOptions) error {
 		}
 	}
 	if bad > 0 {
-		return fmt.Errorf("%d of %d %s not well (see above)", bad, len(rs), plural(len(rs), "instance is", "instances are"))
+		return fmt.Errorf("%d of %d %s %s not well (see above)", bad, len(rs), plural(len(rs), "instance", "instances"), plural(bad, "is", "are"))
 	}
 	return nil
 }

@@ -219,3 +219,21 @@ func TestStatusPlatformErrorsAndHostile(t *testing.T) {
 		t.Errorf("tolerant decoding: %q", got)
 	}
 }
+
+// --sandbox reads the sandbox's store, and asks its platforms with the
+// sandbox's public secrets when none are given.
+func TestStatusSandboxStore(t *testing.T) {
+	sb := testkit.Sandbox(t, sandbox.Options{})
+	in := sb.Put(sandbox.Instance{Name: "sb", Connector: platform.DefaultConnector})
+	f, out, errOut := testFactory(t, nil)
+	e := keystore.Entry{Name: "sb", ID: fmt.Sprint(in.ID), Connector: in.Connector, BaseURL: sb.BaseURL}
+	if _, err := f.store.SandboxStore().Save(e, in.Token, true); err != nil {
+		t.Fatal(err)
+	}
+	if code, rows := statusLines(t, f, out, "--sandbox"); code != exitOK || strings.Join(rows["sb"][3:8], "|") != "there|yes|no|sb|matches" {
+		t.Fatalf("status --sandbox: exit %d %q %s", code, rows, errOut)
+	}
+	if code, _ := statusLines(t, f, out, "sb"); code != exitUsage {
+		t.Fatalf("the real store knows the sandbox's instance (exit %d)", code)
+	}
+}
