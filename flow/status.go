@@ -8,9 +8,9 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/flow/secret"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -121,16 +121,21 @@ func (s *Session) SecretsFor(given Credentials) func(baseURL string) Credentials
 // /instances/{id}, with the secrets secretsFor gives for that platform),
 // statusWorkers at a time over one client (one connection pool) per
 // platform, and compares the token kept here with the platform's in
-// constant time. The result is in the order of entries.
+// constant time. The tokens kept here are read meanwhile one at a time
+// (a locked keychain asks to be unlocked once, not eight times). The
+// result is in the order of entries.
 func (s *Session) Status(ctx context.Context, entries []keystore.Entry, secretsFor func(baseURL string) Credentials) []InstanceStatus {
 	out := make([]InstanceStatus, len(entries))
+	theirs := make([]secret.Secret, len(entries))
 	clients := map[string]*platform.Client{} // by platform; nil: no secrets
 	for _, e := range entries {
 		key := keystore.PlatformKey(e.BaseURL)
 		if _, ok := clients[key]; ok {
 			continue
 		}
-		creds := secretsFor(strings.TrimRight(e.BaseURL, "/"))
+		base := strings.TrimRight(e.BaseURL, "/")
+		creds := secretsFor(base)
+		creds.BaseURL = base
 		if !creds.HasPlatformSecrets() {
 			clients[key] = nil
 			continue
@@ -141,17 +146,16 @@ func (s *Session) Status(ctx context.Context, entries []keystore.Entry, secretsF
 		}
 		clients[key] = c
 	}
-	var keychainDown atomic.Bool // once it fails, it is not asked again
-	sem := make(chan struct{}, statusWorkers)
+	ours := make([]localToken, len(entries))
 	var wg sync.WaitGroup
+	wg.Go(func() { s.readTokens(entries, ours) })
+	sem := make(chan struct{}, statusWorkers)
 	for i, e := range entries {
-		wg.Add(1)
 		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			defer func() { <-sem }()
-			out[i] = s.status(ctx, e, clients[keystore.PlatformKey(e.BaseURL)], &keychainDown)
-		}()
+			out[i], theirs[i] = ask(ctx, e, clients[keystore.PlatformKey(e.BaseURL)])
+		})
 	}
 	wg.Wait()
 	for _, c := range clients {
@@ -159,22 +163,18 @@ func (s *Session) Status(ctx context.Context, entries []keystore.Entry, secretsF
 			c.HTTP.CloseIdleConnections()
 		}
 	}
+	for i := range out {
+		out[i].compare(ours[i], theirs[i])
+	}
 	return out
 }
 
-// status checks one instance; c is nil when its platform's secrets are
-// not known here.
-func (s *Session) status(ctx context.Context, e keystore.Entry, c *platform.Client, keychainDown *atomic.Bool) InstanceStatus {
-	st := InstanceStatus{Entry: e, Presence: NotChecked, Token: TokenStored}
-	local, err := s.localToken(e, keychainDown)
-	switch {
-	case errors.As(err, new(*keystore.MissingTokenError)):
-		st.Token, st.TokenErr = TokenMissing, err
-	case err != nil:
-		st.Token, st.TokenErr = TokenUnknown, err
-	}
+// ask asks the platform about e's instance; c is nil when its platform's
+// secrets are not known here. It returns the platform's token, if any.
+func ask(ctx context.Context, e keystore.Entry, c *platform.Client) (InstanceStatus, secret.Secret) {
+	st := InstanceStatus{Entry: e, Presence: NotChecked}
 	if c == nil {
-		return st
+		return st, ""
 	}
 	inst, err := c.Instance(ctx, platform.ID(e.ID))
 	if err != nil {
@@ -182,30 +182,50 @@ func (s *Session) status(ctx context.Context, e keystore.Entry, c *platform.Clie
 		if ae, ok := platform.AsAPIError(err); ok && ae.Status == http.StatusNotFound && !ae.Page {
 			st.Presence, st.Err = Gone, nil
 		}
-		return st
+		return st, ""
 	}
 	st.Presence, st.Valid, st.Disabled, st.PlatformName = There, inst.Valid, inst.Disabled, inst.Name
-	if st.Token == TokenStored && !inst.Token.IsZero() {
+	return st, inst.Token
+}
+
+// compare sets the token check from the token kept here and the
+// platform's (empty when it sent none), compared in constant time.
+func (st *InstanceStatus) compare(ours localToken, theirs secret.Secret) {
+	switch {
+	case errors.As(ours.err, new(*keystore.MissingTokenError)):
+		st.Token, st.TokenErr = TokenMissing, ours.err
+	case ours.err != nil:
+		st.Token, st.TokenErr = TokenUnknown, ours.err
+	case theirs.IsZero():
+		st.Token = TokenStored
+	case subtle.ConstantTimeCompare([]byte(ours.token), []byte(theirs.Reveal())) == 1:
+		st.Token = TokenMatches
+	default:
 		st.Token = TokenDiffers
-		if subtle.ConstantTimeCompare([]byte(local), []byte(inst.Token.Reveal())) == 1 {
-			st.Token = TokenMatches
-		}
 	}
-	return st
+}
+
+// localToken is a token kept here, or why it could not be read.
+type localToken struct {
+	token string
+	err   error
 }
 
 // errKeychainDown is why a token is not read once the keychain has failed.
 var errKeychainDown = errors.New("the keychain did not answer for an earlier instance")
 
-// localToken reads e's token where the index says it is; once the
-// keychain has failed, it is not asked again.
-func (s *Session) localToken(e keystore.Entry, keychainDown *atomic.Bool) (string, error) {
-	if e.Storage == keystore.InKeychain && keychainDown.Load() {
-		return "", errKeychainDown
+// readTokens reads each entry's token where the index says it is, one at
+// a time; once the keychain has failed, it is not asked again.
+func (s *Session) readTokens(entries []keystore.Entry, into []localToken) {
+	down := false
+	for i, e := range entries {
+		if e.Storage == keystore.InKeychain && down {
+			into[i].err = errKeychainDown
+			continue
+		}
+		into[i].token, _, into[i].err = s.Store.Token(e.Name, e.BaseURL)
+		if into[i].err != nil && e.Storage == keystore.InKeychain && !errors.As(into[i].err, new(*keystore.MissingTokenError)) {
+			down = true
+		}
 	}
-	tok, _, err := s.Store.Token(e.Name, e.BaseURL)
-	if err != nil && e.Storage == keystore.InKeychain && !errors.As(err, new(*keystore.MissingTokenError)) {
-		keychainDown.Store(true)
-	}
-	return tok, err
 }

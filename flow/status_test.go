@@ -2,6 +2,7 @@ package flow_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
 )
 
@@ -96,5 +98,45 @@ func TestStatusBoundedOnePool(t *testing.T) {
 	}
 	if most.Load() > 8 || len(conns) > 8 {
 		t.Fatalf("%d at once over %d connections; want at most 8 of each", most.Load(), len(conns))
+	}
+}
+
+// The tokens kept here are read one at a time; a token missing from the
+// keychain is "missing", and once the keychain fails it is not asked
+// again: the rest are "unknown", saying why, while the platform is still
+// asked.
+func TestStatusKeychainAskedOnceWhenDown(t *testing.T) {
+	srv := httptest.NewServer(jsonStatus(200, `{"id":1,"token":"tok"}`))
+	defer srv.Close()
+	mem := testkit.NewKeychain()
+	st := &keystore.Store{Dir: t.TempDir(), Keychain: &keystore.Keychain{Backend: mem, Timeout: time.Second}}
+	var entries []keystore.Entry
+	for i, n := range []string{"a-missing", "b-first", "c-later", "d-later"} {
+		saved, err := st.Save(keystore.Entry{Name: n, ID: fmt.Sprint(i), BaseURL: srv.URL}, "tok", false)
+		if err != nil || saved.Entry.Storage != keystore.InKeychain {
+			t.Fatalf("%+v %v", saved, err)
+		}
+		entries = append(entries, saved.Entry)
+	}
+	if err := mem.Delete(keystore.Service, entries[0].Account()); err != nil {
+		t.Fatal(err)
+	}
+	status := func() []flow.InstanceStatus {
+		return (&flow.Session{Store: st}).Status(context.Background(), entries, func(string) flow.Credentials {
+			return flow.Credentials{UserSecret: "u", OrgSecret: "o"}
+		})
+	}
+	if rs := status(); rs[0].Token != flow.TokenMissing || rs[1].Token != flow.TokenMatches {
+		t.Fatalf("%+v / %+v", rs[0], rs[1])
+	}
+	mem.Fail = errors.New("the collection is locked")
+	rs := status()
+	if rs[0].Token != flow.TokenUnknown || !strings.Contains(rs[0].TokenErr.Error(), "locked") {
+		t.Fatalf("%+v", rs[0])
+	}
+	for _, r := range rs[1:] {
+		if r.Token != flow.TokenUnknown || !strings.Contains(r.TokenErr.Error(), "did not answer for an earlier instance") || r.Presence != flow.There {
+			t.Fatalf("%+v", r)
+		}
 	}
 }
