@@ -87,6 +87,9 @@ func runStatus(f *Factory, o *StatusOptions) error {
 		secretsFor = sandboxSecrets(secretsFor)
 	}
 	rs := s.Status(o.Ctx, entries, secretsFor)
+	if err := o.Ctx.Err(); err != nil {
+		return err // interrupted: what was asked is not worth showing
+	}
 	if err := writeStatus(f, o, rs); err != nil {
 		return err
 	}

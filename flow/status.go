@@ -77,6 +77,7 @@ func (st InstanceStatus) Problems() []string {
 		out = append(out, "gone from the platform (404)")
 	case PlatformError:
 		out = append(out, fmt.Sprintf("platform error: %v", st.Err))
+	case There:
 	}
 	if st.Valid != nil && !*st.Valid {
 		out = append(out, "the platform says it is not valid (its provider authorization no longer works)")
@@ -91,6 +92,7 @@ func (st InstanceStatus) Problems() []string {
 		out = append(out, fmt.Sprintf("its token is missing here: %v", st.TokenErr))
 	case TokenUnknown:
 		out = append(out, fmt.Sprintf("its token here could not be read: %v", st.TokenErr))
+	case TokenMatches, TokenStored:
 	}
 	return out
 }
