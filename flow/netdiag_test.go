@@ -188,3 +188,23 @@ func TestUnauthorizedThroughAProxy(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// A proxy that cannot be reached is named as the proxy, and a create it
+// stopped made nothing.
+func TestUnreachableProxy(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := &url.URL{Scheme: "http", Host: ln.Addr().String()}
+	_ = ln.Close()
+	c := viaProxy("https://platform.invalid/api", gone)
+	err = c.CheckSecrets(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "cannot reach the proxy") || !strings.Contains(err.Error(), "HTTPS_PROXY") {
+		t.Fatalf("%v", err)
+	}
+	_, err = c.CreateInstance(context.Background(), platform.InstanceRequest{Name: "n"})
+	if platform.OutcomeOf(err) != platform.Refused {
+		t.Errorf("a create that never reached the proxy is %v: %v", platform.OutcomeOf(err), err)
+	}
+}

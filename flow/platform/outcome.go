@@ -102,8 +102,8 @@ func sent(err error) bool {
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &dns), errors.As(err, &verify), errors.As(err, &record), errors.As(err, &proxy):
 		return false
-	case errors.As(err, &op) && op.Op == "dial":
-		return false
+	case errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect"):
+		return false // never reached the platform (proxyconnect: nor through the proxy)
 	}
 	return true
 }

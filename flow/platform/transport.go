@@ -217,6 +217,13 @@ func (c *Client) transportError(op string, err error) error {
 		pe.Op = op
 		return pe
 	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "proxyconnect" {
+		return &transportError{
+			msg: fmt.Sprintf("could not %s: cannot reach the proxy on the way to the platform at %s (%s); check HTTPS_PROXY, HTTP_PROXY and NO_PROXY", op, RedactURL(c.BaseURL), termsafe.Sanitize(err.Error(), 300)),
+			err: err,
+		}
+	}
 	if p := certProblem(err); p != "" {
 		return &transportError{
 			msg: fmt.Sprintf("could not %s: the platform at %s is not trusted: %s (%s); %s", op, RedactURL(c.BaseURL), p, termsafe.Sanitize(err.Error(), 300), CertificateFix()),
