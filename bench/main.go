@@ -1,6 +1,7 @@
 // Command bench measures connectwiz against a floor program (the same stack
 // with one input) and against the documented curl sequence, and writes the
-// results: go run ./bench [-reps 7] [-idle 5s] [-write BENCHMARKS.md].
+// results: go run ./bench [-reps 7] [-idle 5s] [-write BENCHMARKS.md]
+// [-only status].
 //
 // The keychain measurements need a Secret Service: without a D-Bus session
 // the bench runs itself again inside dbus-run-session with a throwaway,
@@ -28,11 +29,18 @@ func main() {
 	idle := flag.Duration("idle", 5*time.Second, "how long to sample CPU on the waiting screen")
 	write := flag.String("write", "", "write the report to this file (e.g. BENCHMARKS.md)")
 	entries := flag.Int("entries", 1000, "instances in the index that list reads")
+	only := flag.String("only", "", "measure only this group (status) and print its rows; -write is refused with it")
 	flag.Parse()
-	if code, done := inOwnSession(); done {
-		os.Exit(code)
+	if *only != "" && (*only != "status" || *write != "") {
+		fmt.Fprintln(os.Stderr, "bench: -only takes status, and prints its rows without -write")
+		os.Exit(2)
 	}
-	if err := run(*reps, *idle, *entries, *write); err != nil {
+	if *only == "" { // the status rows need no keychain
+		if code, done := inOwnSession(); done {
+			os.Exit(code)
+		}
+	}
+	if err := run(*reps, *idle, *entries, *write, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -64,7 +72,7 @@ func (r result) verdict() string {
 	return "MISSED"
 }
 
-func run(reps int, idle time.Duration, entries int, write string) error {
+func run(reps int, idle time.Duration, entries int, write, only string) error {
 	dir, err := os.MkdirTemp("", "connectwiz-bench")
 	if err != nil {
 		return err
@@ -77,6 +85,14 @@ func run(reps int, idle time.Duration, entries int, write string) error {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("building %s: %v\n%s", pkg, err, out)
 		}
+	}
+	if only == "status" {
+		rs, err := statusBench(cw, dir, reps)
+		if err != nil {
+			return err
+		}
+		fmt.Print(render(rs, "", reps, idle))
+		return nil
 	}
 	var results []result
 
@@ -152,6 +168,12 @@ func run(reps int, idle time.Duration, entries int, write string) error {
 	// 6 and 7. list of many entries, and token against secret-tool.
 	more, note, err := keychainBench(cw, filepath.Join(dir, "cfg-list"), entries, reps)
 	if err != nil {
+		return err
+	}
+	results = append(results, more...)
+
+	// 8 and 9. status of many instances, and of one against curl.
+	if more, err = statusBench(cw, dir, reps); err != nil {
 		return err
 	}
 	results = append(results, more...)

@@ -80,6 +80,13 @@ func render(rs []result, note string, reps int, idle time.Duration) string {
    with a throwaway gnome-keyring unlocked with a fixed password (both end with the session; the
    keyring's files go to a temporary directory); without those tools the row says skipped. In a
    session that was already there, the bench deletes the items it stored before it exits.
+8. **Status**: ` + "`connectwiz status`" + ` of 100 instances on one in-process sandbox, their tokens in
+   the 0600 file of a temporary ` + "`CONNECTWIZ_CONFIG_DIR`" + `, the secrets in the environment: wall
+   time from exec to exit with stdout a pipe, after one untimed run; the bench checks every line
+   says the instance is there and its token matches. It asks 8 at a time over one connection pool.
+9. **Status of one**: ` + "`connectwiz status NAME`" + ` for the instance in the middle of that index,
+   against ` + "`curl -sf`" + ` of the same ` + "`GET /instances/{id}`" + ` with the same ` + "`Authorization`" + `
+   header, alternating, after one untimed run of each.
 
 ## Budgets not met, and why
 
@@ -102,7 +109,7 @@ func render(rs []result, note string, reps int, idle time.Duration) string {
 	b.WriteString(`
 ## Reproduce
 
-` + "```sh\ngo run ./bench                       # prints the table\ngo run ./bench -write BENCHMARKS.md  # and rewrites this file\ngo test -run '^$' -bench . ./ui      # the Go benchmark alone\n```" + `
+` + "```sh\ngo run ./bench                       # prints the table\ngo run ./bench -write BENCHMARKS.md  # and rewrites this file\ngo run ./bench -only status          # the status rows alone (printed, not written)\ngo test -run '^$' -bench . ./ui      # the Go benchmark alone\n```" + `
 
 No timing is asserted inside ` + "`go test`" + `.
 `)
@@ -111,6 +118,8 @@ No timing is asserted inside ` + "`go test`" + `.
 
 // Why a budget can be missed, shown only when it is.
 const (
+	whyStatusOne = `**Status of one.** Both make the same one GET on a new connection; connectwiz
+  also starts a 10 MB Go binary and reads the index and the token file before it asks.`
 	whyIdle = `**CPU while idle.** Bubble Tea v1's renderer checks for a new frame on a fixed ticker,
   60 times a second, in connectwiz and in the floor alike; connectwiz's own animation (spinner
   and countdown at 1 Hz) comes on top. Fewer checks would delay the first frame by up to one

@@ -44,6 +44,8 @@ func advice(err error) string {
 		return "run 'connectwiz recover' to find it and store its token (it never creates a duplicate)"
 	case errors.Is(err, flow.ErrNotKept):
 		return "run 'connectwiz recover' once this is fixed"
+	case platform.IsCertificateError(err) && platform.CertEnvRead():
+		return "'connectwiz doctor' checks what SSL_CERT_FILE and SSL_CERT_DIR hold"
 	}
 	return ""
 }

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -392,6 +394,10 @@ func TestAdviceNamesTheCommandLine(t *testing.T) {
 	f, _, errOut = testFactory(t, nil)
 	if code := run(t, context.Background(), f, "sandbox", "--addr", "0.0.0.0:0"); code != exitError || !strings.Contains(errOut.String(), "--allow-remote") {
 		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	untrusted := fmt.Errorf("could not list: %w", &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}})
+	if a := advice(untrusted); platform.CertEnvRead() && !strings.Contains(a, "connectwiz doctor") {
+		t.Fatalf("a certificate error's advice: %q", a)
 	}
 }
 

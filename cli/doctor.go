@@ -36,8 +36,9 @@ func newCmdDoctor(f *Factory, runF func(*DoctorOptions) error) *cobra.Command {
 		Use:   "doctor",
 		Short: "Check the keychain, callback port, platform and browser; say what to fix",
 		Long: `Check what a create needs — the keychain, the token file, the callback
-port, the platform and its secrets, the browser, the config dir's
-permissions and pending creates — one line each, with the fix for each
+port, the platform and its secrets (naming a proxy's refusal or an
+untrusted certificate as such), SSL_CERT_FILE and SSL_CERT_DIR when set,
+the browser, the config dir's permissions and pending creates — one line each, with the fix for each
 problem. The keychain is probed with a throwaway entry, deleted at once;
 the callback port is bound and released at once. Exit status 1 when
 something needs fixing.`,
@@ -81,6 +82,7 @@ const (
 	checkFile     = "token file"
 	checkPort     = "callback port"
 	checkPlatform = "platform"
+	checkCerts    = "certificates"
 	checkBrowser  = "browser"
 	checkDir      = "config dir"
 	checkPending  = "pending creates"
@@ -105,6 +107,7 @@ func runDoctor(f *Factory, o *DoctorOptions) error {
 		doctorTokenFile(st),
 		doctorPort(creds.CallbackURL),
 		doctorPlatform(o.Ctx, f, s, base),
+		doctorCerts(f.Env.SSLCertFile, f.Env.SSLCertDir),
 		doctorBrowser(f.opener()),
 		doctorDir(st),
 		doctorPending(st),
@@ -260,48 +263,6 @@ func doctorPort(callbackURL string) checkResult {
 			fmt.Sprintf("stop the program listening there (find it with: %s), or use another port with --callback-url http://%s:PORT%s (it must match a redirect URI registered with the provider)", findListener(port), u.Hostname(), u.EscapedPath()))
 	}
 	return res(checkPort, statusProblem, err.Error(), "use another loopback callback URL with --callback-url (one registered with the provider)")
-}
-
-// doctorPlatform asks the platform whether it takes the secrets from the
-// environment, or those remembered in the keychain, as a create would.
-func doctorPlatform(ctx context.Context, f *Factory, s *flow.Session, base string) checkResult {
-	secrets := f.Env.PlatformSecrets(base)
-	source := "the environment"
-	if !secrets.HasPlatformSecrets() {
-		s.FillRemembered(&secrets)
-		source = "the keychain (remembered)"
-		if !secrets.HasPlatformSecrets() {
-			return res(checkPlatform, statusSkipped, "not checked: no User and Organization secrets for "+base,
-				"set "+platform.EnvUserSecret+" and "+platform.EnvOrgSecret+" to check the platform and its secrets")
-		}
-	}
-	c := s.Client(secrets)
-	c.Timeout, c.Retries = platformTimeout, 0
-	ctx, cancel := context.WithTimeout(ctx, platformTimeout)
-	defer cancel()
-	start := time.Now()
-	err := c.CheckSecrets(ctx)
-	took := time.Since(start).Round(time.Millisecond)
-	c.HTTP.CloseIdleConnections()
-	ae, isAPI := platform.AsAPIError(err)
-	switch {
-	case err == nil && flow.PlainHTTPWarning(base) != "":
-		return res(checkPlatform, statusWarning, fmt.Sprintf("%s answered in %s and accepted the secrets from %s, but %s", base, took, source, flow.PlainHTTPWarning(base)),
-			"use the platform's https URL (--base-url or CONNECTWIZ_BASE_URL)")
-	case err == nil:
-		return res(checkPlatform, statusOK, fmt.Sprintf("%s answered in %s and accepted the secrets from %s", base, took, source), "")
-	case isAPI && (ae.Status == 401 || ae.Status == 403):
-		fix := "check " + platform.EnvUserSecret + " and " + platform.EnvOrgSecret + " for this platform"
-		if source != "the environment" {
-			fix = "set the right ones in " + platform.EnvUserSecret + " and " + platform.EnvOrgSecret + ", or drop the stale ones: connectwiz secrets forget --base-url " + base
-		}
-		return res(checkPlatform, statusProblem, fmt.Sprintf("%s is reachable but refused the secrets from %s: %v", base, source, err), fix)
-	case isAPI:
-		return res(checkPlatform, statusProblem, fmt.Sprintf("%s answered with an error: %v", base, err),
-			"check the platform URL (--base-url or CONNECTWIZ_BASE_URL); if it is right, the platform may be down: try again later")
-	}
-	return res(checkPlatform, statusProblem, fmt.Sprintf("%s is not reachable: %v", base, err),
-		"check the platform URL (--base-url or CONNECTWIZ_BASE_URL), the network, and HTTPS_PROXY if you need a proxy")
 }
 
 // noBrowserFix is what to do when no browser can be opened.

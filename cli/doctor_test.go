@@ -3,8 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
+	"io"
+	"log"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -75,10 +80,10 @@ func TestDoctorAllOK(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
-	if len(lines) != 8 || !strings.Contains(lines[7], "Everything checked is fine") {
-		t.Fatalf("want 7 checks and a summary:\n%s", out)
+	if len(lines) != 9 || !strings.Contains(lines[8], "Everything checked is fine") {
+		t.Fatalf("want 8 checks and a summary:\n%s", out)
 	}
-	for _, l := range lines[:7] {
+	for _, l := range lines[:8] {
 		if !strings.HasPrefix(l, "✓ ok ") {
 			t.Errorf("not ok: %s", l)
 		}
@@ -145,7 +150,7 @@ func TestDoctorJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out.String()), &raw); err != nil {
 		t.Fatalf("not a JSON array: %v\n%s", err, out)
 	}
-	want := []string{checkKeychain, checkFile, checkPort, checkPlatform, checkBrowser, checkDir, checkPending}
+	want := []string{checkKeychain, checkFile, checkPort, checkPlatform, checkCerts, checkBrowser, checkDir, checkPending}
 	if len(raw) != len(want) {
 		t.Fatalf("%d checks, want %d", len(raw), len(want))
 	}
@@ -237,4 +242,54 @@ type spyBackend struct {
 func (s *spyBackend) Set(service, user, password string) error {
 	*s.accounts = append(*s.accounts, user)
 	return s.Backend.Set(service, user, password)
+}
+
+// A platform whose certificate is not trusted (a TLS-inspecting proxy's):
+// the platform check names SSL_CERT_FILE and SSL_CERT_DIR as the cure.
+// SSL_CERT_FILE and SSL_CERT_DIR, when set, must be readable and hold
+// certificates.
+func TestDoctorCertificates(t *testing.T) {
+	tlsPlatform := httptest.NewUnstartedServer(http.NotFoundHandler())
+	tlsPlatform.Config.ErrorLog = log.New(io.Discard, "", 0)
+	tlsPlatform.StartTLS()
+	defer tlsPlatform.Close()
+	dir := t.TempDir()
+	empty, pemDir := filepath.Join(dir, "empty.pem"), filepath.Join(dir, "certs")
+	if err := os.WriteFile(empty, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(pemDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsPlatform.Certificate().Raw})
+	if err := os.WriteFile(filepath.Join(pemDir, "proxy-ca.pem"), ca, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		file, dir    string
+		status, want string
+	}{
+		"unset":     {"", "", "ok", "not set"},
+		"missing":   {filepath.Join(dir, "nope.pem"), "", "problem", "cannot be read"},
+		"empty":     {empty, "", "problem", "holds no PEM certificate"},
+		"directory": {"", pemDir, "ok", "holds 1 certificate"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f, out, _, _, _ := doctorSetup(t)
+			f.Env.BaseURL = tlsPlatform.URL + "/api"
+			f.Env.SSLCertFile, f.Env.SSLCertDir = tc.file, tc.dir
+			_ = run(t, context.Background(), f, "doctor", "--json", "--callback-url", freePort(t))
+			m := doctorJSON(t, out.String())
+			if !platform.CertEnvRead() {
+				return
+			}
+			if c := m[checkCerts]; string(c.Status) != tc.status || !strings.Contains(c.Detail, tc.want) {
+				t.Errorf("certificates: %+v", c)
+			}
+			p := m[checkPlatform]
+			if p.Status != statusProblem || !strings.Contains(p.Detail, "not trusted") || !strings.Contains(p.Fix, "SSL_CERT_FILE") || !strings.Contains(p.Fix, "SSL_CERT_DIR") {
+				t.Errorf("platform: %+v", p)
+			}
+		})
+	}
 }

@@ -28,6 +28,9 @@ type Env struct {
 	// DBusSession is DBUS_SESSION_BUS_ADDRESS: without it the keychain is
 	// off (keystore.ErrNoSession) rather than autolaunching daemons.
 	DBusSession string
+	// SSLCertFile and SSLCertDir are SSL_CERT_FILE and SSL_CERT_DIR, which
+	// Go's TLS reads itself; doctor checks what they name.
+	SSLCertFile, SSLCertDir string
 	// Browser is $BROWSER; getenv is the lookup it was all read with, for
 	// the browser opener.
 	Browser string
@@ -52,6 +55,8 @@ func ReadEnv(getenv func(string) string) Env {
 		RuntimeDir:     getenv("XDG_RUNTIME_DIR"),
 		DBusSession:    getenv("DBUS_SESSION_BUS_ADDRESS"),
 		Browser:        getenv("BROWSER"),
+		SSLCertFile:    getenv("SSL_CERT_FILE"),
+		SSLCertDir:     getenv("SSL_CERT_DIR"),
 		getenv:         getenv,
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
 	"github.com/connectwiz/connectwiz/flow/termsafe"
@@ -154,38 +152,7 @@ func writeTable(w io.Writer, entries []keystore.Entry, width int) error {
 	for _, e := range entries {
 		rows = append(rows, listRow(e))
 	}
-	const gap = 2
-	widths := make([]int, len(rows[0]))
-	for _, r := range rows {
-		for i, c := range r {
-			widths[i] = max(widths[i], lipgloss.Width(c))
-		}
-	}
-	total := func() int {
-		n := gap * (len(widths) - 1)
-		for _, w := range widths {
-			n += w
-		}
-		return n
-	}
 	// Cut the connector, then the platform, then the id, and the name
-	// (what `token NAME` needs) last, each down to 8 columns.
-	for _, i := range []int{2, 3, 1, 0} {
-		for total() > width && widths[i] > 8 {
-			widths[i]--
-		}
-	}
-	var b strings.Builder
-	for _, r := range rows {
-		for i, c := range r {
-			c = ansi.Truncate(c, widths[i], "…")
-			b.WriteString(c)
-			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-lipgloss.Width(c)+gap))
-			}
-		}
-		b.WriteByte('\n')
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	// (what `token NAME` needs) last.
+	return writeColumns(w, rows, width, []int{2, 3, 1, 0})
 }

@@ -66,7 +66,7 @@ func runRecover(f *Factory, o *RecoverOptions) error {
 		fmt.Fprintln(f.IO.Out, "Nothing to recover: no pending creates.")
 		return nil
 	}
-	base, err := platform.NormalizeBaseURL(cmp.Or(o.BaseURL, f.Env.BaseURL, onePlatform(pending), platform.DefaultBaseURL))
+	base, err := platform.NormalizeBaseURL(cmp.Or(o.BaseURL, f.Env.BaseURL, onePlatform(baseURLs(pending, func(p keystore.Pending) string { return p.BaseURL })), platform.DefaultBaseURL))
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -148,13 +148,25 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// onePlatform is the platform of every pending record when they are all on
-// one (whose secrets the environment then holds); "" otherwise.
-func onePlatform(pending []keystore.Pending) string {
-	for _, p := range pending[1:] {
-		if !keystore.SamePlatform(p.BaseURL, pending[0].BaseURL) {
+// onePlatform is the platform of every base URL when they are all on one
+// (whose secrets the environment then holds); "" otherwise.
+func onePlatform(bases []string) string {
+	for _, b := range bases {
+		if !keystore.SamePlatform(b, bases[0]) {
 			return ""
 		}
 	}
-	return pending[0].BaseURL
+	if len(bases) == 0 {
+		return ""
+	}
+	return bases[0]
+}
+
+// baseURLs are the base URLs of xs.
+func baseURLs[T any](xs []T, of func(T) string) []string {
+	bases := make([]string, len(xs))
+	for i, x := range xs {
+		bases[i] = of(x)
+	}
+	return bases
 }

@@ -308,26 +308,22 @@ func (s *Session) RecoverPending(ctx context.Context, creds Credentials, all boo
 		return rep, err
 	}
 	done := map[string]bool{}
+	secretsFor := s.SecretsFor(creds)
 	for _, p := range pending {
 		base, key := strings.TrimRight(p.BaseURL, "/"), keystore.PlatformKey(p.BaseURL)
 		if done[key] || p.InFlight() {
 			continue
 		}
 		done[key] = true
-		pc := creds
-		if !keystore.SamePlatform(base, creds.BaseURL) {
-			if !all {
-				continue
-			}
-			pc = Credentials{BaseURL: base}
-			s.FillRemembered(&pc)
+		if !all && !keystore.SamePlatform(base, creds.BaseURL) {
+			continue
 		}
+		pc := secretsFor(base)
 		if !pc.HasPlatformSecrets() {
 			given := creds.HasPlatformSecrets()
 			rep.Problems = append(rep.Problems, PendingProblem{BaseURL: base, NoSecrets: true, OtherPlatform: given})
 			continue
 		}
-		pc.BaseURL = base
 		found, err := s.recoverPlatform(ctx, pc)
 		for _, r := range found {
 			if r.Settled() {

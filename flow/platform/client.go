@@ -47,6 +47,7 @@ type Client struct {
 func NewClient(baseURL string, user, org secret.Secret, version string) *Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.Proxy = http.ProxyFromEnvironment
+	tr.OnProxyConnectResponse = onProxyConnect
 	return &Client{
 		BaseURL:      strings.TrimRight(baseURL, "/"),
 		User:         user,

@@ -37,6 +37,17 @@ type APIError struct {
 	// Unknown is set on a create's answer that leaves it unknown whether
 	// the instance was made (see Outcome): no hint to try again.
 	Unknown bool
+	// Proxy is the host of the HTTP proxy the answer came through, when
+	// one is in use for the platform's URL; ProxyVar the variable that
+	// names it (HTTPS_PROXY or HTTP_PROXY).
+	Proxy, ProxyVar string
+}
+
+// MaybeProxy reports whether a refusal (401, 403) may be the proxy's
+// rather than the platform's: it came through a proxy and is not the
+// platform's JSON error.
+func (e *APIError) MaybeProxy() bool {
+	return e.Proxy != "" && e.Unauthorized() && e.Message == "" && e.RequestID == "" && e.ProviderMessage == ""
 }
 
 // Error implements error.
@@ -50,7 +61,11 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, "could not %s: the platform answered %d %s; connectwiz follows no redirects (check the platform URL)", e.Op, e.Status, where)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "could not %s: the platform answered %d %s", e.Op, e.Status, http.StatusText(e.Status))
+	if e.MaybeProxy() {
+		fmt.Fprintf(&b, "could not %s: the answer %d %s came through the proxy at %s and is not the platform's", e.Op, e.Status, http.StatusText(e.Status), e.Proxy)
+	} else {
+		fmt.Fprintf(&b, "could not %s: the platform answered %d %s", e.Op, e.Status, http.StatusText(e.Status))
+	}
 	if e.Message != "" {
 		fmt.Fprintf(&b, ": %s", e.Message)
 	}
@@ -75,6 +90,8 @@ func (e *APIError) Hint() string {
 	switch {
 	case e.Redirect:
 		return "connectwiz follows no redirects; check the platform URL"
+	case e.MaybeProxy():
+		return fmt.Sprintf("it may be the proxy's refusal: put its credentials in %s=http://user:pass@%s; if it lets the call through, check the User and Organization secrets", e.ProxyVar, e.Proxy)
 	case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
 		return "the platform refused the User or Organization secret; check both"
 	case e.Status == http.StatusNotFound:

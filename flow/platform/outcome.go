@@ -98,12 +98,13 @@ func sent(err error) bool {
 		op     *net.OpError
 		verify *tls.CertificateVerificationError
 		record tls.RecordHeaderError
+		proxy  *ProxyError
 	)
 	switch {
-	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &dns), errors.As(err, &verify), errors.As(err, &record):
+	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &dns), errors.As(err, &verify), errors.As(err, &record), errors.As(err, &proxy):
 		return false
-	case errors.As(err, &op) && op.Op == "dial":
-		return false
+	case errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect"):
+		return false // never reached the platform (proxyconnect: nor through the proxy)
 	}
 	return true
 }

@@ -113,6 +113,9 @@ func (c *Client) once(ctx context.Context, op, method, path string, body []byte,
 	if len(data) > maxBody {
 		return false, 0, &DecodeError{Op: op, Status: resp.StatusCode, Problem: fmt.Sprintf("larger than %d bytes", maxBody)}
 	}
+	if resp.StatusCode == http.StatusProxyAuthRequired {
+		return false, 0, proxyError(op, c.proxyFor(req), req.URL, resp.StatusCode)
+	}
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		// Never retried, never followed: the platform URL is wrong (http
 		// for https, a moved API root) or the platform is hostile.
@@ -123,6 +126,10 @@ func (c *Client) once(ctx context.Context, op, method, path string, body []byte,
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := decodeAPIError(op, resp.StatusCode, data)
+		if p := c.proxyFor(req); p != nil {
+			pe := proxyError(op, p, req.URL, resp.StatusCode)
+			e.Proxy, e.ProxyVar = pe.Proxy, pe.Var
+		}
 		switch resp.StatusCode {
 		case http.StatusTooManyRequests:
 			return true, retryAfter(resp.Header.Get("Retry-After")), e
@@ -204,6 +211,24 @@ func (c *Client) transportError(op string, err error) error {
 		return fmt.Errorf("could not %s: the platform did not answer in time: %w", op, err)
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("could not %s: %w", op, err)
+	}
+	var pe *ProxyError
+	if errors.As(err, &pe) {
+		pe.Op = op
+		return pe
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "proxyconnect" {
+		return &transportError{
+			msg: fmt.Sprintf("could not %s: cannot reach the proxy on the way to the platform at %s (%s); check HTTPS_PROXY, HTTP_PROXY and NO_PROXY", op, RedactURL(c.BaseURL), termsafe.Sanitize(err.Error(), 300)),
+			err: err,
+		}
+	}
+	if p := certProblem(err); p != "" {
+		return &transportError{
+			msg: fmt.Sprintf("could not %s: the platform at %s is not trusted: %s (%s); %s", op, RedactURL(c.BaseURL), p, termsafe.Sanitize(err.Error(), 300), CertificateFix()),
+			err: err,
+		}
 	}
 	return &transportError{
 		msg: fmt.Sprintf("could not %s: cannot reach the platform at %s (%s); check the platform URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY)", op, RedactURL(c.BaseURL), termsafe.Sanitize(err.Error(), 300)),

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -126,6 +127,11 @@ type Instance struct {
 	Connector Connector     `json:"connector"`
 	Tags      []string      `json:"tags,omitempty"`
 	Created   time.Time     `json:"created,omitzero"`
+	// Valid and Disabled are the platform's word on the instance (its
+	// provider authorization still works; it is switched off); nil when
+	// the answer did not say.
+	Valid    *bool `json:"valid,omitempty"`
+	Disabled *bool `json:"disabled,omitempty"`
 }
 
 // wireInstance is an instance as the platform sends it, decoded for what
@@ -140,6 +146,8 @@ type wireInstance struct {
 	Tags      []string
 	Created   time.Time
 	Connector wireConnector
+	Valid     *bool
+	Disabled  *bool
 }
 
 type wireConnector struct {
@@ -147,6 +155,8 @@ type wireConnector struct {
 	Key           string                     `json:"key"`
 	Name          string                     `json:"name"`
 	Configuration map[string]json.RawMessage `json:"configuration"`
+	Valid         json.RawMessage            `json:"valid"`
+	Disabled      json.RawMessage            `json:"disabled"`
 }
 
 // createdFields are the spellings of an instance's creation time that are
@@ -185,6 +195,26 @@ func (w *wireInstance) UnmarshalJSON(b []byte) error {
 		if t, ok := parseTime(raw[k]); ok {
 			w.Created = t
 			break
+		}
+	}
+	// The instance's own valid and disabled, else (as the platform's
+	// documented answer has them) its connector object's.
+	w.Valid = cmp.Or(parseFlag(raw["valid"]), parseFlag(w.Connector.Valid))
+	w.Disabled = cmp.Or(parseFlag(raw["disabled"]), parseFlag(w.Connector.Disabled))
+	return nil
+}
+
+// parseFlag reads a JSON boolean, or a string "true" or "false"; nil for
+// anything else (absent, null, another type): unknown, never an error.
+func parseFlag(v json.RawMessage) *bool {
+	var b bool
+	if json.Unmarshal(v, &b) == nil && !isNull(v) {
+		return &b
+	}
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		if b, err := strconv.ParseBool(strings.TrimSpace(s)); err == nil {
+			return &b
 		}
 	}
 	return nil
@@ -248,11 +278,13 @@ func configValue(v json.RawMessage) string {
 // the one value kept exactly as sent: it is a secret, never displayed.
 func (w wireInstance) instance() Instance {
 	inst := Instance{
-		ID:      ID(termsafe.Sanitize(string(w.ID), maxIDLen)),
-		Name:    termsafe.Sanitize(w.Name, maxNameLen),
-		Token:   secret.Secret(w.Token),
-		Tags:    sanitizeAll(w.Tags),
-		Created: w.Created,
+		ID:       ID(termsafe.Sanitize(string(w.ID), maxIDLen)),
+		Name:     termsafe.Sanitize(w.Name, maxNameLen),
+		Token:    secret.Secret(w.Token),
+		Tags:     sanitizeAll(w.Tags),
+		Created:  w.Created,
+		Valid:    w.Valid,
+		Disabled: w.Disabled,
 		Connector: Connector{
 			ID:   ID(termsafe.Sanitize(string(w.Connector.ID), maxIDLen)),
 			Key:  termsafe.Sanitize(w.Connector.Key, maxNameLen),

@@ -183,6 +183,19 @@ func (s *Server) Put(in Instance) Instance {
 	return in
 }
 
+// Change changes the instance id as the platform would (disable it, make
+// it invalid, give it another token or name); false when there is none.
+func (s *Server) Change(id int64, change func(*Instance)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	in, ok := s.instances[id]
+	if ok {
+		change(in)
+		in.ID = id
+	}
+	return ok
+}
+
 // FailLists makes the next n listings (GET /instances) answer 500.
 func (s *Server) FailLists(n int) {
 	s.mu.Lock()
@@ -220,8 +233,8 @@ func (s *Server) wire(in *Instance) map[string]any {
 			"key":           in.Connector,
 			"active":        true,
 			"deleted":       false,
-			"valid":         true,
-			"disabled":      false,
+			"valid":         !in.Invalid,
+			"disabled":      in.Disabled,
 			"resources":     []any{},
 			"configuration": conf,
 		},

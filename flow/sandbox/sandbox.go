@@ -69,6 +69,10 @@ type Instance struct {
 	Tags      []string
 	Config    map[string]string
 	Created   time.Time
+	// Disabled and Invalid are what GET /instances/{id} answers in
+	// "disabled" and "valid" (an instance is valid and enabled unless set).
+	Disabled bool
+	Invalid  bool
 }
 
 // Server is the sandbox; it implements http.Handler.
