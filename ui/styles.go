@@ -27,27 +27,31 @@ type styles struct {
 	formTheme *huh.Theme
 }
 
-// palette holds every colour the wizard draws with, each legible on a
-// light and on a dark background in all three colour profiles: true
-// colour, the 256-colour cube and the 16 ANSI colours (TERM=xterm, whose
-// palette maps a true colour to lime, cyan or light grey). An empty ANSI
-// colour keeps the terminal's own foreground, the one always legible.
-// TestPaletteContrast checks each against white and black (WCAG 4.5:1).
+// palette holds every colour the wizard draws with. In true colour and in
+// the 256-colour cube each reads on a white and on a black background
+// alike (WCAG 4.5:1 against both), because a terminal's background cannot
+// always be told — inside tmux the query goes unanswered and the dark
+// variant would be drawn on a white xterm. The 16 ANSI colours hold no
+// colour that reads on both, so there the colour adapts to the background
+// (TERM=xterm answers the query): on a light one the terminal's own
+// foreground, the one always legible. TestPaletteContrast checks them all.
 var palette = struct {
 	Accent, Muted, URL, Good, Warn, Bad lipgloss.CompleteAdaptiveColor
 }{
-	Accent: adaptive("#5A56E0", "62", "5", "#7571F9", "99", "13"),
-	Muted:  adaptive("#6E6E6E", "242", "", "#8A8A8A", "245", "7"),
-	URL:    adaptive("#0A7D8C", "24", "4", "#4FD6E3", "80", "14"),
-	Good:   adaptive("#027A45", "29", "", "#04D17A", "42", "10"),
-	Warn:   adaptive("#8F5600", "94", "5", "#F5B041", "215", "11"),
-	Bad:    adaptive("#C0392B", "124", "1", "#FF6B6B", "203", "9"),
+	Accent: adaptive("#875FD7", "98", "", "13"),
+	Muted:  adaptive("#767676", "243", "", "7"),
+	URL:    adaptive("#5F5FFF", "63", "4", "14"),
+	Good:   adaptive("#00875F", "29", "", "10"),
+	Warn:   adaptive("#AF5F5F", "131", "", "11"),
+	Bad:    adaptive("#AF5F5F", "131", "1", "9"),
 }
 
-func adaptive(lightTrue, light256, light16, darkTrue, dark256, dark16 string) lipgloss.CompleteAdaptiveColor {
+// adaptive is a colour legible on both backgrounds in true colour and 256
+// colours, and light16 or dark16 among the 16 ANSI colours.
+func adaptive(trueColor, c256, light16, dark16 string) lipgloss.CompleteAdaptiveColor {
 	return lipgloss.CompleteAdaptiveColor{
-		Light: lipgloss.CompleteColor{TrueColor: lightTrue, ANSI256: light256, ANSI: light16},
-		Dark:  lipgloss.CompleteColor{TrueColor: darkTrue, ANSI256: dark256, ANSI: dark16},
+		Light: lipgloss.CompleteColor{TrueColor: trueColor, ANSI256: c256, ANSI: light16},
+		Dark:  lipgloss.CompleteColor{TrueColor: trueColor, ANSI256: c256, ANSI: dark16},
 	}
 }
 
