@@ -7,8 +7,9 @@ import (
 	"os"
 
 	"github.com/connectwiz/connectwiz/cli"
+	"github.com/connectwiz/connectwiz/cli/iostreams"
 )
 
 func main() {
-	os.Exit(cli.Main(os.Args[1:], cli.System(), os.Getenv))
+	os.Exit(cli.Main(os.Args[1:], iostreams.System(), os.Getenv))
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/connectwiz/connectwiz/cli/iostreams"
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
@@ -29,7 +30,7 @@ func testFactory(t *testing.T, env map[string]string) (*Factory, *lockedBuffer, 
 	t.Helper()
 	out, errOut := &lockedBuffer{}, &lockedBuffer{}
 	f := &Factory{
-		IO:  Test(strings.NewReader(""), out, errOut),
+		IO:  iostreams.Test(strings.NewReader(""), out, errOut),
 		Env: ReadEnv(func(k string) string { return env[k] }),
 	}
 	f.store = &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg")}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/connectwiz/connectwiz/cli/iostreams"
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
@@ -20,7 +21,7 @@ import (
 
 // CreateOptions are the flags of create (and of the root command).
 type CreateOptions struct {
-	IO  *IOStreams
+	IO  *iostreams.IOStreams
 	Ctx context.Context
 
 	Flags                             flow.Credentials // base URL, key, client id, callback URL
@@ -153,7 +154,7 @@ type createInput struct {
 }
 
 // notTerminal names the standard stream that is not a terminal.
-func notTerminal(ios *IOStreams) string {
+func notTerminal(ios *iostreams.IOStreams) string {
 	switch {
 	case !ios.IsStdinTTY() && !ios.IsStdoutTTY():
 		return "stdin and stdout"

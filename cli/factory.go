@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 
+	"github.com/connectwiz/connectwiz/cli/iostreams"
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/browser"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
@@ -15,7 +16,7 @@ import (
 // Factory holds what the commands share: the IO streams, the environment
 // (read once), the debug log, and the store and session built from them.
 type Factory struct {
-	IO  *IOStreams
+	IO  *iostreams.IOStreams
 	Env Env
 	// Log is the debug log (a discarding one unless --debug is given).
 	Log *slog.Logger

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/connectwiz/connectwiz/cli"
+	"github.com/connectwiz/connectwiz/cli/iostreams"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 	"github.com/connectwiz/connectwiz/internal/testkit"
@@ -47,7 +48,7 @@ func TestHostilePlatformReachesNoTerminal(t *testing.T) {
 	run := func(tty bool, args ...string) (stdout, stderr []byte) {
 		t.Helper()
 		var out, errOut bytes.Buffer
-		ios := cli.Test(strings.NewReader(""), &out, &errOut)
+		ios := iostreams.Test(strings.NewReader(""), &out, &errOut)
 		ios.SetTTY(tty, tty)
 		cli.Run(context.Background(), args, &cli.Factory{IO: ios, Env: cli.ReadEnv(func(k string) string { return env[k] })})
 		return out.Bytes(), errOut.Bytes()

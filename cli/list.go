@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/connectwiz/connectwiz/cli/iostreams"
 	"github.com/connectwiz/connectwiz/flow/termsafe"
 	"github.com/connectwiz/connectwiz/keystore"
 )
@@ -154,5 +155,5 @@ func writeTable(w io.Writer, entries []keystore.Entry, width int) error {
 	}
 	// Cut the connector, then the platform, then the id, and the name
 	// (what `token NAME` needs) last.
-	return writeColumns(w, rows, width, []int{2, 3, 1, 0})
+	return iostreams.WriteColumns(w, rows, width, []int{2, 3, 1, 0})
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/connectwiz/connectwiz/cli/iostreams"
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/ui"
@@ -64,7 +65,7 @@ var errInterrupted = errors.New("interrupted; nothing was created")
 // Main runs connectwiz with the given arguments, streams and environment
 // and returns the exit code. A signal (SIGINT, SIGTERM, SIGHUP) cancels the
 // run's context.
-func Main(args []string, ios *IOStreams, getenv func(string) string) int {
+func Main(args []string, ios *iostreams.IOStreams, getenv func(string) string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	return Run(ctx, args, &Factory{IO: ios, Env: ReadEnv(getenv), Program: programName(os.Args[0])})
@@ -119,7 +120,7 @@ func exitCode(ctx context.Context, f *Factory, err error) int {
 // Command is connectwiz's command tree as it runs in this process, for
 // tools that describe it (the man page generator in tools/man).
 func Command() *cobra.Command {
-	return newCmdRoot(&Factory{IO: System(), Env: ReadEnv(os.Getenv), Program: "connectwiz"}, &debugLog{})
+	return newCmdRoot(&Factory{IO: iostreams.System(), Env: ReadEnv(os.Getenv), Program: "connectwiz"}, &debugLog{})
 }
 
 // ShortVersion is the version stamped into the binary (or "dev").

@@ -22,6 +22,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/connectwiz/connectwiz/cli"
+	"github.com/connectwiz/connectwiz/cli/iostreams"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
@@ -43,7 +44,7 @@ const statusEnv = "CONNECTWIZ_TEST_STATUS"
 func TestMain(m *testing.M) {
 	testscript.Main(testkit.NoLeaks(m), map[string]func(){
 		"connectwiz": func() {
-			code := cli.Main(os.Args[1:], cli.System(), os.Getenv)
+			code := cli.Main(os.Args[1:], iostreams.System(), os.Getenv)
 			recordStatus(code)
 			os.Exit(code)
 		},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/connectwiz/connectwiz/cli/iostreams"
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/sandbox"
@@ -224,7 +225,7 @@ func writeStatusTable(w io.Writer, rs []flow.InstanceStatus, width int) error {
 		rows = append(rows, statusRow(r))
 	}
 	// Cut the name there, the platform, the id, and the name last.
-	if err := writeColumns(w, rows, width, []int{6, 2, 1, 0}); err != nil {
+	if err := iostreams.WriteColumns(w, rows, width, []int{6, 2, 1, 0}); err != nil {
 		return err
 	}
 	var b strings.Builder

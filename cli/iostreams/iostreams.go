@@ -1,4 +1,6 @@
-package cli
+// Package iostreams holds a command's standard streams, whether they are
+// terminals and how wide, and the aligned columns list and status print.
+package iostreams
 
 import (
 	"io"

@@ -1,4 +1,4 @@
-package cli
+package iostreams
 
 import (
 	"io"
@@ -8,11 +8,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// writeColumns writes rows (the first is the header) as columns aligned by
+// WriteColumns writes rows (the first is the header) as columns aligned by
 // display width (wide CJK and emoji count double), fitting width: the
 // columns of cut are narrowed in that order, each down to 8 columns, and
 // what no longer fits a cell ends in an ellipsis.
-func writeColumns(w io.Writer, rows [][]string, width int, cut []int) error {
+func WriteColumns(w io.Writer, rows [][]string, width int, cut []int) error {
 	const gap = 2
 	widths := make([]int, len(rows[0]))
 	for _, r := range rows {
