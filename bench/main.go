@@ -78,8 +78,8 @@ func run(reps int, idle time.Duration, entries int, write, only string) error {
 		return err
 	}
 	defer func() { _ = os.RemoveAll(dir) }()
-	cw, floor := filepath.Join(dir, "connectwiz"), filepath.Join(dir, "floor")
-	for bin, pkg := range map[string]string{cw: ".", floor: "./bench/floor"} {
+	cw, floor, httpFloor := filepath.Join(dir, "connectwiz"), filepath.Join(dir, "floor"), filepath.Join(dir, "httpfloor")
+	for bin, pkg := range map[string]string{cw: ".", floor: "./bench/floor", httpFloor: "./bench/httpfloor"} {
 		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, pkg)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -142,8 +142,9 @@ func run(reps int, idle time.Duration, entries int, write, only string) error {
 	fs, _ := os.Stat(floor)
 	results = append(results, result{name: "stripped binary", unit: "MB", ours: float64(cs.Size()) / 1e6, base: float64(fs.Size()) / 1e6, baseName: "floor", budget: 2.2, why: whyBinary})
 
-	// 4. Headless create against the curl sequence, same sandbox.
-	var headless, curlSeq []float64
+	// 4. Headless create against the curl sequence and the Go floor of the
+	// same three calls, same sandbox.
+	var headless, curlSeq, goSeq []float64
 	for i := 0; i < reps; i++ {
 		d, err := headlessCreate(cw, sb, filepath.Join(dir, fmt.Sprint("cfg-headless-", i)), i)
 		if err != nil {
@@ -155,8 +156,15 @@ func run(reps int, idle time.Duration, entries int, write, only string) error {
 			return err
 		}
 		curlSeq = append(curlSeq, ms(d))
+		d, err = goSequence(httpFloor, sb, i)
+		if err != nil {
+			return err
+		}
+		goSeq = append(goSeq, ms(d))
 	}
-	results = append(results, result{name: "headless create (authorize, consent, create)", unit: "ms", ours: median(headless), base: median(curlSeq), baseName: "curl sequence", budget: 1.0})
+	results = append(results,
+		result{name: "headless create (authorize, consent, create)", unit: "ms", ours: median(headless), base: median(curlSeq), baseName: "curl sequence", budget: 1.0},
+		result{name: "headless create, against the same three calls in one Go process", unit: "ms", ours: median(headless), base: median(goSeq), baseName: "Go floor (bench/httpfloor)", budget: 1.5, why: whyHeadless})
 
 	// 5. Callback → next screen, a Go benchmark.
 	ns, err := callbackBench()
@@ -269,6 +277,19 @@ curl -sf -X POST -H "Authorization: User $USECRET, Organization $OSECRET" -H 'Co
   -d "{\"your_mom\":{\"key\":\"onedrivebusiness\"},\"providerData\":{\"code\":\"$code\"},\"configuration\":{\"oauth.api.key\":\"$CID\",\"oauth.api.secret\":\"$CSECRET\",\"oauth.callback.url\":\"http://127.0.0.1:8750/callback\"},\"tags\":[],\"name\":\"$NAME\"}" \
   "$BASE/instances" >/dev/null
 `
+
+// goSequence times bench/httpfloor: the three calls in one Go process.
+func goSequence(bin string, sb *sandbox.Running, i int) (time.Duration, error) {
+	c := sb.Credentials("")
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "BASE="+c.BaseURL, "CID="+c.ClientID, "CSECRET="+c.ClientSecret.Reveal(),
+		"USECRET="+c.UserSecret.Reveal(), "OSECRET="+c.OrgSecret.Reveal(), fmt.Sprint("NAME=bench-go-", i))
+	start := time.Now()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("go sequence: %v\n%s", err, out)
+	}
+	return time.Since(start), nil
+}
 
 func curlSequence(helper string, sb *sandbox.Running, i int) (time.Duration, error) {
 	c := sb.Credentials("")

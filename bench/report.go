@@ -64,6 +64,9 @@ func render(rs []result, note string, reps int, idle time.Duration) string {
 4. **Headless create**: ` + "`connectwiz create --no-input --insecure-storage`" + ` with the sandbox's consent
    helper as ` + "`BROWSER`" + `, against the platform document's manual sequence run the same way:
    ` + "`curl`" + ` for the authorize URL, the same helper printing the redirect, ` + "`curl`" + ` for the create.
+   The second row puts it against a truer floor, ` + "`bench/httpfloor`" + `: the same three calls (authorize
+   URL, the consent form approved, create) in one Go process built like the floor, where the
+   curl sequence is mostly process start-up. ` + whyHeadless + `
 5. **Callback → next screen**: ` + "`BenchmarkCallbackToNextScreen`" + ` in ` + "`ui`" + `: a real loopback
    listener receives the callback over HTTP, the wizard's waiting Cmd turns it into a message,
    the model updates and renders the details screen.
@@ -136,3 +139,11 @@ const (
   exits in about 5 ms), and finding NAME decodes and sorts the whole index, about 2.5 ms for
   1000 entries (316 KB of indented JSON, encoding/json).`
 )
+
+// whyHeadless says where a headless create's time goes beyond the Go floor.
+const whyHeadless = `**Headless create beyond the Go floor.** The floor makes the three calls
+and nothing else. connectwiz also checks the secrets (GET /instances), lists the instances
+before the create (the pending record's pre-create listing, which settles a lost answer),
+binds the loopback listener, starts the browser command (a second process: ` + "`connectwiz sandbox consent`" + `)
+and waits for its callback, writes and clears the pending record, stores the token (0600 file,
+atomic) and the index entry, and its binary is larger to load.`
