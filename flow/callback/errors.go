@@ -12,6 +12,9 @@ import (
 type AuthError struct {
 	Code        string
 	Description string
+	// URI is the provider's error_uri, a page about the error: an http(s)
+	// URL checked safe to show, or empty.
+	URI string
 	// cause is the alarm this stands for (see Result.Alarm).
 	cause error
 }
@@ -23,7 +26,7 @@ func (e *AuthError) Unwrap() error { return e.cause }
 // Error implements error.
 func (e *AuthError) Error() string {
 	if e.cause != nil {
-		return e.cause.Error()
+		return e.cause.Error() + "; " + StoppedWords
 	}
 	what := "the provider returned an error"
 	if e.Code == "access_denied" {
@@ -32,6 +35,12 @@ func (e *AuthError) Error() string {
 	msg := fmt.Sprintf("%s (%s)", what, termsafe.Sanitize(e.Code, 60))
 	if e.Description != "" {
 		msg += ": " + termsafe.Sanitize(e.Description, 200)
+	}
+	if e.URI != "" {
+		msg += " (the provider explains at " + e.URI + ")"
+	}
+	if e.URI != "" {
+		msg += " (the provider explains at " + e.URI + ")"
 	}
 	return msg + " — authorize again to retry"
 }
