@@ -113,12 +113,15 @@ func (s *Session) authorizeHeadless(ctx context.Context, o HeadlessOptions) (sec
 	if a.Listener != nil { // there is no naming step: the page says the create follows
 		a.Listener.SetDonePage(callback.DoneCreating)
 	}
-	for _, line := range Browse(ctx, s, a, s.ApproveConsent != nil, false).Say() {
+	b := Browse(ctx, s, a, s.ApproveConsent != nil, false)
+	for _, line := range b.Say() {
 		o.Progress.Note(line)
 	}
-	if a.Done == nil {
+	switch {
+	case a.Done == nil:
 		o.Progress.PasteWanted(a.CallbackURL)
-	} else {
+	case b.Approved: // the callback is there: nothing to wait for
+	default:
 		o.Progress.Waiting(a.CallbackURL, cmp.Or(o.Wait, callback.DefaultWait), o.Input != nil)
 	}
 	got, err := a.WaitOrPaste(ctx, o.Wait, o.Input, o.Progress)

@@ -61,11 +61,14 @@ func (a *accessible) callback(auth *flow.Authorization) (secret.Secret, string, 
 		a.say("%s", flow.SayPasteWanted(auth.CallbackURL))
 		return a.paste(auth, false)
 	}
-	if a.openBrowser(auth, true); a.err != nil {
+	approved := a.openBrowser(auth, true)
+	if a.err != nil {
 		return "", "", a.err
 	}
 	wait := a.m.opts.Wait
-	a.say("%s", flow.SayWaiting(auth.CallbackURL, wait, true))
+	if !approved { // else the callback is there: nothing to wait for
+		a.say("%s", flow.SayWaiting(auth.CallbackURL, wait, true))
+	}
 	got, err := auth.WaitOrPaste(a.ctx, wait, a.in, waitNotes{a})
 	var denied *callback.AuthError
 	switch {
@@ -83,16 +86,19 @@ func (a *accessible) callback(auth *flow.Authorization) (secret.Secret, string, 
 // openBrowser opens the browser on the authorization (flow.Browse). In
 // the sandbox, when asked, the consent is approved here instead: at once
 // when the answers come from a pipe (no one is at a browser), else when
-// the user says so; and whenever no browser is used.
-func (a *accessible) openBrowser(auth *flow.Authorization, approve bool) {
+// the user says so; and whenever no browser is used. It reports whether
+// the consent was approved here.
+func (a *accessible) openBrowser(auth *flow.Authorization, approve bool) bool {
 	sandbox := approve && a.m.opts.Sandbox
 	skip := sandbox && (!a.in.Terminal() || a.confirm("Approve the sandbox's consent here?", true))
 	if a.err != nil {
-		return
+		return false
 	}
-	for _, line := range flow.Browse(a.ctx, a.m.svc, auth, sandbox, skip).Say() {
+	b := flow.Browse(a.ctx, a.m.svc, auth, sandbox, skip)
+	for _, line := range b.Say() {
 		a.say("%s", line)
 	}
+	return b.Approved
 }
 
 // waitNotes says what happens while the prompts wait for the callback.

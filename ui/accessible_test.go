@@ -155,19 +155,18 @@ func TestAccessibleSandboxRun(t *testing.T) {
 	opts := a11yOptions()
 	opts.Sandbox = true
 	f.sandbox = true
-	o, out := runA11y(t, f, opts, answers("", "", "", "a, b",
+	o, out := runA11y(t, f, opts, answers("", "", "a, b",
 		"site.address=https://contoso", "site.api.token=x-s3cret-extra", "bad", "gone=1", "gone=", "", ""))
 	if o.Kind != Created || o.Created.Saved.Entry.Name != "drive" {
 		t.Fatalf("outcome %+v\n%s", o, out)
 	}
 	inOrder(t, out, "Ready with these credentials:", "Platform URL         https://platform.test/api", "User secret          "+secret.Mask,
 		"Connector            onedrivebusiness", "OAuth client ID      cid", "Callback URL         http://127.0.0.1:8750/callback",
-		"Continue with these? [Y/n]", "Approve the sandbox's consent here? [Y/n]", "Waiting for the browser",
-		"Instance name [drive]:", "Tags", "Extra configuration, KEY=VALUE", `"bad" is not KEY=VALUE`,
+		"Continue with these? [Y/n]", flow.SayApprovedHere, "Instance name [drive]:", "Tags", "Extra configuration, KEY=VALUE", `"bad" is not KEY=VALUE`,
 		"This is the request about to be sent:", "Platform             https://platform.test/api", "Name                 drive",
 		"Tags                 a, b", "oauth.api.secret = "+secret.Mask, "site.address = https://contoso",
 		"site.api.token = "+secret.Mask, "Code                 "+secret.Mask, "Create it? [Y/n]", "Creating drive on platform.test")
-	for _, never := range []string{"Remember the secrets", "User secret:", "User secret (", "gone"} {
+	for _, never := range []string{"Remember the secrets", "User secret:", "User secret (", "gone", "Approve the sandbox's consent here?", "Waiting for the browser"} {
 		if strings.Contains(out, never) {
 			t.Errorf("%q shows:\n%s", never, out)
 		}
@@ -400,7 +399,7 @@ func TestAccessibleTimeout(t *testing.T) {
 	if o.Kind != Created || f.authorizes != 2 {
 		t.Fatalf("outcome %v after %d authorizations\n%s", o.Kind, f.authorizes, out)
 	}
-	inOrder(t, out, "✗ No callback arrived in 10ms.", "Redirect URL or code (empty to authorize again):", "Open this URL")
+	inOrder(t, out, "✗ No callback arrived in 10 milliseconds.", "Redirect URL or code (empty to authorize again):", "Open this URL")
 }
 
 // Remembered secrets fill what is missing; remembering is then offered as
