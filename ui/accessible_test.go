@@ -28,6 +28,7 @@ type a11yFake struct {
 	callbacks []*callback.Result
 	taken     map[string]bool
 	events    []string // "free NAME" and "create NAME", in order
+	forward   string   // each authorization's Forward: a remote session
 }
 
 func newA11yFake() *a11yFake { return &a11yFake{fakeService: newFake(), taken: map[string]bool{}} }
@@ -36,7 +37,11 @@ func (f *a11yFake) Authorize(ctx context.Context, c flow.Credentials) (*flow.Aut
 	f.mu.Lock()
 	f.authCreds = append(f.authCreds, c)
 	f.mu.Unlock()
-	return f.fakeService.Authorize(ctx, c)
+	a, err := f.fakeService.Authorize(ctx, c)
+	if a != nil {
+		a.Forward = f.forward
+	}
+	return a, err
 }
 
 func (f *a11yFake) OpenBrowser(url string) error {
@@ -459,4 +464,17 @@ func TestAccessibleNameCheckedBeforeCreate(t *testing.T) {
 	if strings.Join(f.events, ", ") != strings.Join(want, ", ") {
 		t.Fatalf("calls %q, want %q\n%s", f.events, want, out)
 	}
+}
+
+// In a remote session the prompts give the port forwarding with the URL,
+// and the wait offers the paste at once.
+func TestAccessibleRemoteForward(t *testing.T) {
+	f := newA11yFake()
+	f.forward = "ssh -L 8750:127.0.0.1:8750 build-box"
+	o, out := runA11y(t, f, a11yOptions(), answers("", "n", "", "", "", ""))
+	if o.Kind != Created {
+		t.Fatalf("outcome %+v\n%s", o, out)
+	}
+	inOrder(t, out, "Open this URL", "run this from your own machine, then open the URL there:", "  ssh -L 8750:127.0.0.1:8750 build-box",
+		"up to 1 minute;", "or paste the URL the browser was sent to")
 }

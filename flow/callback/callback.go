@@ -314,7 +314,11 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !delivered && l.reload(raw):
 		l.log.Info("the accepted callback again (a reload of its tab): its page again")
-		writePage(w, http.StatusOK, l.resultPage(res))
+		p, status := l.resultPage(res), http.StatusOK
+		if p == pageAlarmLate {
+			status = http.StatusForbidden
+		}
+		writePage(w, status, p)
 	case !delivered:
 		l.lateCallback(w)
 	case res.Err != nil:
@@ -367,15 +371,6 @@ func resultFrom(q url.Values) (Result, string) {
 		return Result{}, "both code and error"
 	}
 	return Result{}, "no valid code or error"
-}
-
-// safeURI is the provider's error_uri when it is an http(s) URL safe to
-// show (no control or bidi characters, not too long), else empty.
-func safeURI(u string) string {
-	if u == "" || len(u) > 500 || browser.CheckBrowserURL(u) != nil || termsafe.Sanitize(u, 500) != u {
-		return ""
-	}
-	return u
 }
 
 // validCode accepts what an authorization code is made of (RFC 6749

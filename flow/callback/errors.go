@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/connectwiz/connectwiz/flow/browser"
 	"github.com/connectwiz/connectwiz/flow/termsafe"
 )
 
@@ -47,3 +48,12 @@ func (e *AuthError) Error() string {
 
 // ErrTimeout is returned when the callback did not arrive in time.
 var ErrTimeout = errors.New("timed out waiting for the browser to come back to the callback URL")
+
+// safeURI is the provider's error_uri when it is an http(s) URL safe to
+// show (no control or bidi characters, not too long), else empty.
+func safeURI(u string) string {
+	if u == "" || len(u) > 500 || browser.CheckBrowserURL(u) != nil || termsafe.Sanitize(u, 500) != u {
+		return ""
+	}
+	return u
+}

@@ -67,9 +67,12 @@ func TestReloadAfterSuccess(t *testing.T) {
 	if a := l.Alarms(); len(a) != 1 || !errors.Is(a[0], ErrCallbackReused) {
 		t.Fatalf("alarms: %v", a)
 	}
-	// Once alarmed, even the first URL again shows the alarm's page.
+	// Once alarmed, a reload shows the alarm's page, and raises no more.
 	if status, body := get(t, cb); status != http.StatusForbidden || !strings.Contains(body, "alarm") {
 		t.Fatalf("after the alarm: %d %s", status, body)
+	}
+	if a := l.Alarms(); len(a) != 1 {
+		t.Fatalf("alarms after a reload: %v", a)
 	}
 }
 
