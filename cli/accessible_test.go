@@ -33,13 +33,13 @@ func expectInOrder(t *testing.T, s string, texts ...string) {
 // consent approved here, extra configuration, the review, the create.
 func TestAccessibleSandboxCreate(t *testing.T) {
 	f, out, errOut := testFactory(t, nil)
-	f.IO.In = typed("", "", "", "a11y", "site.address=https://contoso", "", "")
+	f.IO.In = typed("", "", "a11y", "site.address=https://contoso", "", "")
 	f.IO.SetTTY(true, true)
 	if code := run(t, context.Background(), f, "create", "--sandbox", "--accessible", "--name", "a11y", "--callback-url", "http://127.0.0.1:0/callback"); code != exitOK {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 	expectInOrder(t, errOut.String(), "Ready with these credentials:", "Platform URL", "Connector", "OAuth client ID", "Callback URL",
-		"Continue with these? [Y/n]", "Approve the sandbox's consent here? [Y/n]", "Instance name [a11y]:", "Tags", "Extra configuration",
+		"Continue with these? [Y/n]", "The sandbox's consent was approved here", "Instance name [a11y]:", "Tags", "Extra configuration",
 		"This is the request about to be sent:", "site.address = https://contoso", "Create it? [Y/n]")
 	if !strings.Contains(out.String(), "Instance created") || !strings.Contains(out.String(), "connectwiz token --sandbox a11y") {
 		t.Fatalf("stdout:\n%s", out)

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"cmp"
+	"os"
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/flow/termsafe"
 	"github.com/connectwiz/connectwiz/keystore"
 	"github.com/xo/terminfo"
 )
@@ -31,6 +33,14 @@ type Env struct {
 	// SSLCertFile and SSLCertDir are SSL_CERT_FILE and SSL_CERT_DIR, which
 	// Go's TLS reads itself; doctor checks what they name.
 	SSLCertFile, SSLCertDir string
+	// Remote says this is a remote session without a display: SSH
+	// (SSH_CONNECTION or SSH_TTY set) and neither DISPLAY nor
+	// WAYLAND_DISPLAY (remoteSession). No browser is tried then; the port
+	// forwarding to Hostname is offered (flow.Session.Remote).
+	Remote bool
+	// Hostname is this machine's name (os.Hostname), for the forwarding
+	// line; empty when unknown.
+	Hostname string
 	// Browser is $BROWSER; getenv is the lookup it was all read with, for
 	// the browser opener.
 	Browser string
@@ -57,8 +67,27 @@ func ReadEnv(getenv func(string) string) Env {
 		Browser:        getenv("BROWSER"),
 		SSLCertFile:    getenv("SSL_CERT_FILE"),
 		SSLCertDir:     getenv("SSL_CERT_DIR"),
+		Remote:         remoteSession(getenv),
+		Hostname:       hostname(),
 		getenv:         getenv,
 	}
+}
+
+// remoteSession is the one rule for "is this a remote session?": logged in
+// over SSH, with no display forwarded. A browser would open on this
+// machine, not the user's — if at all.
+func remoteSession(getenv func(string) string) bool {
+	ssh := getenv("SSH_CONNECTION") != "" || getenv("SSH_TTY") != ""
+	return ssh && getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == ""
+}
+
+// hostname is this machine's name, or empty.
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return ""
+	}
+	return termsafe.Sanitize(h, 100)
 }
 
 // PlatformSecrets are the platform's secrets from the environment, for

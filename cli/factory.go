@@ -97,6 +97,8 @@ func (f *Factory) Session(sb *sandbox.Running) (*flow.Session, error) {
 		Store:    st,
 		Terminal: f.IO.ErrOut,
 		Screen:   f.Env.Screen,
+		Remote:   f.Env.Remote,
+		Hostname: f.Env.Hostname,
 		Version:  shortVersion(),
 		Log:      f.Log,
 	}

@@ -41,8 +41,8 @@ func (p headlessProgress) URLReady(url string) {
 	fmt.Fprintln(p.w, flow.SayOpenURL(url))
 }
 
-func (p headlessProgress) BrowserFailed(err error) {
-	fmt.Fprintf(p.w, "Could not open a browser (%v).\nOpen the URL above yourself.\n", err)
+func (p headlessProgress) Refused(reason string) {
+	fmt.Fprintln(p.w, flow.SayRefused(reason))
 }
 
 func (p headlessProgress) PasteWanted(callbackURL string) {

@@ -34,7 +34,7 @@ func (e *AlarmError) Error() string {
 		what = append(what, a.Error())
 	}
 	if !e.Created {
-		return "not creating the instance: " + strings.Join(what, "; ") + " — nothing was created; authorize again"
+		return "not creating the instance: " + strings.Join(what, "; ") + "; " + callback.StoppedWords
 	}
 	return fmt.Sprintf("the instance %q may be bound to someone else's account (%s); if you did not cause this, remove it with '%s'", e.Name, strings.Join(what, "; "), e.RemoveCommand())
 }

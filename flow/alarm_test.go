@@ -61,6 +61,36 @@ func approved(t *testing.T, s *flow.Session, creds flow.Credentials) (*flow.Auth
 	return nil, callback.Result{}, ""
 }
 
+// otherCode is redirect with another code and the same state: a second
+// party's callback, not a reload of the first.
+func otherCode(redirect string) string {
+	return strings.Replace(redirect, "code=", "code=other-", 1)
+}
+
+// A reload of the accepted callback's tab (the same URL, byte for byte) is
+// answered with its page again, and is no alarm.
+func TestReloadOfAcceptedCallbackIsNoAlarm(t *testing.T) {
+	sb := testkit.Sandbox(t, sandbox.Options{})
+	creds := sb.Credentials("")
+	s, _ := newSession(t, false)
+	a, res, redirect := approved(t, s, creds)
+	for range 2 {
+		resp, body := fetchNoFollow(t, http.MethodGet, redirect)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Authorization received") {
+			t.Fatalf("reload: %d %s", resp.StatusCode, body)
+		}
+	}
+	if alarms := a.Listener.Alarms(); len(alarms) != 0 {
+		t.Fatalf("a reload raised %v", alarms)
+	}
+	if _, err := s.Create(context.Background(), flow.CreateRequest{Creds: creds, Instance: request(creds, res.Code, a.CallbackURL, "reloaded")}); err != nil {
+		t.Fatalf("create after a reload: %v", err)
+	}
+	if err := s.End(); err != nil {
+		t.Fatalf("End: %v", err)
+	}
+}
+
 // A second callback carrying the state after one was accepted, before the
 // create: the page raises the alarm and the create is refused.
 func TestSecondCallbackAfterSuccessIsAlarm(t *testing.T) {
@@ -68,7 +98,7 @@ func TestSecondCallbackAfterSuccessIsAlarm(t *testing.T) {
 	creds := sb.Credentials("")
 	s, _ := newSession(t, false)
 	a, res, redirect := approved(t, s, creds)
-	resp, body := fetchNoFollow(t, http.MethodGet, redirect)
+	resp, body := fetchNoFollow(t, http.MethodGet, otherCode(redirect))
 	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "alarm") || strings.Contains(body, "nothing was created") {
 		t.Fatalf("second callback: %d %s", resp.StatusCode, body)
 	}
@@ -96,7 +126,7 @@ func TestSecondCallbackAfterCreateIsAlarm(t *testing.T) {
 	if err := s.Alarm(); err != nil {
 		t.Fatalf("alarm before anything happened: %v", err)
 	}
-	resp, body := fetchNoFollow(t, http.MethodGet, redirect)
+	resp, body := fetchNoFollow(t, http.MethodGet, otherCode(redirect))
 	if resp.StatusCode != http.StatusForbidden || strings.Contains(body, "nothing was created") || !strings.Contains(body, "bound to their account") {
 		t.Fatalf("late callback: %d %s", resp.StatusCode, body)
 	}
@@ -151,7 +181,7 @@ func TestCallbackAfterTimeoutIsNotUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, body := fetchNoFollow(t, http.MethodGet, redirect)
+	resp, body := fetchNoFollow(t, http.MethodGet, otherCode(redirect))
 	if resp.StatusCode != http.StatusGone || strings.Contains(body, "Authorization received") {
 		t.Fatalf("late callback: %d %s", resp.StatusCode, body)
 	}

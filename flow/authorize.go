@@ -24,6 +24,11 @@ type Authorization struct {
 	Listener    *callback.Listener
 	// Done delivers the callback; nil when the redirect must be pasted.
 	Done <-chan callback.Result
+	// Forward, in a remote (SSH) session with a listener, is the command
+	// to run on the user's own machine so that its browser reaches the
+	// listener: "ssh -L 8750:127.0.0.1:8750 HOST" (ForwardCommand); said
+	// with SayForward. Empty otherwise.
+	Forward string
 }
 
 // BrowserURL is the URL to hand Session.OpenBrowser: a fresh one-time link

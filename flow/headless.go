@@ -36,20 +36,18 @@ type HeadlessOptions struct {
 // prints nothing). Its methods are called on the goroutine running
 // Headless, in the order of the steps.
 type Progress interface {
+	WaitNotes
 	// URLReady: the authorize URL, for the user to open.
 	URLReady(url string)
-	// BrowserFailed: the browser could not be opened on it.
-	BrowserFailed(err error)
 	// PasteWanted: the callback URL is not on this machine, so the
 	// redirect (or the code) is to be pasted.
 	PasteWanted(callbackURL string)
 	// Waiting: the listener waits for the browser, up to wait; paste says
 	// a pasted redirect is taken too.
 	Waiting(callbackURL string, wait time.Duration, paste bool)
-	// WrongPaste: a pasted line is not this authorization's redirect; the
-	// wait goes on.
-	WrongPaste(err error)
-	// Note: a remark on how the code was got (a bare code pasted).
+	// Note: a remark, a line or a few, on the way to the code (the port
+	// forwarding of a remote session, the browser not opened, the
+	// sandbox's consent approved here, a bare code pasted).
 	Note(note string)
 	// Creating: the create is being sent.
 	Creating(name, host string)
@@ -59,7 +57,7 @@ type Progress interface {
 type quiet struct{}
 
 func (quiet) URLReady(string)                     {}
-func (quiet) BrowserFailed(error)                 {}
+func (quiet) Refused(string)                      {}
 func (quiet) PasteWanted(string)                  {}
 func (quiet) Waiting(string, time.Duration, bool) {}
 func (quiet) WrongPaste(error)                    {}
@@ -109,17 +107,24 @@ func (s *Session) authorizeHeadless(ctx context.Context, o HeadlessOptions) (sec
 	}
 	defer a.Close()
 	o.Progress.URLReady(a.URL)
-	if !s.NoBrowser {
-		if err := s.OpenBrowser(a.BrowserURL()); err != nil {
-			o.Progress.BrowserFailed(err)
-		}
+	if a.Forward != "" {
+		o.Progress.Note(SayForward(a.Forward))
 	}
-	if a.Done == nil {
+	if a.Listener != nil { // there is no naming step: the page says the create follows
+		a.Listener.SetDonePage(callback.DoneCreating)
+	}
+	b := Browse(ctx, s, a, s.ApproveConsent != nil, false)
+	for _, line := range b.Say() {
+		o.Progress.Note(line)
+	}
+	switch {
+	case a.Done == nil:
 		o.Progress.PasteWanted(a.CallbackURL)
-	} else {
+	case b.Approved: // the callback is there: nothing to wait for
+	default:
 		o.Progress.Waiting(a.CallbackURL, cmp.Or(o.Wait, callback.DefaultWait), o.Input != nil)
 	}
-	got, err := a.WaitOrPaste(ctx, o.Wait, o.Input, o.Progress.WrongPaste)
+	got, err := a.WaitOrPaste(ctx, o.Wait, o.Input, o.Progress)
 	if err != nil {
 		return "", "", err
 	}

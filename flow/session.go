@@ -30,6 +30,12 @@ type Session struct {
 	// shown for the user to open).
 	Browser   Opener
 	NoBrowser bool
+	// Remote says this is a remote (SSH) session without a display: no
+	// browser is tried, and each authorization carries the port forwarding
+	// that lets the user's own browser reach the listener
+	// (Authorization.Forward), on Hostname, this machine's name.
+	Remote   bool
+	Hostname string
 	// Terminal receives the OSC 52 clipboard sequence; Screen wraps it for
 	// GNU screen.
 	Terminal io.Writer
@@ -153,12 +159,19 @@ func (s *Session) Authorize(ctx context.Context, creds Credentials) (*Authorizat
 	}
 	if a.Listener != nil {
 		s.track(a.Listener) // serves until End: a later use is an alarm
+		if s.Remote {
+			a.Forward = ForwardCommand(a.Listener.Addr, s.Hostname)
+		}
 	}
 	return a, nil
 }
 
 // ErrNoBrowser is why no browser is opened when the user said so.
 var ErrNoBrowser = errors.New("opening a browser is turned off (--no-browser): open the URL yourself")
+
+// ErrRemote is why no browser is opened in a remote (SSH) session without
+// a display: it would open on this machine, not the user's.
+var ErrRemote = errors.New("this is an SSH session without a display, so no browser is opened here: open the URL on your own machine")
 
 // bareOpener can also open a URL as it is, in the browser's argv
 // (browser.Browser.OpenBare).
@@ -175,6 +188,8 @@ func (s *Session) OpenBrowser(url string) error {
 	switch {
 	case s.NoBrowser:
 		return ErrNoBrowser
+	case s.Remote:
+		return ErrRemote
 	case s.Browser == nil:
 		return errors.New("no browser is configured")
 	}

@@ -38,16 +38,27 @@ type LineReader interface {
 	Unread(line string)
 }
 
+// WaitNotes hears what happens while WaitOrPaste waits, for the
+// front-end to say it; the wait goes on after each.
+type WaitNotes interface {
+	// WrongPaste: a pasted line is not this authorization's redirect.
+	WrongPaste(err error)
+	// Refused: a request reached the listener and was refused (a
+	// callback.Refusal's sanitized one-line reason).
+	Refused(reason string)
+}
+
 // WaitOrPaste waits for whichever comes first: the listener's callback, or
 // a redirect URL (or the bare code) pasted on in, under the same state check
 // (callback.ParsePasted). A wrong paste (another session's state, not a
-// redirect) is told to wrong and the wait goes on; so does an empty line,
+// redirect) is told to notes (nil is quiet) and the wait goes on, as is a
+// request the listener refused; so does an empty line,
 // and the end of the input (then only the callback can end it). The wait
 // is bounded by wait (callback.DefaultWait when zero) when there is a
 // listener; without one only a paste, or ctx, ends it. The provider's
 // refusal, or an alarm, is returned as a *callback.AuthError. A line being
 // read when the callback wins is kept for in's next reader.
-func (a *Authorization) WaitOrPaste(ctx context.Context, wait time.Duration, in LineReader, wrong func(error)) (Got, error) {
+func (a *Authorization) WaitOrPaste(ctx context.Context, wait time.Duration, in LineReader, notes WaitNotes) (Got, error) {
 	if a.Done != nil { // a callback already there wins over any input
 		select {
 		case r := <-a.Done:
@@ -56,6 +67,10 @@ func (a *Authorization) WaitOrPaste(ctx context.Context, wait time.Duration, in 
 		}
 	}
 	var timeout <-chan time.Time
+	var refusals <-chan callback.Refusal
+	if a.Listener != nil && notes != nil {
+		refusals = a.Listener.Refusals()
+	}
 	if a.Done != nil {
 		if wait <= 0 {
 			wait = callback.DefaultWait
@@ -95,7 +110,9 @@ func (a *Authorization) WaitOrPaste(ctx context.Context, wait time.Duration, in 
 		case r := <-a.Done:
 			return gotCallback(r)
 		case <-timeout:
-			return Got{}, fmt.Errorf("%w after %s", callback.ErrTimeout, wait)
+			return Got{}, fmt.Errorf("%w: no callback arrived in %s", callback.ErrTimeout, Duration(wait))
+		case r := <-refusals:
+			notes.Refused(r.Reason)
 		case <-ctx.Done():
 			return Got{}, ctx.Err()
 		case r := <-lines:
@@ -116,8 +133,8 @@ func (a *Authorization) WaitOrPaste(ctx context.Context, wait time.Duration, in 
 					}
 					return Got{Code: p.Code, Pasted: true, StateChecked: p.StateChecked}, nil
 				}
-				if wrong != nil {
-					wrong(err)
+				if notes != nil {
+					notes.WrongPaste(err)
 				}
 			}
 			next()

@@ -14,6 +14,15 @@ import (
 	"github.com/connectwiz/connectwiz/flow/lines"
 )
 
+// notes records what WaitOrPaste says while it waits.
+type notes struct {
+	wrong   []error
+	refused []string
+}
+
+func (n *notes) WrongPaste(err error)  { n.wrong = append(n.wrong, err) }
+func (n *notes) Refused(reason string) { n.refused = append(n.refused, reason) }
+
 // waiting is an authorization waiting on a real loopback listener.
 func waiting(t *testing.T) *flow.Authorization {
 	t.Helper()
@@ -26,8 +35,9 @@ func waiting(t *testing.T) *flow.Authorization {
 func TestWaitOrPastePasteWins(t *testing.T) {
 	a := waiting(t)
 	in := lines.New(strings.NewReader("\n" + a.CallbackURL + "?code=other&state=forged\n" + a.CallbackURL + "?code=pasted-code&state=" + a.State.Reveal() + "\n"))
-	var wrong []error
-	got, err := a.WaitOrPaste(context.Background(), time.Minute, in, func(err error) { wrong = append(wrong, err) })
+	notes := &notes{}
+	got, err := a.WaitOrPaste(context.Background(), time.Minute, in, notes)
+	wrong := notes.wrong
 	if err != nil || got.Code != "pasted-code" || !got.Pasted || !got.StateChecked || got.Note() != "" {
 		t.Fatalf("got %+v, %v", got, err)
 	}
@@ -92,5 +102,37 @@ func TestWaitOrPasteDeniedAndCancelled(t *testing.T) {
 	defer cancel()
 	if _, err := waiting(t).WaitOrPaste(ctx, time.Minute, lines.New(pr), nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// A request the listener refuses is said, a line each, and the wait goes
+// on until the callback; the timeout is said in words.
+func TestWaitOrPasteSaysRefusals(t *testing.T) {
+	a := waiting(t)
+	n := &notes{}
+	pr, pw := io.Pipe()
+	defer func() { _ = pw.Close() }()
+	go func() {
+		get := func(u string) {
+			if resp, err := http.Get(u); err == nil { //nolint:noctx // a test's loopback request
+				_ = resp.Body.Close()
+			}
+		}
+		get(a.CallbackURL + "?code=x&state=forged")
+		get(a.CallbackURL + "?code=the-code&state=" + a.State.Reveal())
+	}()
+	got, err := a.WaitOrPaste(context.Background(), time.Minute, lines.New(pr), n)
+	if err != nil || got.Code != "the-code" {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	if len(n.refused) != 1 || n.refused[0] != "wrong state" {
+		t.Fatalf("refusals said: %q", n.refused)
+	}
+	if line := flow.SayRefused(n.refused[0]); strings.Contains(line, "\n") || !strings.HasPrefix(line, "A request reached the callback but was not accepted: wrong state") {
+		t.Fatalf("the line: %q", line)
+	}
+	_, err = waiting(t).WaitOrPaste(context.Background(), 20*time.Millisecond, nil, n)
+	if !errors.Is(err, callback.ErrTimeout) || !strings.Contains(err.Error(), "no callback arrived in 20 milliseconds") {
+		t.Fatalf("timeout: %v", err)
 	}
 }

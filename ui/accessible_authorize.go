@@ -53,23 +53,29 @@ func (a *accessible) refused(err error) {
 // callback, or the redirect pasted here (as the wizard's p does).
 func (a *accessible) callback(auth *flow.Authorization) (secret.Secret, string, error) {
 	a.say("%s", flow.SayOpenURL(auth.URL))
+	if auth.Forward != "" {
+		a.say("%s", flow.SayForward(auth.Forward))
+	}
 	if auth.Done == nil {
 		a.openBrowser(auth, false)
 		a.say("%s", flow.SayPasteWanted(auth.CallbackURL))
 		return a.paste(auth, false)
 	}
-	if a.openBrowser(auth, true); a.err != nil {
+	approved := a.openBrowser(auth, true)
+	if a.err != nil {
 		return "", "", a.err
 	}
 	wait := a.m.opts.Wait
-	a.say("%s", flow.SayWaiting(auth.CallbackURL, wait, true))
-	got, err := auth.WaitOrPaste(a.ctx, wait, a.in, func(err error) { a.say("%s", flow.SayWrongPaste(err)) })
+	if !approved { // else the callback is there: nothing to wait for
+		a.say("%s", flow.SayWaiting(auth.CallbackURL, wait, true))
+	}
+	got, err := auth.WaitOrPaste(a.ctx, wait, a.in, waitNotes{a})
 	var denied *callback.AuthError
 	switch {
 	case errors.As(err, &denied):
 		return "", "", a.denied(denied)
 	case errors.Is(err, callback.ErrTimeout):
-		a.say("✗ No callback arrived in %s.", wait)
+		a.say("✗ %s", flow.SayNoCallback(wait))
 		return a.paste(auth, true)
 	case err != nil:
 		return "", "", err
@@ -77,23 +83,29 @@ func (a *accessible) callback(auth *flow.Authorization) (secret.Secret, string, 
 	return got.Code, got.Note(), nil
 }
 
-// openBrowser opens the browser on the authorization or, in the sandbox
-// when asked, offers to approve the consent here instead.
-func (a *accessible) openBrowser(auth *flow.Authorization, approve bool) {
-	if approve && a.m.opts.Sandbox && a.confirm("Approve the sandbox's consent here?", true) {
-		err := a.m.svc.Approve(a.ctx, auth.URL)
-		if err == nil {
-			return
-		}
-		a.say("Approving in the sandbox failed (%v): approve in the browser instead.", err)
-	}
+// openBrowser opens the browser on the authorization (flow.Browse). In
+// the sandbox, when asked, the consent is approved here instead: at once
+// when the answers come from a pipe (no one is at a browser), else when
+// the user says so; and whenever no browser is used. It reports whether
+// the consent was approved here.
+func (a *accessible) openBrowser(auth *flow.Authorization, approve bool) bool {
+	sandbox := approve && a.m.opts.Sandbox
+	skip := sandbox && (!a.in.Terminal() || a.confirm("Approve the sandbox's consent here?", true))
 	if a.err != nil {
-		return
+		return false
 	}
-	if err := a.m.svc.OpenBrowser(auth.BrowserURL()); err != nil {
-		a.say("The browser was not opened (%v): open the URL above yourself.", err)
+	b := flow.Browse(a.ctx, a.m.svc, auth, sandbox, skip)
+	for _, line := range b.Say() {
+		a.say("%s", line)
 	}
+	return b.Approved
 }
+
+// waitNotes says what happens while the prompts wait for the callback.
+type waitNotes struct{ a *accessible }
+
+func (n waitNotes) WrongPaste(err error)  { n.a.say("%s", flow.SayWrongPaste(err)) }
+func (n waitNotes) Refused(reason string) { n.a.say("%s", flow.SayRefused(reason)) }
 
 // paste reads the redirect URL or the bare code, without echo, checking
 // the state; after a timeout, an empty answer authorizes again.

@@ -28,6 +28,7 @@ type a11yFake struct {
 	callbacks []*callback.Result
 	taken     map[string]bool
 	events    []string // "free NAME" and "create NAME", in order
+	forward   string   // each authorization's Forward: a remote session
 }
 
 func newA11yFake() *a11yFake { return &a11yFake{fakeService: newFake(), taken: map[string]bool{}} }
@@ -36,7 +37,11 @@ func (f *a11yFake) Authorize(ctx context.Context, c flow.Credentials) (*flow.Aut
 	f.mu.Lock()
 	f.authCreds = append(f.authCreds, c)
 	f.mu.Unlock()
-	return f.fakeService.Authorize(ctx, c)
+	a, err := f.fakeService.Authorize(ctx, c)
+	if a != nil {
+		a.Forward = f.forward
+	}
+	return a, err
 }
 
 func (f *a11yFake) OpenBrowser(url string) error {
@@ -155,19 +160,18 @@ func TestAccessibleSandboxRun(t *testing.T) {
 	opts := a11yOptions()
 	opts.Sandbox = true
 	f.sandbox = true
-	o, out := runA11y(t, f, opts, answers("", "", "", "a, b",
+	o, out := runA11y(t, f, opts, answers("", "", "a, b",
 		"site.address=https://contoso", "site.api.token=x-s3cret-extra", "bad", "gone=1", "gone=", "", ""))
 	if o.Kind != Created || o.Created.Saved.Entry.Name != "drive" {
 		t.Fatalf("outcome %+v\n%s", o, out)
 	}
 	inOrder(t, out, "Ready with these credentials:", "Platform URL         https://platform.test/api", "User secret          "+secret.Mask,
 		"Connector            onedrivebusiness", "OAuth client ID      cid", "Callback URL         http://127.0.0.1:8750/callback",
-		"Continue with these? [Y/n]", "Approve the sandbox's consent here? [Y/n]", "Waiting for the browser",
-		"Instance name [drive]:", "Tags", "Extra configuration, KEY=VALUE", `"bad" is not KEY=VALUE`,
+		"Continue with these? [Y/n]", flow.SayApprovedHere, "Instance name [drive]:", "Tags", "Extra configuration, KEY=VALUE", `"bad" is not KEY=VALUE`,
 		"This is the request about to be sent:", "Platform             https://platform.test/api", "Name                 drive",
 		"Tags                 a, b", "oauth.api.secret = "+secret.Mask, "site.address = https://contoso",
 		"site.api.token = "+secret.Mask, "Code                 "+secret.Mask, "Create it? [Y/n]", "Creating drive on platform.test")
-	for _, never := range []string{"Remember the secrets", "User secret:", "User secret (", "gone"} {
+	for _, never := range []string{"Remember the secrets", "User secret:", "User secret (", "gone", "Approve the sandbox's consent here?", "Waiting for the browser"} {
 		if strings.Contains(out, never) {
 			t.Errorf("%q shows:\n%s", never, out)
 		}
@@ -400,7 +404,7 @@ func TestAccessibleTimeout(t *testing.T) {
 	if o.Kind != Created || f.authorizes != 2 {
 		t.Fatalf("outcome %v after %d authorizations\n%s", o.Kind, f.authorizes, out)
 	}
-	inOrder(t, out, "✗ No callback arrived in 10ms.", "Redirect URL or code (empty to authorize again):", "Open this URL")
+	inOrder(t, out, "✗ No callback arrived in 10 milliseconds.", "Redirect URL or code (empty to authorize again):", "Open this URL")
 }
 
 // Remembered secrets fill what is missing; remembering is then offered as
@@ -460,4 +464,17 @@ func TestAccessibleNameCheckedBeforeCreate(t *testing.T) {
 	if strings.Join(f.events, ", ") != strings.Join(want, ", ") {
 		t.Fatalf("calls %q, want %q\n%s", f.events, want, out)
 	}
+}
+
+// In a remote session the prompts give the port forwarding with the URL,
+// and the wait offers the paste at once.
+func TestAccessibleRemoteForward(t *testing.T) {
+	f := newA11yFake()
+	f.forward = "ssh -L 8750:127.0.0.1:8750 build-box"
+	o, out := runA11y(t, f, a11yOptions(), answers("", "n", "", "", "", ""))
+	if o.Kind != Created {
+		t.Fatalf("outcome %+v\n%s", o, out)
+	}
+	inOrder(t, out, "Open this URL", "run this from your own machine, then open the URL there:", "  ssh -L 8750:127.0.0.1:8750 build-box",
+		"up to 1 minute;", "or paste the URL the browser was sent to")
 }

@@ -1,6 +1,7 @@
 package callback
 
 import (
+	"crypto/subtle"
 	"errors"
 	"net/http"
 	"slices"
@@ -19,6 +20,7 @@ var ErrCallbackReused = errors.New("a second answer carrying this run's state ca
 type alarmState struct {
 	accepted bool
 	code     secret.Secret
+	raw      string // the accepted callback's query (or form), for reloads
 	linger   bool
 	alarms   []error
 }
@@ -51,11 +53,20 @@ func (l *Listener) Accepted(code secret.Secret) bool {
 	return l.alarm.accepted && !code.IsZero() && l.alarm.code == code
 }
 
-// accept records the callback that ended the wait.
-func (l *Listener) accept(res Result) {
+// accept records the callback that ended the wait, and its raw query.
+func (l *Listener) accept(res Result, raw string) {
 	l.mu.Lock()
-	l.alarm.accepted, l.alarm.code = true, res.Code
+	l.alarm.accepted, l.alarm.code, l.alarm.raw = true, res.Code, raw
 	l.mu.Unlock()
+}
+
+// reload reports whether raw repeats the accepted callback byte for byte:
+// its tab reloaded (the same code and state), not a second party. It
+// raises nothing, even after an alarm (whose page it then gets).
+func (l *Listener) reload(raw string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.alarm.accepted && subtle.ConstantTimeCompare([]byte(raw), []byte(l.alarm.raw)) == 1
 }
 
 // raise records an alarm and reports whether a callback had been accepted

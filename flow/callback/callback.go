@@ -35,9 +35,14 @@ func NewState() secret.Secret {
 }
 
 // ErrBrowserURLReused ends an authorization whose one-time browser link
-// (Listener.BrowserURL) was fetched a second time: someone else may hold
-// the link.
-var ErrBrowserURLReused = errors.New("the one-time browser link was opened twice: someone else on this machine may be trying to take over the authorization; nothing was created — authorize again")
+// (Listener.BrowserURL) was fetched a second time: a double-click, or
+// someone else holding the link. It stops the run before the create all
+// the same (StoppedWords).
+var ErrBrowserURLReused = errors.New("the sign-in link was opened twice — a double-click, or another program on this machine")
+
+// StoppedWords follow an alarm that stopped an authorization before the
+// create.
+const StoppedWords = "for safety this authorization was stopped and nothing was created; authorize again"
 
 // Result is what ended the wait: a valid callback's code, the
 // provider's error, or an alarm.
@@ -79,6 +84,7 @@ type Listener struct {
 	closed   sync.Once
 	log      *slog.Logger
 	alarm    alarmState // guarded by mu
+	donePage DonePage   // guarded by mu
 }
 
 // Listen binds the callback URL's loopback address. A port of 0 picks a free
@@ -214,7 +220,7 @@ func (l *Listener) Wait(ctx context.Context, timeout time.Duration) (secret.Secr
 	select {
 	case r := <-l.done:
 		if r.Alarm != nil {
-			return "", r.Alarm
+			return "", fmt.Errorf("%w; %s", r.Alarm, StoppedWords)
 		}
 		if r.Err != nil {
 			return "", r.Err
@@ -301,21 +307,27 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	delivered := false
 	l.once.Do(func() {
-		l.accept(res)
+		l.accept(res, raw)
 		l.done <- res
 		delivered = true
 	})
-	if !delivered {
+	switch {
+	case !delivered && l.reload(raw):
+		l.log.Info("the accepted callback again (a reload of its tab): its page again")
+		p, status := l.resultPage(res), http.StatusOK
+		if p == pageAlarmLate {
+			status = http.StatusForbidden
+		}
+		writePage(w, status, p)
+	case !delivered:
 		l.lateCallback(w)
-		return
-	}
-	if res.Err != nil {
+	case res.Err != nil:
 		l.log.Info("callback accepted", "outcome", "provider error", "error", termsafe.Sanitize(res.Err.Code, 60))
-		writePage(w, http.StatusOK, pageError)
-		return
+		writePage(w, http.StatusOK, l.resultPage(res))
+	default:
+		l.log.Info("callback accepted", "outcome", "code")
+		writePage(w, http.StatusOK, l.resultPage(res))
 	}
-	l.log.Info("callback accepted", "outcome", "code")
-	writePage(w, http.StatusOK, pageDone)
 }
 
 // check validates a callback query; why says what is wrong with it.
@@ -350,7 +362,7 @@ func resultFrom(q url.Values) (Result, string) {
 	switch {
 	case len(errs) == 1 && len(codes) == 0 && errs[0] != "":
 		desc := q.Get("error_description")
-		return Result{Err: &AuthError{Code: termsafe.Sanitize(errs[0], 60), Description: termsafe.Sanitize(desc, 300)}}, ""
+		return Result{Err: &AuthError{Code: termsafe.Sanitize(errs[0], 60), Description: termsafe.Sanitize(desc, 300), URI: safeURI(q.Get("error_uri"))}}, ""
 	case len(codes) == 1 && len(errs) == 0 && validCode(codes[0]):
 		return Result{Code: secret.Secret(codes[0])}, ""
 	case len(codes) > 1 || len(errs) > 1:

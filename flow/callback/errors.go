@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/connectwiz/connectwiz/flow/browser"
 	"github.com/connectwiz/connectwiz/flow/termsafe"
 )
 
@@ -12,6 +13,9 @@ import (
 type AuthError struct {
 	Code        string
 	Description string
+	// URI is the provider's error_uri, a page about the error: an http(s)
+	// URL checked safe to show, or empty.
+	URI string
 	// cause is the alarm this stands for (see Result.Alarm).
 	cause error
 }
@@ -23,7 +27,7 @@ func (e *AuthError) Unwrap() error { return e.cause }
 // Error implements error.
 func (e *AuthError) Error() string {
 	if e.cause != nil {
-		return e.cause.Error()
+		return e.cause.Error() + "; " + StoppedWords
 	}
 	what := "the provider returned an error"
 	if e.Code == "access_denied" {
@@ -33,8 +37,23 @@ func (e *AuthError) Error() string {
 	if e.Description != "" {
 		msg += ": " + termsafe.Sanitize(e.Description, 200)
 	}
+	if e.URI != "" {
+		msg += " (the provider explains at " + e.URI + ")"
+	}
+	if e.URI != "" {
+		msg += " (the provider explains at " + e.URI + ")"
+	}
 	return msg + " — authorize again to retry"
 }
 
 // ErrTimeout is returned when the callback did not arrive in time.
 var ErrTimeout = errors.New("timed out waiting for the browser to come back to the callback URL")
+
+// safeURI is the provider's error_uri when it is an http(s) URL safe to
+// show (no control or bidi characters, not too long), else empty.
+func safeURI(u string) string {
+	if u == "" || len(u) > 500 || browser.CheckBrowserURL(u) != nil || termsafe.Sanitize(u, 500) != u {
+		return ""
+	}
+	return u
+}

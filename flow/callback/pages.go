@@ -19,6 +19,10 @@ var (
 		"✓", "Authorization received",
 		"connectwiz has the authorization. You can close this tab and return to the terminal to name the instance and create it.",
 	}
+	pageDoneCreating = page{
+		"✓", "Authorization received",
+		"connectwiz has the authorization. You can close this tab and return to the terminal: connectwiz creates the instance now.",
+	}
 	pageError = page{
 		"✗", "The provider reported an error",
 		"Nothing was created. Return to the terminal: it says what the provider answered and how to authorize again.",
@@ -34,7 +38,7 @@ var (
 	}
 	pageReused = page{
 		"✗", "Authorization stopped",
-		"This one-time link was already used, so someone else may have opened it. connectwiz stopped the authorization and created nothing. Return to the terminal and authorize again.",
+		"The sign-in link was opened twice — a double-click, or another program on this machine. For safety connectwiz stopped this authorization and created nothing. Return to the terminal and authorize again.",
 	}
 	pageAlarmLate = page{
 		"!", "Used twice: connectwiz raised an alarm",
@@ -46,6 +50,49 @@ var (
 	}
 	pageNotFound = page{"?", "Not found", "There is nothing here."}
 )
+
+// DonePage is what the page of an accepted callback says comes next, as
+// fits the front-end.
+type DonePage int
+
+const (
+	// DoneNaming: the terminal asks the instance's name next (the wizard,
+	// the accessible prompts). The default.
+	DoneNaming DonePage = iota
+	// DoneCreating: the instance is created at once (headless mode, which
+	// has no naming step).
+	DoneCreating
+)
+
+// SetDonePage sets what the page of an accepted callback says comes next.
+func (l *Listener) SetDonePage(p DonePage) {
+	l.mu.Lock()
+	l.donePage = p
+	l.mu.Unlock()
+}
+
+// resultPage is the page of an accepted callback (or of a reload of its
+// tab): done, as fits the front-end, or the provider's error, with the
+// page it names about it (error_uri, checked safe). After an alarm it is
+// the alarm's.
+func (l *Listener) resultPage(res Result) page {
+	l.mu.Lock()
+	next, alarmed := l.donePage, len(l.alarm.alarms) > 0
+	l.mu.Unlock()
+	switch {
+	case alarmed:
+		return pageAlarmLate
+	case res.Err != nil && res.Err.URI != "":
+		p := pageError
+		p.text += " The provider explains the error at " + res.Err.URI + "."
+		return p
+	case res.Err != nil:
+		return pageError
+	case next == DoneCreating:
+		return pageDoneCreating
+	}
+	return pageDone
+}
 
 // pageStyle is the pages' only style, allowed by its hash in the
 // Content-Security-Policy (no inline style or script otherwise, nothing
