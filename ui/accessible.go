@@ -179,8 +179,10 @@ func (a *accessible) reviewed() bool {
 }
 
 // plain is a view as plain text: no escape sequences, no trailing blanks.
+// A screen reader reads the mask's bullets out one by one: the line
+// prompts say "(hidden)" where the wizard draws the mask.
 func plain(view string) string {
-	return trailingSpace.ReplaceAllString(ansi.Strip(view), "")
+	return trailingSpace.ReplaceAllString(strings.ReplaceAll(ansi.Strip(view), secret.Mask, "(hidden)"), "")
 }
 
 var trailingSpace = regexp.MustCompile(`(?m) +$`)

@@ -14,7 +14,6 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
-	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // a11yFake is the wizard's fake service with what the accessible tests
@@ -165,12 +164,12 @@ func TestAccessibleSandboxRun(t *testing.T) {
 	if o.Kind != Created || o.Created.Saved.Entry.Name != "drive" {
 		t.Fatalf("outcome %+v\n%s", o, out)
 	}
-	inOrder(t, out, "Ready with these credentials:", "Platform URL         https://platform.test/api", "User secret          "+secret.Mask,
+	inOrder(t, out, "Ready with these credentials:", "Platform URL         https://platform.test/api", "User secret          (hidden)",
 		"Connector            onedrivebusiness", "OAuth client ID      cid", "Callback URL         http://127.0.0.1:8750/callback",
 		"Continue with these? [Y/n]", flow.SayApprovedHere, "Instance name [drive]:", "Tags", "Extra configuration, KEY=VALUE", `"bad" is not KEY=VALUE`,
 		"This is the request about to be sent:", "Platform             https://platform.test/api", "Name                 drive",
-		"Tags                 a, b", "oauth.api.secret = "+secret.Mask, "site.address = https://contoso",
-		"site.api.token = "+secret.Mask, "Code                 "+secret.Mask, "Create it? [Y/n]", "Creating drive on platform.test")
+		"Tags                 a, b", "oauth.api.secret = (hidden)", "site.address = https://contoso",
+		"site.api.token = (hidden)", "Code                 (hidden)", "Create it? [Y/n]", "Creating drive on platform.test")
 	for _, never := range []string{"Remember the secrets", "User secret:", "User secret (", "gone", "Approve the sandbox's consent here?", "Waiting for the browser"} {
 		if strings.Contains(out, never) {
 			t.Errorf("%q shows:\n%s", never, out)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow/callback"
-	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
 // pacedDetails answer the details and the create, each when asked.
@@ -87,7 +86,7 @@ func TestAccessibleSummaryDeclined(t *testing.T) {
 	if o.Kind != Created || f.authCreds[0].ClientID != "cid2" || f.authCreds[0].UserSecret != userSecret || f.authCreds[0].ClientSecret != clientSecret {
 		t.Fatalf("outcome %v, authorizations %+v\n%s", o.Kind, f.authCreds, out)
 	}
-	inOrder(t, out, "Ready with these credentials:", "OAuth client secret  "+secret.Mask, "Continue with these? [Y/n]",
+	inOrder(t, out, "Ready with these credentials:", "OAuth client secret  (hidden)", "Continue with these? [Y/n]",
 		"Platform URL [https://platform.test/api]:", "User secret (Enter keeps the one given):", "Organization secret (Enter keeps the one given):",
 		"Connector [onedrivebusiness]:", "OAuth client ID [cid]:", "OAuth client secret (Enter keeps the one given):", "Callback URL [")
 }
