@@ -24,6 +24,8 @@ type Authorization struct {
 	Listener    *callback.Listener
 	// Done delivers the callback; nil when the redirect must be pasted.
 	Done <-chan callback.Result
+	// Refusals delivers the listener's refused requests (Listener.Refusals); nil when pasted.
+	Refusals <-chan callback.Refusal
 }
 
 // BrowserURL is the URL to hand Session.OpenBrowser: a fresh one-time link
@@ -62,7 +64,7 @@ func Authorize(ctx context.Context, c *platform.Client, creds Credentials, log *
 		if err != nil {
 			return nil, err
 		}
-		a.Listener, a.CallbackURL, a.Done = l, l.URL, l.Done()
+		a.Listener, a.CallbackURL, a.Done, a.Refusals = l, l.URL, l.Done(), l.Refusals()
 	}
 	u, err := c.AuthURL(ctx, platform.AuthURLRequest{
 		Connector:    creds.Connector,
