@@ -79,11 +79,15 @@ func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 		m.step = stepQuit
 		return m, tea.Quit
 	case msg.err == nil:
+		m.ambiguous, m.doneAlarm = msg.ambiguous, msg.alarm
 		return m, m.goTo(stepDone)
 	}
 	if e, ok := platform.AsAPIError(msg.err); ok && len(e.Missing) > 0 {
 		m.askMissing(e.Missing)
 		return m, tea.Batch(m.goTo(stepMissingConfig), m.form.Init())
+	}
+	if u, ok := unsettled(msg.err); ok {
+		return m, m.startPick(u.Candidates)
 	}
 	if instanceMayExist(msg.err) {
 		return m, m.goTo(stepAnswerLost)
@@ -142,7 +146,7 @@ func (m *Model) onRecovered(msg recoveredMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.settleRecovered(msg.found)
-	return m, m.goTo(stepRecovered)
+	return m, m.nextPick()
 }
 
 // errNothingCreated is the outcome's error when recovering a lost answer
@@ -151,13 +155,13 @@ var errNothingCreated = errors.New("the create's answer was lost, and the platfo
 
 // settleRecovered takes what recovering a lost answer found: when it found
 // no instance, nothing was created, and the run ends on that; when several
-// instances may each be the create's, the run ends saying so (its record
-// kept: choosing one is flow.Session.Adopt).
+// instances may each be the create's, the user picks one (nextPick); a run
+// that ends there says so (its record kept: 'connectwiz recover --adopt').
 func (m *Model) settleRecovered(found []flow.Recovered) {
 	m.recovered = found
 	for _, r := range found {
 		if len(r.Candidates) > 0 {
-			m.createErr = fmt.Errorf("%s: choose the one that is yours with 'connectwiz recover --adopt ID'", r)
+			m.createErr = errors.New(r.String()) // leavePick says how to choose later
 			return
 		}
 	}
@@ -292,11 +296,17 @@ func (m *Model) recoveredView() string {
 }
 
 func (m *Model) doneView() string {
-	rep := m.created.Report(m.opts.TokenCommand)
+	rep := m.created.ReportFor(m.opts.TokenCommand, m.ambiguous)
 	var b strings.Builder
 	b.WriteString(m.st.Good.Render("✓ "+rep.Title) + "\n\n")
+	if alarm := m.alarmNote(); alarm != "" {
+		b.WriteString(alarm + "\n\n")
+	}
 	for _, r := range rep.Rows {
 		b.WriteString(m.row(r.Label, r.Value) + "\n")
+	}
+	if rep.AnswerLost != "" {
+		b.WriteString("\n" + m.st.Warn.Render(m.wrap(rep.AnswerLost)) + "\n")
 	}
 	if rep.Warning != "" {
 		b.WriteString("\n" + m.st.Warn.Render(m.wrap("⚠ "+storageWarning(rep.Warning))) + "\n")
@@ -307,33 +317,128 @@ func (m *Model) doneView() string {
 	if m.finalNote != "" {
 		b.WriteString("\n" + m.st.Muted.Render(m.wrap(m.finalNote)) + "\n")
 	}
-	// The command wraps rather than being cut at the window's edge: a cut
-	// one would name another instance.
-	hint := wrapAtSpaces(rep.TokenCommand, m.contentWidth()-2)
-	b.WriteString("\n" + rep.TokenHint + "\n  " + m.st.KeyHint.Render(strings.ReplaceAll(hint, "\n", "\n  ")))
+	b.WriteString("\n" + rep.TokenHint + "\n" + m.command(rep.TokenCommand))
 	return b.String()
 }
 
-// wrapAtSpaces wraps a command line at its spaces only (a name is never
-// split at a hyphen); a word wider than the width is cut into width-sized
-// pieces.
-func wrapAtSpaces(s string, width int) string {
+// alarmNote is the alarm raised on the created instance's authorization
+// (Service.Alarm when Done was entered), and how to remove the instance;
+// empty when none was.
+func (m *Model) alarmNote() string {
+	var a *flow.AlarmError
+	if !errors.As(m.doneAlarm, &a) {
+		return ""
+	}
+	what := make([]string, len(a.Alarms))
+	for i, e := range a.Alarms {
+		what[i] = e.Error()
+	}
+	head := fmt.Sprintf("⚠ The instance %q may be bound to someone else's account: %s. If you did not cause this, remove it with:", a.Name, strings.Join(what, "; "))
+	return m.st.Bad.Render(m.wrap(head)) + "\n" + m.command(a.RemoveCommand())
+}
+
+// command draws a shell command to be copied, indented; when it does not
+// fit, it is broken so that it still runs as copied (wrapCommand): a cut
+// one would name another instance.
+func (m *Model) command(cmd string) string {
+	return "  " + m.st.KeyHint.Render(strings.ReplaceAll(wrapCommand(cmd, m.contentWidth()-2), "\n", "\n  "))
+}
+
+// wrapCommand breaks a shell command into lines of at most width cells
+// that still run when copied together: each broken line ends with a line
+// continuation (" \\"). It breaks at the spaces between words (never
+// inside a quoted name); a word too wide for a line is split with a bare
+// "\\" (inside single quotes, closing and reopening them), which the shell
+// joins back.
+func wrapCommand(cmd string, width int) string {
+	width = max(width, 8)
+	words := shellWords(cmd)
 	var lines []string
 	line := ""
-	for _, w := range strings.Fields(s) {
+	for i, w := range words {
+		limit := width - 2 // room for " \\"
+		if i == len(words)-1 {
+			limit = width
+		}
 		switch {
 		case line == "":
 			line = w
-		case ansi.StringWidth(line)+1+ansi.StringWidth(w) <= width:
+		case ansi.StringWidth(line)+1+ansi.StringWidth(w) <= limit:
 			line += " " + w
 		default:
-			lines = append(lines, line)
+			lines = append(lines, line+" \\")
 			line = w
 		}
-		for ansi.StringWidth(line) > width {
-			lines = append(lines, ansi.Truncate(line, width, ""))
-			line = ansi.TruncateLeft(line, width, "")
+		if ansi.StringWidth(line) > limit {
+			pieces := splitWord(line, width-2)
+			lines = append(lines, pieces[:len(pieces)-1]...)
+			line = pieces[len(pieces)-1]
 		}
 	}
 	return strings.Join(append(lines, line), "\n")
+}
+
+// shellWords splits a command at its spaces outside single quotes and
+// backslash escapes.
+func shellWords(cmd string) []string {
+	var words []string
+	var cur strings.Builder
+	quoted, escaped := false, false
+	for _, r := range cmd {
+		switch {
+		case escaped:
+			escaped = false
+		case quoted:
+			quoted = r != '\''
+		case r == '\\':
+			escaped = true
+		case r == '\'':
+			quoted = true
+		case r == ' ':
+			if cur.Len() > 0 {
+				words = append(words, cur.String())
+				cur.Reset()
+			}
+			continue
+		}
+		cur.WriteRune(r)
+	}
+	if cur.Len() > 0 {
+		words = append(words, cur.String())
+	}
+	return words
+}
+
+// splitWord cuts a word too wide for a line into pieces of at most width
+// cells but the last, each ended by a "\\" the shell removes with the line
+// break; inside single quotes the piece closes them first and the next
+// piece reopens them. An escape (\\x) is never cut.
+func splitWord(w string, width int) []string {
+	var pieces []string
+	var cur strings.Builder
+	quoted, escaped := false, false
+	for _, r := range w {
+		if !escaped && ansi.StringWidth(cur.String())+ansi.StringWidth(string(r)) > width-2 {
+			if quoted {
+				pieces = append(pieces, cur.String()+"'\\")
+				cur.Reset()
+				cur.WriteRune('\'')
+			} else {
+				pieces = append(pieces, cur.String()+"\\")
+				cur.Reset()
+			}
+		}
+		switch {
+		case escaped:
+			escaped = false
+		case quoted:
+			quoted = r != '\''
+		case r == '\\':
+			escaped = true
+		case r == '\'':
+			quoted = true
+		}
+		cur.WriteRune(r)
+	}
+	return append(pieces, cur.String())
 }

@@ -54,6 +54,15 @@ type Service interface {
 	Create(ctx context.Context, r flow.CreateRequest) (flow.Created, error)
 	// Recover settles the pending create of a lost answer.
 	Recover(ctx context.Context, creds flow.Credentials) ([]flow.Recovered, error)
+	// AdoptCandidate settles the pending create that has instance id
+	// among its candidates with that instance: the user chose it.
+	AdoptCandidate(ctx context.Context, creds flow.Credentials, id platform.ID) (flow.Recovered, error)
+	// Alarm is the alarm raised on the authorization of an instance this
+	// run created (*flow.AlarmError), or nil.
+	Alarm() error
+	// NameIsAmbiguous reports whether the local index has name on several
+	// platforms ('connectwiz token' then needs --base-url).
+	NameIsAmbiguous(name string) bool
 }
 
 // Options configure a wizard run.
@@ -129,6 +138,7 @@ type Model struct {
 	authGen    int
 	deadline   time.Time
 	notice     string
+	refused    string // the latest request the listener refused, said on the waiting screen
 	denied     *callback.AuthError
 	alarm      error // what stopped the authorization, when it may have been hijacked (callback.Result.Alarm)
 	code       secret.Secret
@@ -145,10 +155,15 @@ type Model struct {
 	createHeld                bool   // Enter was pressed at the review before the check answered
 	replace                   bool   // R at the review: the create takes the taken name's local entry
 
-	createErr error
-	recovered []flow.Recovered // what recovering a lost answer found
-	created   *flow.Created
-	finalNote string // for the done screen and the outcome: how the code was got, what the save did
+	createErr  error
+	recovered  []flow.Recovered    // what recovering a lost answer found
+	candidates []platform.Instance // the instances the user picks from (stepPickCandidate)
+	pick       platform.ID         // the one picked; empty: quit, keeping the record
+	pickQuit   bool                // ctrl+c while the picked one's token is stored: quit after
+	created    *flow.Created
+	ambiguous  bool   // the created name is on several platforms: the token command names this one
+	doneAlarm  error  // the alarm raised on the created instance's authorization, when Done was entered
+	finalNote  string // for the done screen and the outcome: how the code was got, what the save did
 }
 
 // New returns the wizard.
@@ -299,6 +314,11 @@ func (m *Model) quit() (tea.Model, tea.Cmd) {
 	if q := steps[m.step].quit; q != nil {
 		return q(m)
 	}
+	return m.end()
+}
+
+// end ends the wizard at once.
+func (m *Model) end() (tea.Model, tea.Cmd) {
 	closing := m.endAuthorization()
 	m.step = stepQuit
 	return m, tea.Sequence(closing, tea.Quit) // the listener is closed before the program ends
