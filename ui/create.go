@@ -2,14 +2,12 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
@@ -19,7 +17,8 @@ import (
 // The create phase: creating (stepCreating, or stepFinishing once the user
 // asked to quit), the missing configuration (stepMissingConfig), a failed
 // create (stepCreateError), a lost answer (stepAnswerLost) and its recovery
-// (stepRecovered), and done (stepDone).
+// (stepRecovered); done (stepDone) is in done.go, picking among a lost
+// answer's candidates in pick.go.
 
 func init() {
 	define(stepCreating, stepInfo{
@@ -45,10 +44,6 @@ func init() {
 	define(stepRecovered, stepInfo{
 		name: "recovered", phase: 6,
 		key: (*Model).exitKey, view: (*Model).recoveredView, help: (*Model).exitHelp,
-	})
-	define(stepDone, stepInfo{
-		name: "done", phase: 6, noNotice: true,
-		key: (*Model).exitKey, view: (*Model).doneView, help: (*Model).exitHelp,
 	})
 }
 
@@ -293,152 +288,4 @@ func (m *Model) recoveredView() string {
 	}
 	return m.st.Good.Render("✓ The answer was lost, but the instance was found.") + "\n\n" +
 		m.wrap(strings.Join(said, "; ")+". See 'connectwiz list'.")
-}
-
-func (m *Model) doneView() string {
-	rep := m.created.ReportFor(m.opts.TokenCommand, m.ambiguous)
-	var b strings.Builder
-	b.WriteString(m.st.Good.Render("✓ "+rep.Title) + "\n\n")
-	if alarm := m.alarmNote(); alarm != "" {
-		b.WriteString(alarm + "\n\n")
-	}
-	for _, r := range rep.Rows {
-		b.WriteString(m.row(r.Label, r.Value) + "\n")
-	}
-	if rep.AnswerLost != "" {
-		b.WriteString("\n" + m.st.Warn.Render(m.wrap(rep.AnswerLost)) + "\n")
-	}
-	if rep.Warning != "" {
-		b.WriteString("\n" + m.st.Warn.Render(m.wrap("⚠ "+storageWarning(rep.Warning))) + "\n")
-	}
-	if rep.Renamed != "" {
-		b.WriteString("\n" + m.st.Warn.Render(m.wrap(rep.Renamed)) + "\n")
-	}
-	if m.finalNote != "" {
-		b.WriteString("\n" + m.st.Muted.Render(m.wrap(m.finalNote)) + "\n")
-	}
-	b.WriteString("\n" + rep.TokenHint + "\n" + m.command(rep.TokenCommand))
-	return b.String()
-}
-
-// alarmNote is the alarm raised on the created instance's authorization
-// (Service.Alarm when Done was entered), and how to remove the instance;
-// empty when none was.
-func (m *Model) alarmNote() string {
-	var a *flow.AlarmError
-	if !errors.As(m.doneAlarm, &a) {
-		return ""
-	}
-	what := make([]string, len(a.Alarms))
-	for i, e := range a.Alarms {
-		what[i] = e.Error()
-	}
-	head := fmt.Sprintf("⚠ The instance %q may be bound to someone else's account: %s. If you did not cause this, remove it with:", a.Name, strings.Join(what, "; "))
-	return m.st.Bad.Render(m.wrap(head)) + "\n" + m.command(a.RemoveCommand())
-}
-
-// command draws a shell command to be copied, indented; when it does not
-// fit, it is broken so that it still runs as copied (wrapCommand): a cut
-// one would name another instance.
-func (m *Model) command(cmd string) string {
-	return "  " + m.st.KeyHint.Render(strings.ReplaceAll(wrapCommand(cmd, m.contentWidth()-2), "\n", "\n  "))
-}
-
-// wrapCommand breaks a shell command into lines of at most width cells
-// that still run when copied together: each broken line ends with a line
-// continuation (" \\"). It breaks at the spaces between words (never
-// inside a quoted name); a word too wide for a line is split with a bare
-// "\\" (inside single quotes, closing and reopening them), which the shell
-// joins back.
-func wrapCommand(cmd string, width int) string {
-	width = max(width, 8)
-	words := shellWords(cmd)
-	var lines []string
-	line := ""
-	for i, w := range words {
-		limit := width - 2 // room for " \\"
-		if i == len(words)-1 {
-			limit = width
-		}
-		switch {
-		case line == "":
-			line = w
-		case ansi.StringWidth(line)+1+ansi.StringWidth(w) <= limit:
-			line += " " + w
-		default:
-			lines = append(lines, line+" \\")
-			line = w
-		}
-		if ansi.StringWidth(line) > limit {
-			pieces := splitWord(line, width-2)
-			lines = append(lines, pieces[:len(pieces)-1]...)
-			line = pieces[len(pieces)-1]
-		}
-	}
-	return strings.Join(append(lines, line), "\n")
-}
-
-// shellWords splits a command at its spaces outside single quotes and
-// backslash escapes.
-func shellWords(cmd string) []string {
-	var words []string
-	var cur strings.Builder
-	quoted, escaped := false, false
-	for _, r := range cmd {
-		switch {
-		case escaped:
-			escaped = false
-		case quoted:
-			quoted = r != '\''
-		case r == '\\':
-			escaped = true
-		case r == '\'':
-			quoted = true
-		case r == ' ':
-			if cur.Len() > 0 {
-				words = append(words, cur.String())
-				cur.Reset()
-			}
-			continue
-		}
-		cur.WriteRune(r)
-	}
-	if cur.Len() > 0 {
-		words = append(words, cur.String())
-	}
-	return words
-}
-
-// splitWord cuts a word too wide for a line into pieces of at most width
-// cells but the last, each ended by a "\\" the shell removes with the line
-// break; inside single quotes the piece closes them first and the next
-// piece reopens them. An escape (\\x) is never cut.
-func splitWord(w string, width int) []string {
-	var pieces []string
-	var cur strings.Builder
-	quoted, escaped := false, false
-	for _, r := range w {
-		if !escaped && ansi.StringWidth(cur.String())+ansi.StringWidth(string(r)) > width-2 {
-			if quoted {
-				pieces = append(pieces, cur.String()+"'\\")
-				cur.Reset()
-				cur.WriteRune('\'')
-			} else {
-				pieces = append(pieces, cur.String()+"\\")
-				cur.Reset()
-			}
-		}
-		switch {
-		case escaped:
-			escaped = false
-		case quoted:
-			quoted = r != '\''
-		case r == '\\':
-			escaped = true
-		case r == '\'':
-			quoted = true
-		}
-		cur.WriteRune(r)
-	}
-	return append(pieces, cur.String())
 }

@@ -124,34 +124,26 @@ func TestDoneAnswerLostAndAlarm(t *testing.T) {
 }
 
 // A refused request shows one line on the waiting screen, the latest in
-// place of the one before, and the wait goes on.
-func TestWaitingShowsRefusal(t *testing.T) {
-	svc := newFake()
-	h := start(t, svc)
-	h.toWaiting()
-	svc.refuse(callback.Refusal{Status: 400, Reason: "wrong state"})
-	h.waitFor("not accepted: wrong state")
-	svc.refuse(callback.Refusal{Status: 404, Reason: "not the callback path"})
-	h.waitFor("not the callback path")
-	svc.deliver(callback.Result{Code: theCode})
-	h.waitFor("Unique on this machine")
-	m := h.final()
-	if m.step != stepDetails {
-		t.Fatalf("step %s after a refusal then the callback", m.step)
-	}
-}
-
-// The waiting screen with a refusal (golden).
-func TestWaitingRefusalScreen(t *testing.T) {
-	svc := newFake()
-	h := start(t, svc)
-	h.toWaiting()
-	svc.refuse(callback.Refusal{Status: 400, Reason: "first"})
-	h.waitFor("not accepted: first")
-	svc.refuse(callback.Refusal{Status: 400, Reason: "wrong state"})
-	h.waitFor("not accepted: wrong state")
-	m := h.snapshot()
-	if v := ansi.Strip(m.View()); strings.Contains(v, "first") || strings.Count(v, "not accepted") != 1 {
-		t.Fatalf("not one, the latest, refusal line:\n%s", v)
+// place of the one before (golden), and the wait goes on.
+func TestWaitingRefusal(t *testing.T) {
+	for _, then := range []string{"snapshot", "callback"} {
+		t.Run(then, func(t *testing.T) {
+			svc := newFake()
+			h := start(t, svc)
+			h.toWaiting()
+			for _, why := range []string{"first", "wrong state"} {
+				svc.refuse(callback.Refusal{Status: 400, Reason: why})
+				h.waitFor("not accepted: " + why)
+			}
+			if then == "callback" {
+				svc.deliver(callback.Result{Code: theCode})
+				h.waitFor("Unique on this machine")
+				return
+			}
+			m := h.snapshot()
+			if v := ansi.Strip(m.View()); strings.Contains(v, "first") || strings.Count(v, "not accepted") != 1 {
+				t.Fatalf("not one, the latest, refusal line:\n%s", v)
+			}
+		})
 	}
 }

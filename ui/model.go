@@ -7,7 +7,8 @@
 // for keys, esc, ctrl+c and ticks, its view and its help. Update and View
 // only look the current step up and call them. Each phase's steps are
 // defined, with their handlers, views and forms, in its own file:
-// credentials.go, authorize.go, details.go and create.go.
+// credentials.go, authorize.go, details.go, create.go, pick.go (a lost
+// answer's candidates) and done.go.
 package ui
 
 import (
@@ -234,7 +235,8 @@ const (
 	// (Outcome.Created).
 	Created
 	// Recovered: the create's answer was lost, and "r recover now" found
-	// the instance and stored its token (Outcome.Recovered). When it found
+	// the instance, or the user picked it among candidates, and its token
+	// is stored (Outcome.Recovered). When it found
 	// no instance, nothing was created: the outcome is Aborted, its Err
 	// saying so.
 	Recovered
