@@ -9,7 +9,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/secret"
@@ -303,7 +302,7 @@ func (m *Model) waitingView() string {
 	line := m.wrap(fmt.Sprintf("Waiting for the browser to come back on %s (%s left)", addr, m.timeLeft()))
 	s := m.spinner() + " " + line + "\n\n"
 	if m.refused != "" {
-		s += m.st.Warn.Render(ansi.Truncate("⚠ "+m.refused, m.contentWidth(), "…")) + "\n\n"
+		s += m.st.Warn.Render(m.wrap("⚠ "+m.refused)) + "\n\n" // wrapped, not cut: the reason ends it
 	}
 	return s + m.st.Muted.Render(m.wrap("If the browser did not open, open the URL printed above this screen yourself:")) + "\n" + m.urlExcerpt(m.auth.URL)
 }
