@@ -29,6 +29,8 @@ type Authorization struct {
 	// listener: "ssh -L 8750:127.0.0.1:8750 HOST" (ForwardCommand); said
 	// with SayForward. Empty otherwise.
 	Forward string
+	// Refusals delivers the listener's refused requests (Listener.Refusals); nil when pasted.
+	Refusals <-chan callback.Refusal
 }
 
 // BrowserURL is the URL to hand Session.OpenBrowser: a fresh one-time link
@@ -67,7 +69,7 @@ func Authorize(ctx context.Context, c *platform.Client, creds Credentials, log *
 		if err != nil {
 			return nil, err
 		}
-		a.Listener, a.CallbackURL, a.Done = l, l.URL, l.Done()
+		a.Listener, a.CallbackURL, a.Done, a.Refusals = l, l.URL, l.Done(), l.Refusals()
 	}
 	u, err := c.AuthURL(ctx, platform.AuthURLRequest{
 		Connector:    creds.Connector,

@@ -1,10 +1,12 @@
 package flow
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/keystore"
 )
 
 // NewInstanceRequest is the one constructor of the instance request every
@@ -38,6 +40,9 @@ type CreatedReport struct {
 	Warning string
 	// Renamed says the name asked for was taken meanwhile; empty when not.
 	Renamed string
+	// AnswerLost says the create's answer was lost and the instance found
+	// on the platform; empty when the answer came.
+	AnswerLost string
 	// TokenHint introduces TokenCommand, the command that prints the token.
 	TokenHint    string
 	TokenCommand string
@@ -45,8 +50,16 @@ type CreatedReport struct {
 
 // Report words a created instance; tokenCommand is the command that prints
 // a token as the user started connectwiz (the quoted name follows it).
-func (c Created) Report(tokenCommand string) CreatedReport {
+func (c Created) Report(tokenCommand string) CreatedReport { return c.ReportFor(tokenCommand, false) }
+
+// ReportFor is Report, its token command naming the platform (--base-url)
+// when ambiguous: the name exists on several platforms in the local index
+// (Session.NameIsAmbiguous), and the bare name would not do.
+func (c Created) ReportFor(tokenCommand string, ambiguous bool) CreatedReport {
 	e := c.Saved.Entry
+	if ambiguous && e.BaseURL != "" {
+		tokenCommand += " --base-url " + platform.ShellQuote(e.BaseURL)
+	}
 	r := CreatedReport{
 		Title: "Instance created",
 		Rows: []ReportRow{
@@ -59,5 +72,15 @@ func (c Created) Report(tokenCommand string) CreatedReport {
 	if c.Saved.RenamedFrom != "" {
 		r.Renamed = fmt.Sprintf("The name %q was taken meanwhile (another create, or a recovered one): this instance is kept as %q.", c.Saved.RenamedFrom, e.Name)
 	}
+	if c.AnswerLost != nil {
+		r.AnswerLost = "The create's answer was lost, but the instance was found on the platform and its token stored."
+	}
 	return r
+}
+
+// NameIsAmbiguous reports whether the local index has name on several
+// platforms: 'connectwiz token NAME' then needs --base-url.
+func (s *Session) NameIsAmbiguous(name string) bool {
+	_, err := s.Store.Find(name, "")
+	return errors.Is(err, keystore.ErrAmbiguous)
 }

@@ -1,6 +1,8 @@
 package flow
 
 import (
+	"errors"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -36,5 +38,39 @@ func TestNewInstanceRequest(t *testing.T) {
 	want := platform.InstanceRequest{Connector: "k", Code: "code", ClientID: "id", ClientSecret: "cs", CallbackURL: "http://127.0.0.1:1/cb", Name: "n", Tags: []string{"t"}, Extra: map[string]string{"a": "b"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("%+v", got)
+	}
+}
+
+func TestReportForAmbiguousAndLost(t *testing.T) {
+	c := Created{Saved: keystore.Saved{Entry: keystore.Entry{Name: "drive", BaseURL: "https://a.test/api"}}}
+	if got := c.ReportFor("connectwiz token", true).TokenCommand; got != "connectwiz token --base-url 'https://a.test/api' drive" {
+		t.Fatalf("ambiguous: %q", got)
+	}
+	if got := c.ReportFor("connectwiz token", false).TokenCommand; got != "connectwiz token drive" {
+		t.Fatalf("plain: %q", got)
+	}
+	if c.Report("x").AnswerLost != "" {
+		t.Fatal("a lost answer is reported that was not lost")
+	}
+	if c.AnswerLost = errors.New("lost"); c.Report("x").AnswerLost == "" {
+		t.Fatal("the lost answer is not reported")
+	}
+}
+
+func TestNameIsAmbiguous(t *testing.T) {
+	st := &keystore.Store{Dir: filepath.Join(t.TempDir(), "cfg")}
+	s := &Session{Store: st}
+	for _, base := range []string{"https://a.test/api", "https://b.test/api"} {
+		if _, err := st.Save(keystore.Entry{Name: "both", ID: base, BaseURL: base}, "tok", true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.Save(keystore.Entry{Name: "one", ID: "1", BaseURL: "https://a.test/api"}, "tok", true); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"both": true, "one": false, "none": false} {
+		if got := s.NameIsAmbiguous(name); got != want {
+			t.Errorf("%s: %v, want %v", name, got, want)
+		}
 	}
 }

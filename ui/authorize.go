@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/secret"
 )
@@ -53,7 +54,7 @@ func init() {
 // startAuthorize drops any authorization in progress and asks for a new one.
 func (m *Model) startAuthorize() tea.Cmd {
 	closing := m.endAuthorization()
-	m.notice, m.credErr, m.credFields = "", nil, nil
+	m.notice, m.refused, m.credErr, m.credFields = "", "", nil, nil
 	m.code, m.finalNote = "", "" // a code got before is not used once a new authorization starts
 	return tea.Batch(closing, m.goTo(stepFetching), authorize(m.svc, m.creds()))
 }
@@ -76,7 +77,21 @@ func (m *Model) onAuthorized(msg authorizedMsg) (tea.Model, tea.Cmd) {
 		m.form = m.pasteForm()
 		return m, tea.Batch(m.goTo(stepPaste), m.form.Init(), m.printURL())
 	}
-	return m, tea.Batch(m.goTo(stepAuthorize), waitCallback(m.authCtx, m.auth.Done, m.authGen), m.printURL())
+	cmds := []tea.Cmd{m.goTo(stepAuthorize), waitCallback(m.authCtx, m.auth.Done, m.authGen), m.printURL()}
+	if m.auth.Refusals != nil {
+		cmds = append(cmds, waitRefusals(m.authCtx, m.auth.Refusals, m.authGen))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// onRefusal says the latest request the listener refused (one line, in
+// place of the one before) and waits for the next, while the wait goes on.
+func (m *Model) onRefusal(msg refusalMsg) (tea.Model, tea.Cmd) {
+	if msg.gen != m.authGen || m.auth == nil || m.auth.Refusals == nil {
+		return m, nil // the authorization ended
+	}
+	m.refused = msg.r.String()
+	return m, waitRefusals(m.authCtx, m.auth.Refusals, m.authGen)
 }
 
 // onCallback acts on what ended the wait for the callback. The wait is
@@ -285,8 +300,11 @@ func (m *Model) waitingView() string {
 		addr = m.auth.Listener.Addr
 	}
 	line := m.wrap(fmt.Sprintf("Waiting for the browser to come back on %s (%s left)", addr, m.timeLeft()))
-	return m.spinner() + " " + line + "\n\n" +
-		m.st.Muted.Render(m.wrap("If the browser did not open, open the URL printed above this screen yourself:")) + "\n" + m.urlExcerpt(m.auth.URL)
+	s := m.spinner() + " " + line + "\n\n"
+	if m.refused != "" {
+		s += m.st.Warn.Render(m.wrap("⚠ "+m.refused)) + "\n\n" // wrapped, not cut: the reason ends it
+	}
+	return s + m.st.Muted.Render(m.wrap("If the browser did not open, open the URL printed above this screen yourself:")) + "\n" + m.urlExcerpt(m.auth.URL)
 }
 
 func (m *Model) timedOutView() string {

@@ -32,10 +32,16 @@ type (
 		gen int
 		res callback.Result
 	}
+	refusalMsg struct {
+		gen int
+		r   callback.Refusal
+	}
 	createdMsg struct {
-		created flow.Created
-		err     error
-		note    string
+		created   flow.Created
+		err       error
+		note      string
+		ambiguous bool  // the name is on several platforms
+		alarm     error // Service.Alarm, once created
 	}
 	nameTakenMsg struct {
 		name  string
@@ -45,6 +51,10 @@ type (
 	recoveredMsg struct {
 		found []flow.Recovered
 		err   error
+	}
+	adoptedMsg struct {
+		rec flow.Recovered
+		err error
 	}
 )
 
@@ -111,12 +121,29 @@ func waitCallback(ctx context.Context, done <-chan callback.Result, gen int) tea
 	}
 }
 
+// waitRefusals blocks on the listener's refusals until one comes (the
+// step re-arms it) or the authorization ends.
+func waitRefusals(ctx context.Context, refusals <-chan callback.Refusal, gen int) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case r := <-refusals:
+			return refusalMsg{gen, r}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
 // create sends the create and stores the token; it runs to the end even if
 // the user quits meanwhile, so an issued token is never dropped.
 func create(svc Service, r flow.CreateRequest) tea.Cmd {
 	return func() tea.Msg {
 		c, err := svc.Create(context.Background(), r)
 		msg := createdMsg{created: c, err: err}
+		if err == nil {
+			msg.ambiguous = svc.NameIsAmbiguous(c.Saved.Entry.Name)
+			msg.alarm = svc.Alarm()
+		}
 		switch {
 		case c.RememberErr != nil:
 			msg.note = "The secrets were not remembered: " + c.RememberErr.Error()
@@ -140,5 +167,16 @@ func recoverNow(svc Service, creds flow.Credentials) tea.Cmd {
 		defer cancel()
 		found, err := svc.Recover(ctx, creds)
 		return recoveredMsg{found, err}
+	}
+}
+
+// adoptCandidate settles the pending create with the instance the user
+// picked among its candidates.
+func adoptCandidate(svc Service, creds flow.Credentials, id platform.ID) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*platform.DefaultTimeout)
+		defer cancel()
+		rec, err := svc.AdoptCandidate(ctx, creds, id)
+		return adoptedMsg{rec, err}
 	}
 }

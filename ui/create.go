@@ -2,14 +2,12 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
@@ -19,7 +17,8 @@ import (
 // The create phase: creating (stepCreating, or stepFinishing once the user
 // asked to quit), the missing configuration (stepMissingConfig), a failed
 // create (stepCreateError), a lost answer (stepAnswerLost) and its recovery
-// (stepRecovered), and done (stepDone).
+// (stepRecovered); done (stepDone) is in done.go, picking among a lost
+// answer's candidates in pick.go.
 
 func init() {
 	define(stepCreating, stepInfo{
@@ -45,10 +44,6 @@ func init() {
 	define(stepRecovered, stepInfo{
 		name: "recovered", phase: 6,
 		key: (*Model).exitKey, view: (*Model).recoveredView, help: (*Model).exitHelp,
-	})
-	define(stepDone, stepInfo{
-		name: "done", phase: 6, noNotice: true,
-		key: (*Model).exitKey, view: (*Model).doneView, help: (*Model).exitHelp,
 	})
 }
 
@@ -79,11 +74,15 @@ func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 		m.step = stepQuit
 		return m, tea.Quit
 	case msg.err == nil:
+		m.ambiguous, m.doneAlarm = msg.ambiguous, msg.alarm
 		return m, m.goTo(stepDone)
 	}
 	if e, ok := platform.AsAPIError(msg.err); ok && len(e.Missing) > 0 {
 		m.askMissing(e.Missing)
 		return m, tea.Batch(m.goTo(stepMissingConfig), m.form.Init())
+	}
+	if u, ok := unsettled(msg.err); ok {
+		return m, m.startPick(u.Candidates)
 	}
 	if instanceMayExist(msg.err) {
 		return m, m.goTo(stepAnswerLost)
@@ -142,7 +141,7 @@ func (m *Model) onRecovered(msg recoveredMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.settleRecovered(msg.found)
-	return m, m.goTo(stepRecovered)
+	return m, m.nextPick()
 }
 
 // errNothingCreated is the outcome's error when recovering a lost answer
@@ -151,13 +150,13 @@ var errNothingCreated = errors.New("the create's answer was lost, and the platfo
 
 // settleRecovered takes what recovering a lost answer found: when it found
 // no instance, nothing was created, and the run ends on that; when several
-// instances may each be the create's, the run ends saying so (its record
-// kept: choosing one is flow.Session.Adopt).
+// instances may each be the create's, the user picks one (nextPick); a run
+// that ends there says so (its record kept: 'connectwiz recover --adopt').
 func (m *Model) settleRecovered(found []flow.Recovered) {
 	m.recovered = found
 	for _, r := range found {
 		if len(r.Candidates) > 0 {
-			m.createErr = fmt.Errorf("%s: choose the one that is yours with 'connectwiz recover --adopt ID'", r)
+			m.createErr = errors.New(r.String()) // leavePick says how to choose later
 			return
 		}
 	}
@@ -289,51 +288,4 @@ func (m *Model) recoveredView() string {
 	}
 	return m.st.Good.Render("✓ The answer was lost, but the instance was found.") + "\n\n" +
 		m.wrap(strings.Join(said, "; ")+". See 'connectwiz list'.")
-}
-
-func (m *Model) doneView() string {
-	rep := m.created.Report(m.opts.TokenCommand)
-	var b strings.Builder
-	b.WriteString(m.st.Good.Render("✓ "+rep.Title) + "\n\n")
-	for _, r := range rep.Rows {
-		b.WriteString(m.row(r.Label, r.Value) + "\n")
-	}
-	if rep.Warning != "" {
-		b.WriteString("\n" + m.st.Warn.Render(m.wrap("⚠ "+storageWarning(rep.Warning))) + "\n")
-	}
-	if rep.Renamed != "" {
-		b.WriteString("\n" + m.st.Warn.Render(m.wrap(rep.Renamed)) + "\n")
-	}
-	if m.finalNote != "" {
-		b.WriteString("\n" + m.st.Muted.Render(m.wrap(m.finalNote)) + "\n")
-	}
-	// The command wraps rather than being cut at the window's edge: a cut
-	// one would name another instance.
-	hint := wrapAtSpaces(rep.TokenCommand, m.contentWidth()-2)
-	b.WriteString("\n" + rep.TokenHint + "\n  " + m.st.KeyHint.Render(strings.ReplaceAll(hint, "\n", "\n  ")))
-	return b.String()
-}
-
-// wrapAtSpaces wraps a command line at its spaces only (a name is never
-// split at a hyphen); a word wider than the width is cut into width-sized
-// pieces.
-func wrapAtSpaces(s string, width int) string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(s) {
-		switch {
-		case line == "":
-			line = w
-		case ansi.StringWidth(line)+1+ansi.StringWidth(w) <= width:
-			line += " " + w
-		default:
-			lines = append(lines, line)
-			line = w
-		}
-		for ansi.StringWidth(line) > width {
-			lines = append(lines, ansi.Truncate(line, width, ""))
-			line = ansi.TruncateLeft(line, width, "")
-		}
-	}
-	return strings.Join(append(lines, line), "\n")
 }

@@ -49,7 +49,14 @@ type fakeService struct {
 	authorizes  int
 	approves    int
 	rememberErr error
-	sandbox     bool // CanRemember is false, as in the sandbox
+	sandbox     bool                // CanRemember is false, as in the sandbox
+	candidates  []platform.Instance // Recover finds them, and Create fails unsettled with them when createErrs says so
+	adoptErr    error               // returned by AdoptCandidate
+	adopted     []platform.ID       // what AdoptCandidate was asked for
+	alarm       error               // returned by Alarm
+	ambiguous   bool                // NameIsAmbiguous
+	refusals    chan callback.Refusal
+	answerLost  error // Create's instance was found after its answer was lost
 }
 
 func newFake() *fakeService { return &fakeService{storage: keystore.InKeychain} }
@@ -88,6 +95,8 @@ func (f *fakeService) Authorize(_ context.Context, c flow.Credentials) (*flow.Au
 	if !f.paste {
 		f.done = make(chan callback.Result, 1)
 		a.Done = f.done
+		f.refusals = make(chan callback.Refusal, 4)
+		a.Refusals = f.refusals
 	}
 	return a, nil
 }
@@ -166,14 +175,43 @@ func (f *fakeService) Create(_ context.Context, r flow.CreateRequest) (flow.Crea
 			saved.Warning = f.warning
 		}
 	}
-	created := flow.Created{Instance: inst, Saved: saved}
+	created := flow.Created{Instance: inst, Saved: saved, AnswerLost: f.answerLost}
 	if r.Remember {
 		created.Remembered, created.RememberErr = f.rememberErr == nil, f.rememberErr
 	}
 	return created, nil
 }
 
+// refuse plays a request the listener refused.
+func (f *fakeService) refuse(r callback.Refusal) {
+	f.mu.Lock()
+	ch := f.refusals
+	f.mu.Unlock()
+	ch <- r
+}
+
+func (f *fakeService) AdoptCandidate(_ context.Context, _ flow.Credentials, id platform.ID) (flow.Recovered, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.adopted = append(f.adopted, id)
+	if f.adoptErr != nil {
+		return flow.Recovered{}, f.adoptErr
+	}
+	return flow.Recovered{
+		Pending: keystore.Pending{Name: "drive"},
+		Found:   true,
+		Saved:   keystore.Saved{Entry: keystore.Entry{Name: "drive", ID: string(id), Storage: keystore.InKeychain}},
+	}, nil
+}
+
+func (f *fakeService) Alarm() error { return f.alarm }
+
+func (f *fakeService) NameIsAmbiguous(string) bool { return f.ambiguous }
+
 func (f *fakeService) Recover(context.Context, flow.Credentials) ([]flow.Recovered, error) {
+	if len(f.candidates) > 0 {
+		return []flow.Recovered{{Pending: keystore.Pending{Name: "drive"}, Candidates: f.candidates}}, nil
+	}
 	if f.notFound {
 		return []flow.Recovered{{Pending: keystore.Pending{Name: "drive", BaseURL: "https://platform.test/your_moms/api-v2"}}}, nil
 	}

@@ -7,7 +7,8 @@
 // for keys, esc, ctrl+c and ticks, its view and its help. Update and View
 // only look the current step up and call them. Each phase's steps are
 // defined, with their handlers, views and forms, in its own file:
-// credentials.go, authorize.go, details.go and create.go.
+// credentials.go, authorize.go, details.go, create.go, pick.go (a lost
+// answer's candidates) and done.go.
 package ui
 
 import (
@@ -54,6 +55,15 @@ type Service interface {
 	Create(ctx context.Context, r flow.CreateRequest) (flow.Created, error)
 	// Recover settles the pending create of a lost answer.
 	Recover(ctx context.Context, creds flow.Credentials) ([]flow.Recovered, error)
+	// AdoptCandidate settles the pending create that has instance id
+	// among its candidates with that instance: the user chose it.
+	AdoptCandidate(ctx context.Context, creds flow.Credentials, id platform.ID) (flow.Recovered, error)
+	// Alarm is the alarm raised on the authorization of an instance this
+	// run created (*flow.AlarmError), or nil.
+	Alarm() error
+	// NameIsAmbiguous reports whether the local index has name on several
+	// platforms ('connectwiz token' then needs --base-url).
+	NameIsAmbiguous(name string) bool
 }
 
 // Options configure a wizard run.
@@ -129,6 +139,7 @@ type Model struct {
 	authGen    int
 	deadline   time.Time
 	notice     string
+	refused    string // the latest request the listener refused, said on the waiting screen
 	denied     *callback.AuthError
 	alarm      error // what stopped the authorization, when it may have been hijacked (callback.Result.Alarm)
 	code       secret.Secret
@@ -145,10 +156,15 @@ type Model struct {
 	createHeld                bool   // Enter was pressed at the review before the check answered
 	replace                   bool   // R at the review: the create takes the taken name's local entry
 
-	createErr error
-	recovered []flow.Recovered // what recovering a lost answer found
-	created   *flow.Created
-	finalNote string // for the done screen and the outcome: how the code was got, what the save did
+	createErr  error
+	recovered  []flow.Recovered    // what recovering a lost answer found
+	candidates []platform.Instance // the instances the user picks from (stepPickCandidate)
+	pick       platform.ID         // the one picked; empty: quit, keeping the record
+	pickQuit   bool                // ctrl+c while the picked one's token is stored: quit after
+	created    *flow.Created
+	ambiguous  bool   // the created name is on several platforms: the token command names this one
+	doneAlarm  error  // the alarm raised on the created instance's authorization, when Done was entered
+	finalNote  string // for the done screen and the outcome: how the code was got, what the save did
 }
 
 // New returns the wizard.
@@ -219,7 +235,8 @@ const (
 	// (Outcome.Created).
 	Created
 	// Recovered: the create's answer was lost, and "r recover now" found
-	// the instance and stored its token (Outcome.Recovered). When it found
+	// the instance, or the user picked it among candidates, and its token
+	// is stored (Outcome.Recovered). When it found
 	// no instance, nothing was created: the outcome is Aborted, its Err
 	// saying so.
 	Recovered
@@ -299,6 +316,11 @@ func (m *Model) quit() (tea.Model, tea.Cmd) {
 	if q := steps[m.step].quit; q != nil {
 		return q(m)
 	}
+	return m.end()
+}
+
+// end ends the wizard at once.
+func (m *Model) end() (tea.Model, tea.Cmd) {
 	closing := m.endAuthorization()
 	m.step = stepQuit
 	return m, tea.Sequence(closing, tea.Quit) // the listener is closed before the program ends

@@ -618,7 +618,7 @@ func TestDoneHintWrapsAtSixty(t *testing.T) {
 	h.toDone()
 	m := h.final()
 	view := ansi.Strip(m.View())
-	joined := strings.Join(strings.Fields(view), " ")
+	joined := strings.Join(strings.Fields(continued.ReplaceAllString(view, " ")), " ")
 	if !strings.Contains(joined, "go run . token --sandbox onedrivebusiness-someone-with-a-long-name-20261128-2") {
 		t.Fatalf("the hint is not whole:\n%s", view)
 	}

@@ -25,6 +25,8 @@ const (
 	stepMissingConfig             // the platform asked for more configuration
 	stepCreateError               // the create failed: retry or review
 	stepAnswerLost                // the create's answer was lost: recover
+	stepPickCandidate             // several instances may be the lost answer's: the user picks one
+	stepAdopting                  // storing the token of the one picked
 	stepRecovered                 // the lost answer's instance was found and stored
 	stepDone                      // created and stored
 	stepQuit                      // the wizard has ended

@@ -38,6 +38,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onAuthorized(msg)
 	case callbackMsg:
 		return m.onCallback(msg)
+	case refusalMsg:
+		return m.onRefusal(msg)
 	case browserMsg:
 		return m.onBrowser(msg)
 	case copiedMsg:
@@ -50,6 +52,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onCreated(msg)
 	case recoveredMsg:
 		return m.onRecovered(msg)
+	case adoptedMsg:
+		return m.onAdopted(msg)
 	}
 
 	if m.form != nil && steps[m.step].form {

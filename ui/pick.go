@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/connectwiz/connectwiz/flow"
+	"github.com/connectwiz/connectwiz/flow/platform"
+)
+
+// Picking among candidates: a create's answer was lost and several
+// instances on the platform may each be its own (*flow.UnsettledError, or
+// a flow.Recovered with Candidates). The user picks one (stepPickCandidate),
+// whose token is then stored (stepAdopting), or none: the pending record
+// is kept for 'connectwiz recover'.
+
+func init() {
+	define(stepPickCandidate, stepInfo{ // no going back: one of them may be the create's
+		name: "pick a candidate", phase: 5, form: true,
+		done: (*Model).pickDone, quit: (*Model).leavePick, view: (*Model).pickIntro, help: (*Model).pickHelp,
+	})
+	define(stepAdopting, stepInfo{
+		name: "adopting", phase: 5, tick: (*Model).tick,
+		quit: (*Model).adoptThenQuit, view: (*Model).adoptingView, help: (*Model).quitHelp,
+	})
+}
+
+// laterHint says how the pending record is settled after the run.
+const laterHint = "'connectwiz recover' settles it later; 'connectwiz recover --adopt ID' chooses one"
+
+// nextPick opens the picker for the first recovered record that has
+// candidates; when none has, the recovery is shown.
+func (m *Model) nextPick() tea.Cmd {
+	for _, r := range m.recovered {
+		if !r.Settled() {
+			return m.startPick(r.Candidates)
+		}
+	}
+	return m.goTo(stepRecovered)
+}
+
+// startPick opens the picker on cands.
+func (m *Model) startPick(cands []platform.Instance) tea.Cmd {
+	m.candidates, m.pick = cands, cands[0].ID // the first one is focused, not "none"
+	opts := make([]huh.Option[platform.ID], 0, len(cands)+1)
+	for _, c := range cands {
+		opts = append(opts, huh.NewOption(candidateLabel(c), c.ID))
+	}
+	opts = append(opts, huh.NewOption("None of these: quit, keeping the pending record", platform.ID("")))
+	// Value before Options: Options focuses the option of the value it
+	// holds, and its scroll stays there.
+	m.form = m.newForm(huh.NewGroup(huh.NewSelect[platform.ID]().
+		Title("Which instance is yours?").Value(&m.pick).Options(opts...)))
+	return tea.Batch(m.goTo(stepPickCandidate), m.form.Init())
+}
+
+// candidateLabel is a candidate as the picker lists it: name, id and,
+// when known, creation time (the platform's strings were made safe when
+// decoded).
+func candidateLabel(c platform.Instance) string {
+	s := fmt.Sprintf("%q  id %s", c.Name, c.ID)
+	if !c.Created.IsZero() {
+		s += "  created " + c.Created.UTC().Format(time.DateTime) + " UTC"
+	}
+	return s
+}
+
+// pickDone adopts the instance picked, or quits keeping the record.
+func (m *Model) pickDone() (tea.Model, tea.Cmd) {
+	m.form = nil
+	if m.pick == "" {
+		return m.leavePick()
+	}
+	m.notice = ""
+	return m, tea.Batch(m.goTo(stepAdopting), adoptCandidate(m.svc, m.creds(), m.pick))
+}
+
+// leavePick ends the run without choosing (none of these, ctrl+c): the
+// record is kept, and the outcome says how to settle it later.
+func (m *Model) leavePick() (tea.Model, tea.Cmd) {
+	err := m.createErr
+	if err == nil { // an earlier record was settled by a pick
+		err = errors.New("a pending create is kept: several instances may each be its own")
+	}
+	m.createErr = fmt.Errorf("%w\n%s", err, laterHint)
+	return m.end()
+}
+
+// adoptThenQuit: quitting while the token is stored waits for the save.
+func (m *Model) adoptThenQuit() (tea.Model, tea.Cmd) {
+	m.pickQuit = true
+	return m, nil
+}
+
+func (m *Model) onAdopted(msg adoptedMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		m.notice = "Could not store that instance's token: " + msg.err.Error()
+		if m.pickQuit {
+			return m.leavePick()
+		}
+		return m, m.startPick(m.candidates)
+	}
+	m.createErr = nil
+	m.settleAdopted(msg.rec)
+	if m.pickQuit {
+		m.step = stepQuit
+		return m, tea.Quit
+	}
+	return m, m.nextPick()
+}
+
+// settleAdopted puts the adopted record in place of the one it settles
+// (the only one when the picker came from the create).
+func (m *Model) settleAdopted(rec flow.Recovered) {
+	for i, r := range m.recovered {
+		if !r.Settled() {
+			m.recovered[i] = rec
+			return
+		}
+	}
+	m.recovered = append(m.recovered, rec)
+}
+
+// Views.
+
+func (m *Model) pickIntro() string {
+	return m.st.Warn.Render(m.wrap(fmt.Sprintf("The create's answer was lost, and %d instances on the platform may each be the one it made.", len(m.candidates)))) + "\n\n" +
+		m.wrap("Choose yours: its token is then stored. Or choose none: the pending record is kept, "+laterHint+".") + "\n\n"
+}
+
+func (m *Model) adoptingView() string {
+	return m.spinner() + " Storing the token of instance " + m.st.KeyHint.Render(string(m.pick)) + "…"
+}
+
+func (m *Model) pickHelp() []key.Binding { return append(m.form.KeyBinds(), m.keys.Quit) }
+
+// unsettled is the create's error when several candidates may be its
+// instance.
+func unsettled(err error) (*flow.UnsettledError, bool) {
+	var u *flow.UnsettledError
+	return u, errors.As(err, &u) && len(u.Candidates) > 0
+}
