@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -10,7 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/secret"
 )
 
@@ -280,9 +279,15 @@ func (m *Model) authorizeView() string {
 	var b strings.Builder
 	b.WriteString(m.wrap("Open this URL to authorize connectwiz with the provider (printed in full above this screen; c copies it):") + "\n\n")
 	b.WriteString(m.urlExcerpt(m.auth.URL) + "\n\n")
-	if m.opts.Sandbox {
+	switch {
+	case m.auth.Forward != "":
+		// An SSH session: no browser here; the port forwarding, or the paste.
+		b.WriteString(m.wrap("This is an SSH session: no browser is opened here. From your own machine, run") + "\n\n  " +
+			m.st.KeyHint.Render(m.auth.Forward) + "\n\n" +
+			m.wrap("then open the URL there; or open it anywhere, approve, and press p to paste the address the browser was sent to."))
+	case m.opts.Sandbox:
 		b.WriteString(m.wrap("This is the sandbox: Enter approves the consent here, as a browser would; o opens a real browser."))
-	} else {
+	default:
 		b.WriteString(m.wrap("Enter opens your browser. The provider then sends it back to " + m.auth.CallbackURL + "."))
 	}
 	return b.String()
@@ -299,7 +304,7 @@ func (m *Model) waitingView() string {
 	if m.auth.Listener != nil {
 		addr = m.auth.Listener.Addr
 	}
-	line := m.wrap(fmt.Sprintf("Waiting for the browser to come back on %s (%s left)", addr, m.timeLeft()))
+	line := m.wrap(fmt.Sprintf("Waiting for the browser to come back on %s (%s left)", addr, flow.Duration(m.timeLeft())))
 	s := m.spinner() + " " + line + "\n\n"
 	if m.refused != "" {
 		s += m.st.Warn.Render(m.wrap("⚠ "+m.refused)) + "\n\n" // wrapped, not cut: the reason ends it
@@ -308,7 +313,7 @@ func (m *Model) waitingView() string {
 }
 
 func (m *Model) timedOutView() string {
-	return m.st.Bad.Render("✗ No callback arrived in "+m.opts.Wait.String()+".") + "\n\n" +
+	return m.st.Bad.Render("✗ "+flow.SayNoCallback(m.opts.Wait)) + "\n\n" +
 		m.wrap("Authorize again (r), paste the URL the browser was sent to (p), or go back (esc). The URL is printed in full above this screen:") + "\n\n" + m.urlExcerpt(m.auth.URL)
 }
 
@@ -342,9 +347,6 @@ func (m *Model) deniedView() string {
 // it may have been hijacked: no provider's error code to show.
 func (m *Model) alarmView() string {
 	what := "Authorization stopped: " + strings.TrimSuffix(m.alarm.Error(), ".") + "."
-	if errors.Is(m.alarm, callback.ErrBrowserURLReused) {
-		what = "Authorization stopped: the one-time browser link was opened twice — someone else on this machine may have tried to take over the authorization."
-	}
 	return m.st.Bad.Render(m.wrap("✗ "+what)) + "\n\n" + m.wrap("Nothing was created. Press r to authorize again.")
 }
 
@@ -352,6 +354,9 @@ func (m *Model) authorizeHelp() []key.Binding {
 	k := m.keys
 	if m.auth == nil { // the code was received
 		return []key.Binding{k.Continue, k.Reauthorize, k.Back, k.Quit}
+	}
+	if m.auth.Forward != "" { // an SSH session: no browser here, the paste first
+		return []key.Binding{k.Paste, k.Copy, k.Back, k.Quit}
 	}
 	if m.opts.Sandbox {
 		approve := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "approve here"))

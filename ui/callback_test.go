@@ -143,7 +143,7 @@ func alarmed() callback.Result {
 // its own words, not as a provider's error with a code row; r authorizes
 // again. It arrives on the paste form as well.
 func TestAlarm(t *testing.T) {
-	const want = "✗ Authorization stopped: the one-time browser link was opened twice — someone else on this machine may have tried to take over the authorization. Nothing was created. Press r to authorize again."
+	const want = "✗ Authorization stopped: the sign-in link was opened twice — a double-click, or another program on this machine. Nothing was created. Press r to authorize again."
 	for _, pasting := range []bool{false, true} {
 		h := start(t, newFake())
 		h.toWaiting()

@@ -50,6 +50,7 @@ type fakeService struct {
 	approves    int
 	rememberErr error
 	sandbox     bool                // CanRemember is false, as in the sandbox
+	forward     string              // the SSH session's forwarding line Authorize gives
 	candidates  []platform.Instance // Recover finds them, and Create fails unsettled with them when createErrs says so
 	adoptErr    error               // returned by AdoptCandidate
 	adopted     []platform.ID       // what AdoptCandidate was asked for
@@ -91,6 +92,7 @@ func (f *fakeService) Authorize(_ context.Context, c flow.Credentials) (*flow.Au
 		URL:         "https://login.provider.test/oauth2/authorize?client_id=" + c.ClientID + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A8750%2Fcallback&response_type=code&state=STATE",
 		State:       theState,
 		CallbackURL: c.CallbackURL,
+		Forward:     f.forward,
 	}
 	if !f.paste {
 		f.done = make(chan callback.Result, 1)

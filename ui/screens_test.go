@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -557,5 +558,19 @@ func TestWrapAfter(t *testing.T) {
 		if got := wrapAfter(tc.in, tc.width, " /&?"); got != tc.want {
 			t.Errorf("wrapAfter(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
 		}
+	}
+}
+
+// In an SSH session the authorize screen gives the port forwarding line
+// whole, to run from the user's own machine, and offers the paste.
+func TestAuthorizeSSHForward(t *testing.T) {
+	svc := newFake()
+	svc.forward = "ssh -L 8750:127.0.0.1:8750 build-box"
+	h := startAt(t, 60, 20, svc)
+	h.toAuthorize()
+	view := ansi.Strip(h.final().View())
+	if !regexp.MustCompile(`\n +ssh -L 8750:127\.0\.0\.1:8750 build-box *\n`).MatchString(view) || !strings.Contains(view, "SSH session") ||
+		!strings.Contains(view, "p paste") || strings.Contains(view, "open browser") {
+		t.Fatalf("the forwarding line is not offered whole:\n%s", view)
 	}
 }
