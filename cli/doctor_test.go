@@ -293,3 +293,23 @@ func TestDoctorCertificates(t *testing.T) {
 		})
 	}
 }
+
+// The token file check names each token kept in the file once, with its
+// platform: the same default name on several platforms is not one name
+// listed several times.
+func TestDoctorTokenFileNamesEachOnce(t *testing.T) {
+	st := &keystore.Store{Dir: t.TempDir()}
+	for _, e := range []keystore.Entry{
+		{Name: "drive", ID: "1", BaseURL: "https://a.example/api"},
+		{Name: "drive", ID: "2", BaseURL: "https://b.example/api"},
+	} {
+		if _, err := st.Save(e, "tok-"+e.ID, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := doctorTokenFile(st)
+	if got.Status != statusWarning || !strings.Contains(got.Detail, `"drive" on a.example`) || !strings.Contains(got.Detail, `"drive" on b.example`) ||
+		strings.Count(got.Detail, "drive") != 2 || !strings.Contains(got.Detail, "2 tokens are kept") {
+		t.Fatalf("%+v", got)
+	}
+}

@@ -24,7 +24,10 @@ type Env struct {
 	KeyringTimeout                            string
 	Debug                                     string
 	Accessible                                bool
-	Screen                                    bool
+	// Term is TERM; the terminfo lookup behind it (noCursorAddressing) is
+	// made only when a wizard would start, not by every command.
+	Term   string
+	Screen bool
 	// RuntimeDir is XDG_RUNTIME_DIR: where the browser's private files go.
 	RuntimeDir string
 	// DBusSession is DBUS_SESSION_BUS_ADDRESS: without it the keychain is
@@ -60,7 +63,8 @@ func ReadEnv(getenv func(string) string) Env {
 		ConfigDir:      getenv("CONNECTWIZ_CONFIG_DIR"),
 		KeyringTimeout: getenv("CONNECTWIZ_KEYRING_TIMEOUT"),
 		Debug:          getenv("CONNECTWIZ_DEBUG"),
-		Accessible:     getenv("ACCESSIBLE") != "" || noCursorAddressing(getenv("TERM")),
+		Accessible:     getenv("ACCESSIBLE") != "",
+		Term:           getenv("TERM"),
 		Screen:         getenv("STY") != "",
 		RuntimeDir:     getenv("XDG_RUNTIME_DIR"),
 		DBusSession:    getenv("DBUS_SESSION_BUS_ADDRESS"),
