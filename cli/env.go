@@ -3,6 +3,7 @@ package cli
 import (
 	"cmp"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow"
@@ -136,6 +137,11 @@ func noCursorAddressing(term string) bool {
 	}
 	if term == "" {
 		return false // unknown: Windows consoles set no TERM
+	}
+	for _, known := range []string{"xterm", "screen", "tmux", "rxvt", "linux", "vt1", "vt2", "alacritty", "kitty", "wezterm", "foot", "konsole", "gnome", "st-", "putty"} {
+		if strings.HasPrefix(term, known) {
+			return false // a terminal that addresses the cursor: no terminfo lookup (a millisecond)
+		}
 	}
 	ti, err := terminfo.Load(term)
 	if err != nil {
