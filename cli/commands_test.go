@@ -444,8 +444,8 @@ func TestDumbTerminalGetsLinePrompts(t *testing.T) {
 		t.Fatalf("exit %d: %q", code, errOut)
 	}
 	for term, want := range map[string]bool{"dumb": true, "xterm-256color": false, "": false, "no-such-terminal": false} {
-		if got := noCursorAddressing(term); got != want {
-			t.Errorf("noCursorAddressing(%q) = %v, want %v", term, got, want)
+		if got := iostreams.NoCursorAddressing(term); got != want {
+			t.Errorf("iostreams.NoCursorAddressing(%q) = %v, want %v", term, got, want)
 		}
 	}
 }

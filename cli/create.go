@@ -122,7 +122,7 @@ func runCreate(f *Factory, o *CreateOptions) error {
 	in := createInput{creds: creds, extra: extra, name: o.Name, tags: flow.ParseTags(o.Tags...)}
 	if prompts {
 		if interactive {
-			if o.Accessible || noCursorAddressing(f.Env.Term) {
+			if o.Accessible || iostreams.NoCursorAddressing(f.Env.Term) {
 				return runAccessible(f, s, o, in)
 			}
 			return runWizard(f, s, o, in)

@@ -3,7 +3,6 @@ package cli
 import (
 	"cmp"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow"
@@ -11,7 +10,6 @@ import (
 	"github.com/connectwiz/connectwiz/flow/secret"
 	"github.com/connectwiz/connectwiz/flow/termsafe"
 	"github.com/connectwiz/connectwiz/keystore"
-	"github.com/xo/terminfo"
 )
 
 // Env is the environment connectwiz reads, read once at start through the
@@ -125,27 +123,4 @@ func (e Env) keyringTimeout() (time.Duration, error) {
 		return 0, usagef("CONNECTWIZ_KEYRING_TIMEOUT=%q is not a duration such as 5s", e.KeyringTimeout)
 	}
 	return d, nil
-}
-
-// noCursorAddressing reports whether a terminal of type term cannot move
-// its cursor (TERM=dumb, as in Emacs' shell, or a terminfo entry without
-// cup): a full-screen wizard would print garbage there, so it gets the
-// line prompts, as gh and huh do.
-func noCursorAddressing(term string) bool {
-	if term == "dumb" {
-		return true
-	}
-	if term == "" {
-		return false // unknown: Windows consoles set no TERM
-	}
-	for _, known := range []string{"xterm", "screen", "tmux", "rxvt", "linux", "vt1", "vt2", "alacritty", "kitty", "wezterm", "foot", "konsole", "gnome", "st-", "putty"} {
-		if strings.HasPrefix(term, known) {
-			return false // a terminal that addresses the cursor: no terminfo lookup (a millisecond)
-		}
-	}
-	ti, err := terminfo.Load(term)
-	if err != nil {
-		return false // no entry here: assume a capable terminal
-	}
-	return len(ti.Strings[terminfo.CursorAddress]) == 0
 }

@@ -5,8 +5,10 @@ package iostreams
 import (
 	"io"
 	"os"
+	"strings"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/xo/terminfo"
 )
 
 // IOStreams are a command's standard streams and whether they are
@@ -72,3 +74,26 @@ func (s *IOStreams) TerminalWidth() int {
 
 // SetWidth sets the width TerminalWidth reports (for tests).
 func (s *IOStreams) SetWidth(w int) { s.width = func() int { return w } }
+
+// NoCursorAddressing reports whether a terminal of type term cannot move
+// its cursor (TERM=dumb, as in Emacs' shell, or a terminfo entry without
+// cup): a full-screen wizard would print garbage there, so it gets the
+// line prompts, as gh and huh do.
+func NoCursorAddressing(term string) bool {
+	if term == "dumb" {
+		return true
+	}
+	if term == "" {
+		return false // unknown: Windows consoles set no TERM
+	}
+	for _, known := range []string{"xterm", "screen", "tmux", "rxvt", "linux", "vt1", "vt2", "alacritty", "kitty", "wezterm", "foot", "konsole", "gnome", "st-", "putty"} {
+		if strings.HasPrefix(term, known) {
+			return false // a terminal that addresses the cursor: no terminfo lookup (a millisecond)
+		}
+	}
+	ti, err := terminfo.Load(term)
+	if err != nil {
+		return false // no entry here: assume a capable terminal
+	}
+	return len(ti.Strings[terminfo.CursorAddress]) == 0
+}
