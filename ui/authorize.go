@@ -355,11 +355,14 @@ func (m *Model) authorizeHelp() []key.Binding {
 	if m.auth == nil { // the code was received
 		return []key.Binding{k.Continue, k.Reauthorize, k.Back, k.Quit}
 	}
+	approve := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "approve here"))
 	if m.auth.Forward != "" { // an SSH session: no browser here, the paste first
+		if m.opts.Sandbox {
+			return []key.Binding{approve, k.Paste, k.Copy, k.Back, k.Quit}
+		}
 		return []key.Binding{k.Paste, k.Copy, k.Back, k.Quit}
 	}
 	if m.opts.Sandbox {
-		approve := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "approve here"))
 		return []key.Binding{approve, k.OpenReal, k.Copy, k.Paste, k.Back, k.Quit}
 	}
 	return []key.Binding{k.Open, k.Copy, k.Paste, k.Back, k.Quit}
