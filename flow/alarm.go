@@ -22,6 +22,9 @@ type AlarmError struct {
 	// authorization; empty when nothing was created.
 	Name    string
 	Created bool
+	// Sandbox says the instance is the sandbox's (its entry is in the
+	// sandbox's store): the remove command names --sandbox.
+	Sandbox bool
 	// Alarms are what happened (callback.ErrBrowserURLReused,
 	// callback.ErrCallbackReused); errors.Is finds them.
 	Alarms []error
@@ -42,7 +45,11 @@ func (e *AlarmError) Error() string {
 // RemoveCommand is the command that removes the instance here and on the
 // platform.
 func (e *AlarmError) RemoveCommand() string {
-	return "connectwiz forget " + platform.ShellQuote(e.Name) + " --remote"
+	cmd := "connectwiz forget "
+	if e.Sandbox {
+		cmd += "--sandbox "
+	}
+	return cmd + platform.ShellQuote(e.Name) + " --remote"
 }
 
 // Unwrap returns the alarms.
@@ -129,12 +136,12 @@ func (s *Session) bound(l *callback.Listener, name string) error {
 	}
 	s.ls.named[l] = name
 	s.ls.mu.Unlock()
-	return alarmOf(l, name)
+	return s.alarmOf(l, name)
 }
 
-func alarmOf(l *callback.Listener, name string) error {
+func (s *Session) alarmOf(l *callback.Listener, name string) error {
 	if alarms := l.Alarms(); len(alarms) > 0 {
-		return &AlarmError{Name: name, Created: true, Alarms: alarms}
+		return &AlarmError{Name: name, Created: true, Sandbox: s.Sandbox, Alarms: alarms}
 	}
 	return nil
 }
@@ -149,7 +156,7 @@ func (s *Session) Alarm() error {
 	var errs []error
 	for _, l := range s.ls.all {
 		if name, ok := s.ls.named[l]; ok {
-			if err := alarmOf(l, name); err != nil {
+			if err := s.alarmOf(l, name); err != nil {
 				errs = append(errs, err)
 			}
 		}

@@ -217,3 +217,16 @@ func TestAuthorizeAgainReusesTheCallbackPort(t *testing.T) {
 		a.Close()
 	}
 }
+
+// The remove command of a sandbox instance names --sandbox, where its
+// entry is.
+func TestAlarmRemoveCommandSandbox(t *testing.T) {
+	e := &flow.AlarmError{Name: "my drive", Created: true}
+	if got := e.RemoveCommand(); got != "connectwiz forget 'my drive' --remote" {
+		t.Fatalf("%q", got)
+	}
+	e.Sandbox = true
+	if got := e.RemoveCommand(); got != "connectwiz forget --sandbox 'my drive' --remote" {
+		t.Fatalf("%q", got)
+	}
+}
