@@ -223,7 +223,10 @@ func doctorTokenFile(st *keystore.Store) checkResult {
 		}
 	}
 	if n := len(inFile); n > 0 {
-		n = len(entries) - countNotInFile(entries)
+		n = 0
+		for _, c := range count {
+			n += c
+		}
 		return res(checkFile, statusWarning, fmt.Sprintf("in use: %d %s kept unencrypted in %s (mode 0600): %s", n, plural(n, "token is", "tokens are"), path, strings.Join(inFile, ", ")),
 			"nothing urgent: the file is readable only by you; once the keychain works, new tokens go there (to move one: create the instance again first, then 'connectwiz forget OLD-NAME --remote')")
 	}
@@ -231,16 +234,6 @@ func doctorTokenFile(st *keystore.Store) checkResult {
 		return res(checkFile, statusOK, "not in use: "+path+" exists but holds no token of an instance in the index", "")
 	}
 	return res(checkFile, statusOK, "not in use: no token is kept in a file", "")
-}
-
-func countNotInFile(entries []keystore.Entry) int {
-	n := 0
-	for _, e := range entries {
-		if e.Storage != keystore.InFile {
-			n++
-		}
-	}
-	return n
 }
 
 // doctorPort binds the callback URL's loopback address and releases it at

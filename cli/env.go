@@ -51,7 +51,7 @@ type Env struct {
 
 // ReadEnv reads the environment through getenv.
 func ReadEnv(getenv func(string) string) Env {
-	return Env{
+	e := Env{
 		BaseURL:        getenv("CONNECTWIZ_BASE_URL"),
 		Connector:      getenv("CONNECTWIZ_KEY"),
 		ClientID:       getenv("CONNECTWIZ_CLIENT_ID"),
@@ -71,9 +71,12 @@ func ReadEnv(getenv func(string) string) Env {
 		SSLCertFile:    getenv("SSL_CERT_FILE"),
 		SSLCertDir:     getenv("SSL_CERT_DIR"),
 		Remote:         remoteSession(getenv),
-		Hostname:       hostname(),
 		getenv:         getenv,
 	}
+	if e.Remote {
+		e.Hostname = hostname() // only a remote session's forwarding line names it
+	}
+	return e
 }
 
 // remoteSession is the one rule for "is this a remote session?": logged in

@@ -18,7 +18,7 @@ func (s *Store) SaveAnswers(a Answers) error {
 	if err := ensureDir(s.Dir); err != nil {
 		return err
 	}
-	return writeJSON(filepath.Join(s.Dir, AnswersFile), a, 0o600)
+	return writeJSON(filepath.Join(s.Dir, AnswersFile), a, FileMode)
 }
 
 // LoadAnswers returns the last answers; none is not an error.

@@ -25,10 +25,10 @@ func DefaultDir(override string) (string, error) {
 
 // ensureDir creates dir with mode 0700, tightening a looser existing one.
 func ensureDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(dir, DirMode); err != nil {
 		return fmt.Errorf("creating the config directory %s: %w", dir, err)
 	}
-	return fixMode(dir, 0o700)
+	return fixMode(dir, DirMode)
 }
 
 // fixMode tightens path's permissions to mode when they are looser.

@@ -24,7 +24,7 @@ func (s *Store) locked(fn func() error) error {
 	if err := ensureDir(s.Dir); err != nil {
 		return err
 	}
-	l := flock.New(s.path(lockFile), flock.SetPermissions(0o600))
+	l := flock.New(s.path(lockFile), flock.SetPermissions(FileMode))
 	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
 	defer cancel()
 	ok, err := l.TryLockContext(ctx, lockRetry)

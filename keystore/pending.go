@@ -62,7 +62,7 @@ func (s *Store) Begin(p Pending) (Pending, error) {
 	}
 	p.PID = os.Getpid()
 	p.Machine, _ = os.Hostname()
-	if err := writeJSON(filepath.Join(dir, p.ID+".json"), p, 0o600); err != nil {
+	if err := writeJSON(filepath.Join(dir, p.ID+".json"), p, FileMode); err != nil {
 		return p, fmt.Errorf("recording the pending create: %w", err)
 	}
 	return p, nil
@@ -97,7 +97,7 @@ func fileExists(path string) bool {
 // claim.
 func (s *Store) Claim(p Pending) (release func(), ok bool, err error) {
 	base := filepath.Join(s.path(pendingDir), p.ID)
-	l := flock.New(base+".lock", flock.SetPermissions(0o600))
+	l := flock.New(base+".lock", flock.SetPermissions(FileMode))
 	locked, err := l.TryLock()
 	if err != nil {
 		return nil, false, fmt.Errorf("claiming the pending create of %q: %w", p.Name, err)

@@ -333,7 +333,7 @@ func (s *Store) updateIndex(change func([]Entry) []Entry) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(s.path(IndexFile), change(idx), 0o600)
+		return writeJSON(s.path(IndexFile), change(idx), FileMode)
 	})
 }
 

@@ -40,7 +40,7 @@ func (s *Store) accountInUse(account string) bool {
 func (s *Store) fileTokens() (map[string]string, error) {
 	p := s.path(TokensFile)
 	if _, err := os.Stat(p); err == nil {
-		if err := fixMode(p, 0o600); err != nil {
+		if err := fixMode(p, FileMode); err != nil {
 			return nil, err
 		}
 	}
@@ -67,6 +67,6 @@ func (s *Store) updateFileTokens(change func(map[string]string)) error {
 			return err
 		}
 		change(toks)
-		return writeJSON(s.path(TokensFile), toks, 0o600)
+		return writeJSON(s.path(TokensFile), toks, FileMode)
 	})
 }
