@@ -68,8 +68,8 @@ func (a *Authorization) WaitOrPaste(ctx context.Context, wait time.Duration, in 
 	}
 	var timeout <-chan time.Time
 	var refusals <-chan callback.Refusal
-	if a.Listener != nil && notes != nil {
-		refusals = a.Listener.Refusals()
+	if notes != nil {
+		refusals = a.Refusals // nil without a listener: never ready
 	}
 	if a.Done != nil {
 		if wait <= 0 {

@@ -27,7 +27,7 @@ func (n *notes) Refused(reason string) { n.refused = append(n.refused, reason) }
 func waiting(t *testing.T) *flow.Authorization {
 	t.Helper()
 	l, state := listen(t)
-	return &flow.Authorization{URL: "https://provider.test/auth", State: state, CallbackURL: l.URL, Listener: l, Done: l.Done()}
+	return &flow.Authorization{URL: "https://provider.test/auth", State: state, CallbackURL: l.URL, Listener: l, Done: l.Done(), Refusals: l.Refusals()}
 }
 
 // A pasted redirect wins over a listener still waiting; a wrong paste (and
