@@ -21,7 +21,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow/sandbox"
 	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/keystore"
-	"github.com/connectwiz/connectwiz/ui"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // testFactory is a factory with fake streams, the given environment and a
@@ -171,15 +171,15 @@ func TestWizardOutcomeReport(t *testing.T) {
 	}
 	lost := errors.New("the platform's answer to the create was lost")
 	for name, tc := range map[string]struct {
-		out      ui.Outcome
+		out      wizard.Outcome
 		code     int
 		stdout   string
 		stderrIn string
 	}{
-		"recovered": {ui.Outcome{Kind: ui.Recovered, Recovered: []flow.Recovered{recovered}}, exitOK, `recovered "drive" (id 4711)`, ""},
-		"created":   {ui.Outcome{Kind: ui.Created, Created: created}, exitOK, "connectwiz token d2", ""},
-		"aborted":   {ui.Outcome{Kind: ui.Aborted}, exitInterrupted, "", "interrupted; nothing was created"},
-		"failed":    {ui.Outcome{Kind: ui.Aborted, Err: lost}, exitError, "", "answer to the create was lost"},
+		"recovered": {wizard.Outcome{Kind: wizard.Recovered, Recovered: []flow.Recovered{recovered}}, exitOK, `recovered "drive" (id 4711)`, ""},
+		"created":   {wizard.Outcome{Kind: wizard.Created, Created: created}, exitOK, "connectwiz token d2", ""},
+		"aborted":   {wizard.Outcome{Kind: wizard.Aborted}, exitInterrupted, "", "interrupted; nothing was created"},
+		"failed":    {wizard.Outcome{Kind: wizard.Aborted, Err: lost}, exitError, "", "answer to the create was lost"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			f, out, errOut := testFactory(t, nil)
@@ -455,7 +455,7 @@ func TestWizardRecoveredNothingFound(t *testing.T) {
 	f, _, errOut := testFactory(t, nil)
 	o := &CreateOptions{IO: f.IO, Ctx: context.Background()}
 	nothing := flow.Recovered{Pending: keystore.Pending{Name: "drive", BaseURL: "https://p.example/api"}}
-	err := reportOutcome(f, o, ui.Outcome{Kind: ui.Recovered, Recovered: []flow.Recovered{nothing}})
+	err := reportOutcome(f, o, wizard.Outcome{Kind: wizard.Recovered, Recovered: []flow.Recovered{nothing}})
 	if code := exitCode(context.Background(), f, err); code != exitError {
 		t.Fatalf("exit %d (stderr %s)", code, errOut)
 	}

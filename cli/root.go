@@ -23,7 +23,7 @@ import (
 	"github.com/connectwiz/connectwiz/cli/iostreams"
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
-	"github.com/connectwiz/connectwiz/ui"
+	"github.com/connectwiz/connectwiz/ui/prompts"
 )
 
 // Stamped at release time with -ldflags "-X github.com/connectwiz/connectwiz/cli.version=…".
@@ -133,7 +133,7 @@ func needsInput(err error) bool {
 	if e, ok := platform.AsAPIError(err); ok && len(e.Missing) > 0 {
 		return true
 	}
-	return errors.Is(err, flow.ErrNameTaken) || errors.Is(err, flow.ErrNoPasteInput) || errors.Is(err, ui.ErrInputEnded)
+	return errors.Is(err, flow.ErrNameTaken) || errors.Is(err, flow.ErrNoPasteInput) || errors.Is(err, prompts.ErrInputEnded)
 }
 
 func newCmdRoot(f *Factory, log *debugLog) *cobra.Command {

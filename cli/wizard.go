@@ -12,11 +12,13 @@ import (
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/ui"
+	"github.com/connectwiz/connectwiz/ui/prompts"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // wizardOptions are the wizard's options for a create.
-func wizardOptions(f *Factory, s *flow.Session, o *CreateOptions, in createInput) ui.Options {
-	return ui.Options{
+func wizardOptions(f *Factory, s *flow.Session, o *CreateOptions, in createInput) wizard.Options {
+	return wizard.Options{
 		Creds:        in.creds,
 		Sandbox:      s.Sandbox,
 		Insecure:     o.Insecure,
@@ -57,11 +59,11 @@ func runWizard(f *Factory, s *flow.Session, o *CreateOptions, in createInput) er
 
 // reportOutcome reports how the wizard ended: from its typed outcome,
 // never guessed.
-func reportOutcome(f *Factory, o *CreateOptions, out ui.Outcome) error {
+func reportOutcome(f *Factory, o *CreateOptions, out wizard.Outcome) error {
 	switch out.Kind {
-	case ui.Created:
+	case wizard.Created:
 		return reportCreated(f, o, *out.Created, out.Note)
-	case ui.Recovered:
+	case wizard.Recovered:
 		found := false
 		for _, r := range out.Recovered {
 			if r.Found {
@@ -92,7 +94,7 @@ func reportOutcome(f *Factory, o *CreateOptions, out ui.Outcome) error {
 func runAccessible(f *Factory, s *flow.Session, o *CreateOptions, in createInput) error {
 	recoverPending(o.Ctx, f, s, in.creds, false)
 	defer keepTerminalState(o.IO.In)()
-	return reportOutcome(f, o, ui.RunAccessible(o.Ctx, s, o.IO.In, o.IO.ErrOut, wizardOptions(f, s, o, in)))
+	return reportOutcome(f, o, prompts.Run(o.Ctx, s, o.IO.In, o.IO.ErrOut, wizardOptions(f, s, o, in)))
 }
 
 // keepTerminalState returns a func that restores the state of in, when it

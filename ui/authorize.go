@@ -11,6 +11,7 @@ import (
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // The authorize phase: fetching the URL (stepFetching), the URL
@@ -54,8 +55,8 @@ func init() {
 func (m *Model) startAuthorize() tea.Cmd {
 	closing := m.endAuthorization()
 	m.notice, m.refused, m.credErr, m.credFields = "", "", nil, nil
-	m.code, m.finalNote = "", "" // a code got before is not used once a new authorization starts
-	return tea.Batch(closing, m.goTo(stepFetching), authorize(m.svc, m.creds()))
+	m.a.Code, m.res.Note = "", "" // a code got before is not used once a new authorization starts
+	return tea.Batch(closing, m.goTo(stepFetching), authorize(m.svc, m.a.Creds()))
 }
 
 func (m *Model) onAuthorized(msg authorizedMsg) (tea.Model, tea.Cmd) {
@@ -63,8 +64,8 @@ func (m *Model) onAuthorized(msg authorizedMsg) (tea.Model, tea.Cmd) {
 		return m, closeAuthorization(msg.auth) // a late answer: nobody waits for it
 	}
 	if msg.err != nil {
-		m.credErr, m.credErrFor = msg.err, m.creds()
-		m.credFields = errorFields(msg.err)
+		m.credErr, m.credErrFor = msg.err, m.a.Creds()
+		m.credFields = wizard.ErrorFields(msg.err)
 		m.form = m.credentialsForm()
 		return m, tea.Batch(m.goTo(stepCredentials), m.form.Init())
 	}
@@ -147,7 +148,7 @@ func (m *Model) onApproved(msg approvedMsg) (tea.Model, tea.Cmd) {
 
 // gotCode ends the authorization and moves on to the details.
 func (m *Model) gotCode(code secret.Secret, callbackURL string) (tea.Model, tea.Cmd) {
-	m.code, m.callback = code, callbackURL
+	m.a.Code, m.a.Callback = code, callbackURL
 	closing := m.endAuthorization()
 	m.notice = ""
 	m.form = m.detailsForm()
@@ -157,7 +158,7 @@ func (m *Model) gotCode(code secret.Secret, callbackURL string) (tea.Model, tea.
 // authorizeKey handles the keys of the URL step; come back to from the
 // details, the code received, it offers going on with that code.
 func (m *Model) authorizeKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
-	if m.auth == nil && !m.code.IsZero() {
+	if m.auth == nil && !m.a.Code.IsZero() {
 		return m.codeReceivedKey(k)
 	}
 	return m.waitingKey(k)
@@ -269,7 +270,7 @@ func (m *Model) waitingBack() (tea.Model, tea.Cmd) { return m, m.goTo(stepAuthor
 // Views.
 
 func (m *Model) fetchingView() string {
-	return m.spinner() + " Checking the secrets and fetching the authorize URL from " + m.creds().Host() + "…"
+	return m.spinner() + " Checking the secrets and fetching the authorize URL from " + m.a.Creds().Host() + "…"
 }
 
 func (m *Model) authorizeView() string {

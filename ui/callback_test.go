@@ -13,6 +13,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // TestCallbackWhilePasting: the browser comes back while the paste form is
@@ -33,8 +34,8 @@ func TestCallbackWhilePasting(t *testing.T) {
 			h.svc.deliver(callback.Result{Code: theCode})
 			h.waitFor("Unique on this machine")
 			m := h.final()
-			if m.step != stepDetails || m.code.Reveal() != theCode || m.auth != nil {
-				t.Fatalf("step %s, code %v, authorization open %v", m.step, m.code.Reveal() == theCode, m.auth != nil)
+			if m.step != stepDetails || m.a.Code.Reveal() != theCode || m.auth != nil {
+				t.Fatalf("step %s, code %v, authorization open %v", m.step, m.a.Code.Reveal() == theCode, m.auth != nil)
 			}
 		})
 	}
@@ -60,7 +61,7 @@ func TestDeniedWhilePasting(t *testing.T) {
 // listener's channel: exactly one of them waited for the callback.
 func TestOneWaitPerAuthorization(t *testing.T) {
 	clk := &clock{}
-	m := New(newFake(), Options{Creds: fullCreds(), Now: clk.Now, Tick: time.Millisecond, Wait: time.Minute})
+	m := New(newFake(), wizard.Options{Creds: fullCreds(), Now: clk.Now, Tick: time.Millisecond, Wait: time.Minute})
 	done := make(chan callback.Result, 3)
 	auth := &flow.Authorization{URL: authURL, State: theState, CallbackURL: platform.DefaultCallbackURL, Done: done}
 	key := func(r rune) tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}} }

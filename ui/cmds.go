@@ -8,6 +8,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // SignalMsg tells the wizard a signal asked it to stop. Like ctrl+c, it
@@ -58,7 +59,7 @@ type (
 	}
 )
 
-func loadRemembered(svc Service, baseURL string) tea.Cmd {
+func loadRemembered(svc wizard.Service, baseURL string) tea.Cmd {
 	return func() tea.Msg {
 		c, ok := svc.Remembered(baseURL)
 		if !ok {
@@ -68,7 +69,7 @@ func loadRemembered(svc Service, baseURL string) tea.Cmd {
 	}
 }
 
-func authorize(svc Service, creds flow.Credentials) tea.Cmd {
+func authorize(svc wizard.Service, creds flow.Credentials) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*platform.DefaultTimeout)
 		defer cancel()
@@ -80,15 +81,15 @@ func authorize(svc Service, creds flow.Credentials) tea.Cmd {
 // openBrowser opens the browser on the authorization's one-time link (a
 // fresh one each time), never on the authorize URL itself: the state must
 // not sit in the browser's argv.
-func openBrowser(svc Service, a *flow.Authorization) tea.Cmd {
+func openBrowser(svc wizard.Service, a *flow.Authorization) tea.Cmd {
 	return func() tea.Msg { return browserMsg{svc.OpenBrowser(a.BrowserURL())} }
 }
 
-func copyURL(svc Service, url string) tea.Cmd {
+func copyURL(svc wizard.Service, url string) tea.Cmd {
 	return func() tea.Msg { return copiedMsg{svc.Copy(url)} }
 }
 
-func approve(svc Service, url string) tea.Cmd {
+func approve(svc wizard.Service, url string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), platform.DefaultTimeout)
 		defer cancel()
@@ -136,7 +137,7 @@ func waitRefusals(ctx context.Context, refusals <-chan callback.Refusal, gen int
 
 // create sends the create and stores the token; it runs to the end even if
 // the user quits meanwhile, so an issued token is never dropped.
-func create(svc Service, r flow.CreateRequest) tea.Cmd {
+func create(svc wizard.Service, r flow.CreateRequest) tea.Cmd {
 	return func() tea.Msg {
 		c, err := svc.Create(context.Background(), r)
 		msg := createdMsg{created: c, err: err}
@@ -154,14 +155,14 @@ func create(svc Service, r flow.CreateRequest) tea.Cmd {
 	}
 }
 
-func checkName(svc Service, name, baseURL string) tea.Cmd {
+func checkName(svc wizard.Service, name, baseURL string) tea.Cmd {
 	return func() tea.Msg {
 		free := svc.AvailableName(name, baseURL)
 		return nameTakenMsg{name, free != name, free}
 	}
 }
 
-func recoverNow(svc Service, creds flow.Credentials) tea.Cmd {
+func recoverNow(svc wizard.Service, creds flow.Credentials) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*platform.DefaultTimeout)
 		defer cancel()
@@ -172,7 +173,7 @@ func recoverNow(svc Service, creds flow.Credentials) tea.Cmd {
 
 // adoptCandidate settles the pending create with the instance the user
 // picked among its candidates.
-func adoptCandidate(svc Service, creds flow.Credentials, id platform.ID) tea.Cmd {
+func adoptCandidate(svc wizard.Service, creds flow.Credentials, id platform.ID) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*platform.DefaultTimeout)
 		defer cancel()

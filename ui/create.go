@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -12,6 +11,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // The create phase: creating (stepCreating, or stepFinishing once the user
@@ -49,8 +49,8 @@ func init() {
 
 // startCreate sends the create; it runs to its end whatever the user does.
 func (m *Model) startCreate() tea.Cmd {
-	m.createErr = nil
-	r := flow.CreateRequest{Creds: m.creds(), Instance: m.request(), Insecure: m.opts.Insecure, Remember: m.remember, Replace: m.replace}
+	m.res.Err = nil
+	r := flow.CreateRequest{Creds: m.a.Creds(), Instance: m.a.Request(), Insecure: m.opts.Insecure, Remember: m.a.Remember, Replace: m.replace}
 	return tea.Batch(m.goTo(stepCreating), create(m.svc, r))
 }
 
@@ -64,10 +64,10 @@ func (m *Model) finishThenQuit() (tea.Model, tea.Cmd) {
 func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 	quitting := m.step == stepFinishing
 	if msg.err == nil {
-		m.created = &msg.created
-		m.finalNote = strings.TrimSpace(m.finalNote + " " + msg.note) // after the paste's note, if any
+		m.res.Created = &msg.created
+		m.res.Note = strings.TrimSpace(m.res.Note + " " + msg.note) // after the paste's note, if any
 	} else {
-		m.createErr = msg.err
+		m.res.Err = msg.err
 	}
 	switch {
 	case quitting:
@@ -84,42 +84,23 @@ func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 	if u, ok := unsettled(msg.err); ok {
 		return m, m.startPick(u.Candidates)
 	}
-	if instanceMayExist(msg.err) {
+	if wizard.InstanceMayExist(msg.err) {
 		return m, m.goTo(stepAnswerLost)
 	}
 	return m, m.goTo(stepCreateError)
 }
 
-// instanceMayExist reports whether a failed create may have left an
-// instance on the platform: its answer was lost, or it was created but its
-// token not stored. Sending it again, or authorizing again, would create a
-// duplicate; only looking it up (recover) is offered.
-func instanceMayExist(err error) bool {
-	return errors.Is(err, platform.ErrAnswerLost) || errors.Is(err, flow.ErrNotKept)
-}
-
 // askMissing opens the form for the configuration entries the platform
 // asked for, keeping what was typed for them before.
 func (m *Model) askMissing(keys []string) {
-	if m.missing == nil {
-		m.missing = map[string]*string{}
-	}
-	m.missingOrder = nil
-	for _, k := range keys {
-		if _, ok := m.missing[k]; !ok {
-			v := ""
-			m.missing[k] = &v
-		}
-		m.missingOrder = append(m.missingOrder, k)
-	}
-	sort.Strings(m.missingOrder)
+	m.a.AskMissing(keys)
 	m.form = m.missingForm()
 }
 
 func (m *Model) missingForm() *huh.Form {
 	var fields []huh.Field
-	for _, k := range m.missingOrder {
-		in := huh.NewInput().Title(k).Value(m.missing[k]).Validate(required)
+	for _, k := range m.a.MissingOrder {
+		in := huh.NewInput().Title(k).Value(m.a.Missing[k]).Validate(wizard.Required)
 		if secret.IsSecretKey(k) {
 			in = in.EchoMode(huh.EchoModePassword)
 		}
@@ -140,40 +121,8 @@ func (m *Model) onRecovered(msg recoveredMsg) (tea.Model, tea.Cmd) {
 		m.notice = "Recovery failed: " + msg.err.Error()
 		return m, nil
 	}
-	m.settleRecovered(msg.found)
+	m.res.SettleRecovered(msg.found)
 	return m, m.nextPick()
-}
-
-// errNothingCreated is the outcome's error when recovering a lost answer
-// found no instance: the platform never created it, its record is cleared.
-var errNothingCreated = errors.New("the create's answer was lost, and the platform has no such instance: nothing was created")
-
-// settleRecovered takes what recovering a lost answer found: when it found
-// no instance, nothing was created, and the run ends on that; when several
-// instances may each be the create's, the user picks one (nextPick); a run
-// that ends there says so (its record kept: 'connectwiz recover --adopt').
-func (m *Model) settleRecovered(found []flow.Recovered) {
-	m.recovered = found
-	for _, r := range found {
-		if len(r.Candidates) > 0 {
-			m.createErr = errors.New(r.String()) // leavePick says how to choose later
-			return
-		}
-	}
-	if !foundAny(found) {
-		m.createErr = errNothingCreated
-	}
-}
-
-// foundAny reports whether recovering found an instance (its token now
-// stored) or candidates to choose from: not "nothing was created".
-func foundAny(rs []flow.Recovered) bool {
-	for _, r := range rs {
-		if r.Found || len(r.Candidates) > 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // createErrorKey: send the same request again, or authorize again for a
@@ -184,7 +133,7 @@ func (m *Model) createErrorKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Retry):
 		return m, m.startCreate()
 	case key.Matches(k, m.keys.Reauthorize):
-		m.createErr = nil
+		m.res.Err = nil
 		return m, m.startAuthorize()
 	}
 	return m, nil
@@ -205,7 +154,7 @@ func codeRefused(err error) bool {
 // refused, retrying first otherwise.
 func (m *Model) createErrorHelp() []key.Binding {
 	k := m.keys
-	if codeRefused(m.createErr) {
+	if codeRefused(m.res.Err) {
 		return []key.Binding{k.Reauthorize, k.Retry, k.Back, k.Quit}
 	}
 	return []key.Binding{k.Retry, k.Reauthorize, k.Back, k.Quit}
@@ -215,7 +164,7 @@ func (m *Model) createErrorHelp() []key.Binding {
 // only looking it up.
 func (m *Model) answerLostKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(k, m.keys.Recover) {
-		return m, recoverNow(m.svc, m.creds())
+		return m, recoverNow(m.svc, m.a.Creds())
 	}
 	return m, nil
 }
@@ -240,15 +189,12 @@ func (m *Model) createBack() (tea.Model, tea.Cmd) {
 
 // Views.
 
-// finishingNote says that ctrl+c during a create waits for it to finish.
-const finishingNote = "Finishing the create and saving the token before quitting, so it is not lost…"
-
 func (m *Model) creatingView() string {
-	return m.spinner() + " Creating " + m.st.KeyHint.Render(trim(m.name)) + " on " + m.creds().Host() + "…"
+	return m.spinner() + " Creating " + m.st.KeyHint.Render(trim(m.a.Name)) + " on " + m.a.Creds().Host() + "…"
 }
 
 func (m *Model) finishingView() string {
-	return m.creatingView() + "\n\n" + m.st.Warn.Render(m.wrap(finishingNote))
+	return m.creatingView() + "\n\n" + m.st.Warn.Render(m.wrap(wizard.SayFinishing))
 }
 
 func (m *Model) missingIntro() string {
@@ -259,15 +205,15 @@ func (m *Model) missingIntro() string {
 // and the error.
 func (m *Model) createFailure() string {
 	head := "✗ The create did not succeed."
-	if errors.Is(m.createErr, flow.ErrNotKept) {
+	if errors.Is(m.res.Err, flow.ErrNotKept) {
 		head = "✗ The instance was created, but its token was not stored."
 	}
-	return m.st.Bad.Render(head) + "\n\n" + m.wrap(m.createErr.Error())
+	return m.st.Bad.Render(head) + "\n\n" + m.wrap(m.res.Err.Error())
 }
 
 func (m *Model) createErrorView() string {
 	what := "Press r to send it again, a to authorize again (a new code), or esc to review the request."
-	if codeRefused(m.createErr) {
+	if codeRefused(m.res.Err) {
 		what = "The platform refused the authorization code (a code is good for one try and expires soon). Press a to authorize again for a new one, r to send the request again, or esc to review it."
 	}
 	return m.createFailure() + "\n\n" + m.wrap(what)
@@ -278,11 +224,11 @@ func (m *Model) answerLostView() string {
 }
 
 func (m *Model) recoveredView() string {
-	said := make([]string, len(m.recovered))
-	for i, r := range m.recovered {
+	said := make([]string, len(m.res.Recovered))
+	for i, r := range m.res.Recovered {
 		said[i] = r.String()
 	}
-	if !foundAny(m.recovered) {
+	if !wizard.FoundAny(m.res.Recovered) {
 		return m.st.Bad.Render(m.wrap("✗ The answer was lost, and the platform has no such instance: nothing was created.")) + "\n\n" +
 			m.wrap(strings.Join(said, "; ")+".")
 	}

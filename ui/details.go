@@ -2,16 +2,12 @@ package ui
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
-
-	"github.com/connectwiz/connectwiz/flow"
-	"github.com/connectwiz/connectwiz/flow/platform"
-	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // The details phase: the details form (stepDetails), the review of the
@@ -34,62 +30,15 @@ func init() {
 	})
 }
 
-// Field titles; tests look for them.
-const (
-	titleName  = "Instance name"
-	titleTags  = "Tags"
-	titleExtra = "Extra configuration"
-)
-
 func (m *Model) detailsForm() *huh.Form {
 	return m.newForm(huh.NewGroup(
-		huh.NewInput().Title(titleName).Value(&m.name).Validate(validName).
+		huh.NewInput().Title(wizard.TitleName).Value(&m.a.Name).Validate(wizard.ValidName).
 			Description("Unique on this machine for this platform."),
-		huh.NewText().Title(titleTags).Value(&m.tagsText).Lines(2).ExternalEditor(false).
+		huh.NewText().Title(wizard.TitleTags).Value(&m.a.Tags).Lines(2).ExternalEditor(false).
 			Description("Comma-separated (optional); enter moves on, alt+enter starts a line."),
-		huh.NewText().Title(titleExtra).Value(&m.extraText).Lines(2).ExternalEditor(false).Validate(validExtra).
+		huh.NewText().Title(wizard.TitleExtra).Value(&m.a.Extra).Lines(2).ExternalEditor(false).Validate(wizard.ValidExtra).
 			Description("KEY=VALUE (optional); alt+enter starts the next, enter moves on."),
 	).Title("Instance"))
-}
-
-// validExtra and parseExtra read the extra configuration box with flow's
-// one KEY=VALUE parser (the one --config uses).
-func validExtra(s string) error {
-	_, err := flow.ParseConfig(s)
-	return err
-}
-
-// parseExtra is the box's entries; the form's validation has refused any
-// line that is not KEY=VALUE.
-func parseExtra(s string) map[string]string {
-	out, err := flow.ParseConfig(s)
-	if err != nil {
-		return map[string]string{}
-	}
-	return out
-}
-
-func extraLines(m map[string]string) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	lines := make([]string, len(keys))
-	for i, k := range keys {
-		lines[i] = k + "=" + m[k]
-	}
-	return strings.Join(lines, "\n")
-}
-
-// request is the instance request the answers make.
-func (m *Model) request() platform.InstanceRequest {
-	c := m.creds()
-	extra := parseExtra(m.extraText)
-	for k, v := range m.missing {
-		extra[k] = trim(*v)
-	}
-	return flow.NewInstanceRequest(c, m.code, m.callback, trim(m.name), flow.ParseTags(m.tagsText), extra)
 }
 
 // Handlers.
@@ -99,14 +48,14 @@ func (m *Model) request() platform.InstanceRequest {
 func (m *Model) detailsDone() (tea.Model, tea.Cmd) {
 	m.form = nil
 	m.nameChecked, m.nameTaken, m.createHeld, m.replace = false, false, false, false
-	return m, tea.Batch(m.goTo(stepReview), checkName(m.svc, trim(m.name), m.creds().BaseURL))
+	return m, tea.Batch(m.goTo(stepReview), checkName(m.svc, trim(m.a.Name), m.a.Creds().BaseURL))
 }
 
 // onNameTaken takes the name check's answer for the name under review (an
 // answer for another name is dropped). An Enter held while the check was
 // out creates now if the name is free; if it is taken, the user chooses.
 func (m *Model) onNameTaken(msg nameTakenMsg) (tea.Model, tea.Cmd) {
-	if msg.name != trim(m.name) || m.nameChecked {
+	if msg.name != trim(m.a.Name) || m.nameChecked {
 		return m, nil
 	}
 	m.nameChecked, m.nameTaken, m.freeName = true, msg.taken, msg.free
@@ -148,7 +97,7 @@ func (m *Model) createKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(k, m.keys.Create) && m.nameTaken:
 		// The default keeps both: the new instance takes the free name.
-		m.name, m.nameTaken = m.freeName, false
+		m.a.Name, m.nameTaken = m.freeName, false
 		return m, m.startCreate()
 	case key.Matches(k, m.keys.Replace) && m.nameTaken:
 		m.replace = true // the user chose to: the store replaces that entry
@@ -177,37 +126,14 @@ func (m *Model) reviewBack() (tea.Model, tea.Cmd) {
 // Views.
 
 func (m *Model) reviewView() string {
-	req := m.request()
-	c := m.creds()
 	var b strings.Builder
-	b.WriteString(m.wrap("This is the request about to be sent:") + "\n\n")
-	b.WriteString(m.row("Platform", c.BaseURL) + "\n")
-	b.WriteString(m.row("Connector", req.Connector) + "\n")
-	b.WriteString(m.row("Name", req.Name) + "\n")
-	tags := strings.Join(req.Tags, ", ")
-	if tags == "" {
-		tags = m.st.Muted.Render("(none)")
-	}
-	b.WriteString(m.row("Tags", tags) + "\n")
-	b.WriteString(m.row("Configuration", "") + "\n")
-	for _, k := range req.ConfigKeys() {
-		v := req.Extra[k]
-		switch {
-		case k == platform.ConfigClientID:
-			v = req.ClientID
-		case k == platform.ConfigCallbackURL:
-			v = req.CallbackURL
-		case k == platform.ConfigClientSecret || secret.IsSecretKey(k):
-			v = secret.Mask
-		}
-		b.WriteString("  " + m.st.Muted.Render(k) + " = " + v + "\n")
-	}
-	b.WriteString(m.row("Code", secret.Mask+" (from the provider)"))
+	b.WriteString(m.wrap(wizard.SayReview) + "\n\n")
+	b.WriteString(m.rows(m.a.Review()))
 	if !m.nameChecked {
 		b.WriteString("\n\n" + m.st.Muted.Render(m.wrap("Checking the name… Enter creates once it is known to be free.")))
 	}
 	if m.nameTaken {
-		b.WriteString("\n\n" + m.st.Warn.Render(m.wrap(fmt.Sprintf("An instance named %q already exists on this machine for this platform. Enter creates this one as %q and keeps both; R replaces the local entry (its token is removed, the old instance stays on the platform). Esc to choose another name.", req.Name, m.freeName))))
+		b.WriteString("\n\n" + m.st.Warn.Render(m.wrap(fmt.Sprintf("An instance named %q already exists on this machine for this platform. Enter creates this one as %q and keeps both; R replaces the local entry (its token is removed, the old instance stays on the platform). Esc to choose another name.", trim(m.a.Name), m.freeName))))
 	}
 	return b.String()
 }
@@ -215,7 +141,7 @@ func (m *Model) reviewView() string {
 // curlView: the command itself is printed above the view (print.go), its
 // lines unbroken and without a margin, so that it runs when pasted.
 func (m *Model) curlView() string {
-	return m.wrap("The same request as a curl command is printed above this screen, ready to paste into a shell. "+curlSecretsNote(m.request())) + "\n\n" +
+	return m.wrap("The same request as a curl command is printed above this screen, ready to paste into a shell. "+wizard.CurlSecretsNote(m.a.Request())) + "\n\n" +
 		m.st.Muted.Render(m.wrap("v goes back to the review; enter sends the request from here."))
 }
 
@@ -231,26 +157,4 @@ func (m *Model) reviewHelp() []key.Binding {
 		return []key.Binding{keep, k.Replace, k.Back, k.Curl, k.Quit}
 	}
 	return []key.Binding{k.Create, k.Back, k.Curl, k.Quit}
-}
-
-// curlSecretsNote says which environment variables the curl command reads
-// the secrets and the code from.
-func curlSecretsNote(req platform.InstanceRequest) string {
-	env := []string{platform.EnvUserSecret, platform.EnvOrgSecret, platform.EnvClientSecret, platform.EnvCode}
-	for _, k := range req.ConfigKeys() {
-		if _, extra := req.Extra[k]; extra && secret.IsSecretKey(k) {
-			env = append(env, platform.ConfigEnv(k))
-		}
-	}
-	return "It reads the secrets and the code from the environment: set " + strings.Join(env, ", ") + " first. " +
-		platform.EnvCode + " is the code= value of the URL the browser was sent back to; a code works once, so either the curl command or connectwiz uses it."
-}
-
-// validName is flow's one rule for a name, on the name as typed (white
-// space around it is trimmed when it is used).
-func validName(s string) error {
-	if err := required(s); err != nil {
-		return err
-	}
-	return flow.ValidName(trim(s))
 }

@@ -21,7 +21,7 @@ func init() {
 }
 
 func (m *Model) doneView() string {
-	rep := m.created.ReportFor(m.opts.TokenCommand, m.ambiguous)
+	rep := m.res.Created.ReportFor(m.opts.TokenCommand, m.ambiguous)
 	var b strings.Builder
 	b.WriteString(m.st.Good.Render("✓ "+rep.Title) + "\n\n")
 	if alarm := m.alarmNote(); alarm != "" {
@@ -39,8 +39,8 @@ func (m *Model) doneView() string {
 	if rep.Renamed != "" {
 		b.WriteString("\n" + m.st.Warn.Render(m.wrap(rep.Renamed)) + "\n")
 	}
-	if m.finalNote != "" {
-		b.WriteString("\n" + m.st.Muted.Render(m.wrap(m.finalNote)) + "\n")
+	if m.res.Note != "" {
+		b.WriteString("\n" + m.st.Muted.Render(m.wrap(m.res.Note)) + "\n")
 	}
 	b.WriteString("\n" + rep.TokenHint + "\n" + m.command(rep.TokenCommand))
 	return b.String()

@@ -11,6 +11,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // continued matches a shell line continuation as a screen shows it: the
@@ -69,7 +70,7 @@ func TestWrapCommand(t *testing.T) {
 // doneAt reaches the done screen at width columns with the given fake.
 func doneAt(t *testing.T, width int, svc *fakeService) *Model {
 	t.Helper()
-	h := startAt(t, width, 30, svc, func(o *Options) {
+	h := startAt(t, width, 30, svc, func(o *wizard.Options) {
 		o.Name = "onedrivebusiness-me-20261204"
 		o.TokenCommand = "connectwiz token --sandbox"
 	})

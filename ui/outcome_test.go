@@ -14,6 +14,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // ended waits for the program to end by itself and returns its model.
@@ -24,11 +25,11 @@ func (h *harness) ended() *Model {
 }
 
 func TestOutcomeCreated(t *testing.T) {
-	h := start(t, newFake(), func(o *Options) { o.Remember = true })
+	h := start(t, newFake(), func(o *wizard.Options) { o.Remember = true })
 	h.toDone()
 	h.enter() // exit
 	o := h.ended().Outcome()
-	if o.Kind != Created || o.Created == nil || o.Created.Instance.ID != "4711" || o.Err != nil {
+	if o.Kind != wizard.Created || o.Created == nil || o.Created.Instance.ID != "4711" || o.Err != nil {
 		t.Fatalf("outcome %s, created %+v, err %v", o.Kind, o.Created, o.Err)
 	}
 	if o.Note != "The secrets are remembered in the keychain for next time." {
@@ -42,7 +43,7 @@ func TestOutcomeCreated(t *testing.T) {
 func TestOutcomeNoteBareCode(t *testing.T) {
 	svc := newFake()
 	svc.paste = true
-	h := start(t, svc, func(o *Options) {
+	h := start(t, svc, func(o *wizard.Options) {
 		o.Creds.CallbackURL = "https://app.example.com/cb"
 		o.Remember = true
 	})
@@ -61,7 +62,7 @@ func TestOutcomeNoteBareCode(t *testing.T) {
 	h.enter() // exit
 	o := h.ended().Outcome()
 	want := "A bare code was pasted: its state could not be checked. The secrets are remembered in the keychain for next time."
-	if o.Kind != Created || o.Note != want {
+	if o.Kind != wizard.Created || o.Note != want {
 		t.Fatalf("outcome %s, note %q", o.Kind, o.Note)
 	}
 }
@@ -80,7 +81,7 @@ func TestOutcomeRecovered(t *testing.T) {
 	h.waitFor("recovered")
 	h.enter() // exit
 	o := h.ended().Outcome()
-	if o.Kind != Recovered || o.Created != nil || o.Err != nil {
+	if o.Kind != wizard.Recovered || o.Created != nil || o.Err != nil {
 		t.Fatalf("outcome %s, created %v, err %v", o.Kind, o.Created != nil, o.Err)
 	}
 	if len(o.Recovered) != 1 {
@@ -94,7 +95,7 @@ func TestOutcomeRecovered(t *testing.T) {
 
 // TestOutcomeRecoveredNothingFound: "r recover now" finds no instance
 // (the platform never created it; the record is cleared). The screen says
-// nothing was created, and the outcome is no success: Aborted, with an
+// nothing was created, and the outcome is no success: wizard.Aborted, with an
 // error saying so.
 func TestOutcomeRecoveredNothingFound(t *testing.T) {
 	svc := newFake()
@@ -108,7 +109,7 @@ func TestOutcomeRecoveredNothingFound(t *testing.T) {
 	h.waitFor("no such instance")
 	h.enter() // exit
 	o := h.ended().Outcome()
-	if o.Kind != Aborted || o.Created != nil || o.Recovered != nil || o.Err == nil || !strings.Contains(o.Err.Error(), "nothing was created") {
+	if o.Kind != wizard.Aborted || o.Created != nil || o.Recovered != nil || o.Err == nil || !strings.Contains(o.Err.Error(), "nothing was created") {
 		t.Fatalf("outcome %s, recovered %+v, err %v", o.Kind, o.Recovered, o.Err)
 	}
 	if errors.Is(o.Err, platform.ErrAnswerLost) { // its advice would be to recover: nothing is left to
@@ -168,7 +169,7 @@ func TestOutcomeAborted(t *testing.T) {
 			h := start(t, tt.svc())
 			tt.play(h)
 			o := h.ended().Outcome()
-			if o.Kind != Aborted || o.Created != nil || o.Recovered != nil {
+			if o.Kind != wizard.Aborted || o.Created != nil || o.Recovered != nil {
 				t.Fatalf("outcome %s", o.Kind)
 			}
 			if (tt.err == nil) != (o.Err == nil) || (tt.err != nil && !errors.Is(o.Err, tt.err)) {

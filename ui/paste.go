@@ -56,6 +56,6 @@ func (m *Model) pasteDone() (tea.Model, tea.Cmd) {
 		m.form = m.pasteForm()
 		return m, m.form.Init()
 	}
-	m.finalNote = flow.Got{Code: p.Code, Pasted: true, StateChecked: p.StateChecked}.Note()
+	m.res.Note = flow.Got{Code: p.Code, Pasted: true, StateChecked: p.StateChecked}.Note()
 	return m.gotCode(p.Code, m.auth.CallbackURL)
 }

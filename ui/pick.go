@@ -36,7 +36,7 @@ const laterHint = "'connectwiz recover' settles it later; 'connectwiz recover --
 // nextPick opens the picker for the first recovered record that has
 // candidates; when none has, the recovery is shown.
 func (m *Model) nextPick() tea.Cmd {
-	for _, r := range m.recovered {
+	for _, r := range m.res.Recovered {
 		if !r.Settled() {
 			return m.startPick(r.Candidates)
 		}
@@ -77,17 +77,17 @@ func (m *Model) pickDone() (tea.Model, tea.Cmd) {
 		return m.leavePick()
 	}
 	m.notice = ""
-	return m, tea.Batch(m.goTo(stepAdopting), adoptCandidate(m.svc, m.creds(), m.pick))
+	return m, tea.Batch(m.goTo(stepAdopting), adoptCandidate(m.svc, m.a.Creds(), m.pick))
 }
 
 // leavePick ends the run without choosing (none of these, ctrl+c): the
 // record is kept, and the outcome says how to settle it later.
 func (m *Model) leavePick() (tea.Model, tea.Cmd) {
-	err := m.createErr
+	err := m.res.Err
 	if err == nil { // an earlier record was settled by a pick
 		err = errors.New("a pending create is kept: several instances may each be its own")
 	}
-	m.createErr = fmt.Errorf("%w\n%s", err, laterHint)
+	m.res.Err = fmt.Errorf("%w\n%s", err, laterHint)
 	return m.end()
 }
 
@@ -105,25 +105,13 @@ func (m *Model) onAdopted(msg adoptedMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.startPick(m.candidates)
 	}
-	m.createErr = nil
-	m.settleAdopted(msg.rec)
+	m.res.Err = nil
+	m.res.SettleAdopted(msg.rec)
 	if m.pickQuit {
 		m.step = stepQuit
 		return m, tea.Quit
 	}
 	return m, m.nextPick()
-}
-
-// settleAdopted puts the adopted record in place of the one it settles
-// (the only one when the picker came from the create).
-func (m *Model) settleAdopted(rec flow.Recovered) {
-	for i, r := range m.recovered {
-		if !r.Settled() {
-			m.recovered[i] = rec
-			return
-		}
-	}
-	m.recovered = append(m.recovered, rec)
 }
 
 // Views.

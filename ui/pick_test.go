@@ -13,6 +13,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/keystore"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 var candidates = []platform.Instance{
@@ -55,7 +56,7 @@ func TestPickCandidateAdopts(t *testing.T) {
 	h.waitFor("the instance was found")
 	m := h.final()
 	o := m.Outcome()
-	if o.Kind != Recovered || len(o.Recovered) != 1 || !o.Recovered[0].Found || o.Err != nil {
+	if o.Kind != wizard.Recovered || len(o.Recovered) != 1 || !o.Recovered[0].Found || o.Err != nil {
 		t.Fatalf("outcome %+v", o)
 	}
 	if len(svc.adopted) != 1 || svc.adopted[0] != "102" || svc.createCount() != 1 {
@@ -74,7 +75,7 @@ func TestPickCandidateNone(t *testing.T) {
 	h.enter()
 	m := h.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	o := m.Outcome()
-	if o.Kind != Aborted || o.Err == nil || !strings.Contains(o.Err.Error(), "connectwiz recover --adopt ID") || len(svc.adopted) != 0 {
+	if o.Kind != wizard.Aborted || o.Err == nil || !strings.Contains(o.Err.Error(), "connectwiz recover --adopt ID") || len(svc.adopted) != 0 {
 		t.Fatalf("outcome %+v, adopted %v", o, svc.adopted)
 	}
 }
@@ -111,7 +112,7 @@ func TestRecoverNowPicks(t *testing.T) {
 	h.enter()
 	h.waitFor("the instance was found")
 	m := h.final()
-	if o := m.Outcome(); o.Kind != Recovered || o.Err != nil || len(o.Recovered) != 1 || !o.Recovered[0].Found {
+	if o := m.Outcome(); o.Kind != wizard.Recovered || o.Err != nil || len(o.Recovered) != 1 || !o.Recovered[0].Found {
 		t.Fatalf("outcome %+v", o)
 	}
 }

@@ -45,7 +45,7 @@ func (m *Model) printURL() tea.Cmd {
 // printCurl prints the request as a curl command above the view: its
 // lines as flow renders them, ready to paste into a shell.
 func (m *Model) printCurl() tea.Cmd {
-	return m.println(m.request().Curl(m.creds().BaseURL))
+	return m.println(m.a.Request().Curl(m.a.Creds().BaseURL))
 }
 
 // println prints text above the view. The renderer prints it over the

@@ -21,6 +21,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/keystore"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // The fake's authorize URL, for the credentials of fullCreds.
@@ -111,7 +112,7 @@ func TestCurlPrintedWhole(t *testing.T) {
 	h.rune('v')
 	out := lines(h.waitOutput("\nEOF"))
 	m := h.final()
-	curl := m.request().Curl(m.creds().BaseURL)
+	curl := m.a.Request().Curl(m.a.Creds().BaseURL)
 	if !strings.Contains(curl, "${CONNECTWIZ_ORG_SECRET}") {
 		t.Fatalf("curl without the org secret variable:\n%s", curl)
 	}
@@ -143,7 +144,9 @@ func TestSmallDetailsError(t *testing.T) {
 func TestSmallReviewScrolls(t *testing.T) {
 	svc := newFake()
 	svc.nameTaken = true
-	h := startAt(t, 60, 20, svc, func(o *Options) { o.Extra = map[string]string{"onedrivebusiness.site.address": "me.sharepoint.com"} })
+	h := startAt(t, 60, 20, svc, func(o *wizard.Options) {
+		o.Extra = map[string]string{"onedrivebusiness.site.address": "me.sharepoint.com"}
+	})
 	h.fillDetails()
 	h.waitFor("more below")
 	h.key(tea.KeyPgDown)
@@ -185,7 +188,7 @@ func TestFitHelp(t *testing.T) {
 
 // While the create finishes before quitting, ctrl+c is not offered again.
 func TestFinishingHelp(t *testing.T) {
-	m := New(newFake(), Options{Creds: fullCreds()})
+	m := New(newFake(), wizard.Options{Creds: fullCreds()})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m.startCreate()
 	if view := ansi.Strip(m.View()); !strings.Contains(view, "ctrl+c quit") {
@@ -219,7 +222,7 @@ func msgs(cmd tea.Cmd) []tea.Msg {
 // old frame leaves pieces otherwise. A wider or taller one does not (the
 // clear would push a whole frame into tmux's scrollback).
 func TestResizeClearsScreen(t *testing.T) {
-	m := New(newFake(), Options{Creds: fullCreds()})
+	m := New(newFake(), wizard.Options{Creds: fullCreds()})
 	clear := reflect.TypeOf(tea.ClearScreen())
 	for i, tc := range []struct {
 		w, h  int
@@ -250,8 +253,8 @@ func TestEscOnDetailsKeepsCode(t *testing.T) {
 	h.rune('a')
 	h.waitFor("Open this URL")
 	m := h.final()
-	if m.step != stepAuthorize || !m.code.IsZero() || h.svc.authorizes != 2 {
-		t.Fatalf("step %s, code kept %v, %d authorizes", m.step, !m.code.IsZero(), h.svc.authorizes)
+	if m.step != stepAuthorize || !m.a.Code.IsZero() || h.svc.authorizes != 2 {
+		t.Fatalf("step %s, code kept %v, %d authorizes", m.step, !m.a.Code.IsZero(), h.svc.authorizes)
 	}
 }
 
@@ -261,7 +264,7 @@ func TestCodeReceived(t *testing.T) {
 	h.esc()
 	h.waitFor("sent the code back")
 	m := h.snapshot()
-	if m.code.Reveal() != theCode {
+	if m.a.Code.Reveal() != theCode {
 		t.Fatal("the code was dropped")
 	}
 }
@@ -302,7 +305,7 @@ func TestCreateErrorAuthorizeAgain(t *testing.T) {
 	h.enter()
 	h.waitFor("Instance created")
 	m := h.final()
-	if svc.authorizes != 2 || svc.createCount() != 2 || svc.creates[1].Code.Reveal() != "a-new-code" || m.Outcome().Kind != Created {
+	if svc.authorizes != 2 || svc.createCount() != 2 || svc.creates[1].Code.Reveal() != "a-new-code" || m.Outcome().Kind != wizard.Created {
 		t.Fatalf("%d authorizes, %d creates, outcome %s", svc.authorizes, svc.createCount(), m.Outcome().Kind)
 	}
 }
@@ -336,7 +339,7 @@ func TestConfirmNoColor(t *testing.T) {
 	h.key(tea.KeyLeft)
 	h.waitFor("[Yes]")
 	m := h.snapshot()
-	if !m.remember {
+	if !m.a.Remember {
 		t.Fatal("left did not select Yes")
 	}
 }
@@ -382,7 +385,7 @@ func TestDoneKeychainLocked(t *testing.T) {
 
 // The sandbox's authorize step offers o (a real browser) besides enter.
 func TestSandboxHelpListsOpen(t *testing.T) {
-	h := start(t, newFake(), func(o *Options) { o.Sandbox = true })
+	h := start(t, newFake(), func(o *wizard.Options) { o.Sandbox = true })
 	h.toAuthorize()
 	view := ansi.Strip(h.final().View())
 	for _, want := range []string{"enter approve here", "o open browser"} {
@@ -407,7 +410,7 @@ func TestPlatformChangeDropsRememberedSecrets(t *testing.T) {
 			svc := newFake()
 			svc.remembered = &flow.Credentials{UserSecret: userSecret, OrgSecret: orgSecret, ClientSecret: clientSecret}
 			svc.rememberFor = fullCreds().BaseURL
-			h := start(t, svc, func(o *Options) {
+			h := start(t, svc, func(o *wizard.Options) {
 				o.Creds.UserSecret, o.Creds.OrgSecret, o.Creds.ClientSecret = "", "", ""
 			})
 			h.waitFor("prefilled from the keychain")
@@ -418,8 +421,8 @@ func TestPlatformChangeDropsRememberedSecrets(t *testing.T) {
 			leaveForm(h)
 			h.waitFor("are not used for other.test")
 			m := h.final()
-			if m.step != stepCredentials || m.userSecret != "" || m.orgSecret != "" || m.clientSecret != "" || svc.authorizes != 0 {
-				t.Fatalf("step %s, secrets kept %v, %d authorizes", m.step, m.userSecret+m.orgSecret+m.clientSecret != "", svc.authorizes)
+			if m.step != stepCredentials || m.a.UserSecret != "" || m.a.OrgSecret != "" || m.a.ClientSecret != "" || svc.authorizes != 0 {
+				t.Fatalf("step %s, secrets kept %v, %d authorizes", m.step, m.a.UserSecret+m.a.OrgSecret+m.a.ClientSecret != "", svc.authorizes)
 			}
 			if !strings.Contains(words(ansi.Strip(m.View())), "The secrets remembered for platform.test are not used for other.test: enter this platform's secrets.") {
 				t.Fatalf("no note:\n%s", ansi.Strip(m.View()))
@@ -457,8 +460,8 @@ func TestReviewWaitsForNameCheck(t *testing.T) {
 func TestReviewEnterBeforeNameCheck(t *testing.T) {
 	enter := tea.KeyMsg{Type: tea.KeyEnter}
 	for _, taken := range []bool{false, true} {
-		m := New(newFake(), Options{Creds: fullCreds(), Name: "drive"})
-		m.code = theCode
+		m := New(newFake(), wizard.Options{Creds: fullCreds(), Name: "drive"})
+		m.a.Code = theCode
 		m.step = stepDetails
 		m.detailsDone() // its Cmd, the check, is not run: the answers come below
 		if view := words(ansi.Strip(m.View())); !strings.Contains(view, "Checking the name") || strings.Contains(view, "enter create") {
@@ -472,8 +475,8 @@ func TestReviewEnterBeforeNameCheck(t *testing.T) {
 		}
 		m.Update(nameTakenMsg{name: "drive", taken: taken, free: "drive-2"})
 		if !taken {
-			if m.step != stepCreating || m.request().Name != "drive" {
-				t.Fatalf("the held Enter did not create drive: step %s, name %q", m.step, m.request().Name)
+			if m.step != stepCreating || m.a.Request().Name != "drive" {
+				t.Fatalf("the held Enter did not create drive: step %s, name %q", m.step, m.a.Request().Name)
 			}
 			continue
 		}
@@ -481,8 +484,8 @@ func TestReviewEnterBeforeNameCheck(t *testing.T) {
 			t.Fatalf("taken name: step %s, nameTaken %v", m.step, m.nameTaken)
 		}
 		m.Update(enter)
-		if m.step != stepCreating || m.request().Name != "drive-2" {
-			t.Fatalf("Enter after the answer: step %s, name %q", m.step, m.request().Name)
+		if m.step != stepCreating || m.a.Request().Name != "drive-2" {
+			t.Fatalf("Enter after the answer: step %s, name %q", m.step, m.a.Request().Name)
 		}
 	}
 }
@@ -537,7 +540,7 @@ func TestNotKeptRecover(t *testing.T) {
 	h.rune('r')
 	h.waitFor("the instance was found")
 	m := h.final()
-	if o := m.Outcome(); o.Kind != Recovered || svc.createCount() != 1 {
+	if o := m.Outcome(); o.Kind != wizard.Recovered || svc.createCount() != 1 {
 		t.Fatalf("outcome %s after %d creates", o.Kind, svc.createCount())
 	}
 }

@@ -1,6 +1,10 @@
 package ui
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/connectwiz/connectwiz/ui/wizard"
+)
 
 // storageWarning is the keystore's warning that the token went to the
 // unencrypted file, as a sentence. The keystore words the cause once
@@ -8,5 +12,5 @@ import "strings"
 // do), never the Secret Service's raw D-Bus error, so there is nothing
 // left to interpret here.
 func storageWarning(w string) string {
-	return capitalize(strings.TrimSuffix(strings.TrimSpace(w), ".")) + "."
+	return wizard.Capitalize(strings.TrimSuffix(strings.TrimSpace(w), ".")) + "."
 }

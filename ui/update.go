@@ -12,7 +12,7 @@ import (
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := m.update(msg)
 	cmd = tea.Batch(cmd, m.fitForm())
-	m.callbackSeen.Store(m.callbackURL) // before the Cmds run
+	m.callbackSeen.Store(m.a.CallbackURL) // before the Cmds run
 	return next, cmd
 }
 

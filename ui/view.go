@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // spinnerFrames read well at one frame a second: a clock hand going round.
@@ -108,11 +109,29 @@ func (m *Model) row(label, value string) string {
 	return lipgloss.JoinHorizontal(lipgloss.Top, m.st.Label.Render(label)+" ", m.st.Value.Render(v))
 }
 
+// rows draws a summary's or a review's rows: each a row, a remark dim,
+// a configuration entry indented as KEY = VALUE.
+func (m *Model) rows(rs []wizard.Row) string {
+	lines := make([]string, len(rs))
+	for i, r := range rs {
+		v := r.Value
+		if r.Muted {
+			v = m.st.Muted.Render(v)
+		}
+		if r.Entry {
+			lines[i] = "  " + m.st.Muted.Render(r.Label) + " = " + v
+			continue
+		}
+		lines[i] = m.row(r.Label, v)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // newForm is a form as every step draws it: the wizard's theme, its own
 // help line, the content width.
 func (m *Model) newForm(groups ...*huh.Group) *huh.Form {
 	return huh.NewForm(groups...).
-		WithTheme(m.st.formTheme).
+		WithTheme(m.st.Form).
 		WithShowHelp(false).
 		WithWidth(m.contentWidth())
 }

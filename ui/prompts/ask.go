@@ -1,6 +1,7 @@
-package ui
+package prompts
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -34,7 +35,7 @@ func (a *accessible) ask(title, current string, secret bool, validate func(strin
 		if !ok {
 			return current
 		}
-		v := orDefault(line, current)
+		v := cmp.Or(strings.TrimSpace(line), current)
 		if err := validate(v); err != nil {
 			a.say("✗ %s: %v; answer again", title, err)
 			continue
@@ -59,7 +60,7 @@ func (a *accessible) choose(title string, def bool, other, hint string) (yes, ch
 	}
 	for {
 		line, ok := a.readLine(strings.TrimSuffix(title+" "+opts+" "+hint, " ")+" ", false)
-		switch answer := strings.ToLower(trim(line)); {
+		switch answer := strings.ToLower(strings.TrimSpace(line)); {
 		case !ok:
 			return false, false
 		case answer == "":

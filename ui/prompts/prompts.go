@@ -1,4 +1,9 @@
-package ui
+// Package prompts is connectwiz's line front-end (accessible mode, dumb
+// terminals): the wizard's steps as plain line prompts, each calling the
+// Service method the wizard calls, with the run's answers and rules
+// (ui/wizard) the wizard uses, so the request, its review and the outcome are
+// the wizard's own.
+package prompts
 
 import (
 	"cmp"
@@ -6,31 +11,26 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
-
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/connectwiz/connectwiz/flow"
 	linein "github.com/connectwiz/connectwiz/flow/lines"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
-// The accessible mode: the wizard's steps as plain line prompts, each
-// calling the Service method the wizard calls. The answers live in a Model,
-// so the request, its review and the outcome are the wizard's own.
-
-// RunAccessible runs the wizard as line prompts on in and out, and returns
+// Run runs the wizard as line prompts on in and out, and returns
 // how it ended. It never prints a secret, and reads secrets without echo
 // when in is a terminal. A cancelled ctx ends it at once, even from a
 // prompt waiting for a line, except while creating: the create and the
 // save finish first.
-func RunAccessible(ctx context.Context, svc Service, in io.Reader, out io.Writer, opts Options) Outcome {
-	a := &accessible{ctx: ctx, m: New(svc, opts), in: linein.New(in), out: out}
+func Run(ctx context.Context, svc wizard.Service, in io.Reader, out io.Writer, opts wizard.Options) wizard.Outcome {
+	opts = opts.WithDefaults()
+	a := &accessible{ctx: ctx, svc: svc, opts: opts, ans: wizard.NewAnswers(opts), in: linein.New(in), out: out}
 	a.run()
-	o := a.m.Outcome()
-	if o.Kind == Aborted && o.Err == nil && ctx.Err() == nil {
+	o := a.res.Outcome()
+	if o.Kind == wizard.Aborted && o.Err == nil && ctx.Err() == nil {
 		o.Err = a.err
 	}
 	return o
@@ -48,7 +48,10 @@ var (
 // later prompt answers at once (the current value, or no), silently.
 type accessible struct {
 	ctx     context.Context
-	m       *Model
+	svc     wizard.Service
+	opts    wizard.Options
+	ans     wizard.Answers // what the user answered
+	res     wizard.Result  // what the run has come to
 	in      *linein.Reader // the run's one reader of the input: prompts and the wait share it
 	out     io.Writer
 	err     error
@@ -59,24 +62,19 @@ type accessible struct {
 func (a *accessible) fail(err error) { a.err = cmp.Or(a.err, err) }
 
 func (a *accessible) run() {
-	m := a.m
-	if m.svc.CanRemember() && m.creds().LacksSecret() {
-		if c, ok := m.svc.Remembered(m.creds().BaseURL); ok {
-			m.onRemembered(rememberedMsg{c, m.creds().BaseURL}) // the wizard's rule: fill what is missing, remember again
+	if a.svc.CanRemember() && a.ans.Creds().LacksSecret() {
+		if c, ok := a.svc.Remembered(a.ans.Creds().BaseURL); ok && a.ans.FillRemembered(c, a.ans.Creds().BaseURL) {
+			a.say("%s", wizard.SayFilled) // the wizard's rule: fill what is missing, remember again
 		}
 	}
-	if m.notice != "" {
-		a.say("%s", m.notice)
-		m.notice = ""
-	}
-	summarized := m.credentialsComplete() && a.summary() // the summary shows a plain-http warning
+	summarized := a.ans.Complete() && a.summary() // the summary shows a plain-http warning
 	if !summarized {
-		a.askCredentials(nil, m.credentialsComplete())
+		a.askCredentials(nil, a.ans.Complete())
 	}
-	if m.svc.CanRemember() {
-		m.remember = a.confirm("Remember the secrets in the keychain?", m.remember)
+	if a.svc.CanRemember() {
+		a.ans.Remember = a.confirm(wizard.TitleRemember, a.ans.Remember)
 	}
-	if w := flow.PlainHTTPWarning(m.creds().BaseURL); w != "" && !summarized {
+	if w := flow.PlainHTTPWarning(a.ans.Creds().BaseURL); w != "" && !summarized {
 		a.say("Warning: %s.", w)
 	}
 	a.authorize()
@@ -93,7 +91,10 @@ func (a *accessible) run() {
 // summary shows the credentials when every one is known, as the wizard's
 // summary does, and asks whether to go on with them.
 func (a *accessible) summary() bool {
-	a.say("\n%s\n", plain(a.m.summaryView()))
+	a.rows(wizard.SaySummary, a.ans.Summary())
+	if w := flow.PlainHTTPWarning(a.ans.Creds().BaseURL); w != "" {
+		a.say("Warning: %s.\n", w)
+	}
 	return a.confirm("Continue with these?", true)
 }
 
@@ -101,23 +102,22 @@ func (a *accessible) summary() bool {
 // them with all) or, with refused (errorFields of an authorize error), only
 // those it names.
 func (a *accessible) askCredentials(refused map[string]string, all bool) {
-	for _, f := range credentialFields {
-		msg, concerned := refused[f.title]
-		v := f.value(a.m)
-		if (refused != nil && !concerned) || (refused == nil && !all && f.secret && *v != "") {
+	for _, f := range wizard.Fields {
+		msg, concerned := refused[f.Title]
+		v := f.Value(&a.ans)
+		if (refused != nil && !concerned) || (refused == nil && !all && f.Secret && *v != "") {
 			continue
 		}
-		*v = a.ask(strings.TrimSuffix(f.title+", "+msg, ", "), *v, f.secret, f.validate)
+		*v = a.ask(strings.TrimSuffix(f.Title+", "+msg, ", "), *v, f.Secret, f.Validate)
 	}
 }
 
 func (a *accessible) askDetails() {
-	m := a.m
 	for free := false; !free && a.err == nil; {
-		m.name = a.ask(titleName, m.name, false, validName)
+		a.ans.Name = a.ask(wizard.TitleName, a.ans.Name, false, wizard.ValidName)
 		free = a.nameFree()
 	}
-	m.tagsText = a.ask(titleTags+" (comma-separated, optional)", m.tagsText, false, func(string) error { return nil })
+	a.ans.Tags = a.ask(wizard.TitleTags+" (comma-separated, optional)", a.ans.Tags, false, func(string) error { return nil })
 	a.askExtra()
 }
 
@@ -125,9 +125,8 @@ func (a *accessible) askDetails() {
 // to be replaced (the taken name typed again, and confirmed); otherwise the
 // free name becomes the answer offered.
 func (a *accessible) nameFree() bool {
-	m := a.m
-	name := trim(m.name)
-	free := m.svc.AvailableName(name, m.creds().BaseURL)
+	name := strings.TrimSpace(a.ans.Name)
+	free := a.svc.AvailableName(name, a.ans.Creds().BaseURL)
 	if free == name || name == a.replace {
 		return true
 	}
@@ -136,19 +135,16 @@ func (a *accessible) nameFree() bool {
 		return true
 	}
 	a.say("An instance named %q already exists on this machine for this platform. Enter names this one %q and keeps both; type %q again to replace the local entry; or type another name.", name, free, name)
-	a.offered, m.name = name, free
+	a.offered, a.ans.Name = name, free
 	return false
 }
 
 // askExtra asks configuration entries, one KEY=VALUE a prompt, until an
 // empty answer; KEY= removes one.
 func (a *accessible) askExtra() {
-	extra := parseExtra(a.m.extraText)
+	extra := wizard.ParseExtra(a.ans.Extra)
 	for a.err == nil {
-		entries, _ := flow.ParseConfig(a.ask(titleExtra+", KEY=VALUE (empty to finish; KEY= removes one)", "", false, func(s string) error {
-			_, err := flow.ParseConfig(s)
-			return err
-		}))
+		entries, _ := flow.ParseConfig(a.ask(wizard.TitleExtra+", KEY=VALUE (empty to finish; KEY= removes one)", "", false, wizard.ValidExtra))
 		if len(entries) == 0 {
 			break
 		}
@@ -159,53 +155,62 @@ func (a *accessible) askExtra() {
 			}
 		}
 	}
-	a.m.extraText = extraLines(extra)
+	a.ans.Extra = wizard.ExtraLines(extra)
 }
 
 // reviewed shows the wizard's review of the request (secrets masked) and
 // asks to create it; c shows the same request as a curl command (the
 // wizard's v) and asks again.
 func (a *accessible) reviewed() bool {
-	a.m.nameChecked, a.m.nameTaken = true, false // the prompts settled the name with AvailableName
-	a.say("\n%s\n", plain(a.m.reviewView()))
+	a.rows(wizard.SayReview, a.ans.Review())
 	for a.err == nil {
 		yes, curl := a.choose("Create it?", true, "c", "(c shows it as a curl command)")
 		if !curl {
 			return yes
 		}
-		a.say("\n%s\n\n%s\n", a.m.request().Curl(a.m.creds().BaseURL), curlSecretsNote(a.m.request()))
+		req := a.ans.Request()
+		a.say("\n%s\n\n%s\n", req.Curl(a.ans.Creds().BaseURL), wizard.CurlSecretsNote(req))
 	}
 	return false
 }
 
-// plain is a view as plain text: no escape sequences, no trailing blanks.
-// A screen reader reads the mask's bullets out one by one: the line
-// prompts say "(hidden)" where the wizard draws the mask.
-func plain(view string) string {
-	return trailingSpace.ReplaceAllString(strings.ReplaceAll(ansi.Strip(view), secret.Mask, "(hidden)"), "")
+// rows says a summary's or a review's rows under their heading, a line
+// each, as a screen reader reads them: no escape sequences, and "(hidden)"
+// where the wizard draws a secret's mask (its bullets would be read out
+// one by one).
+func (a *accessible) rows(heading string, rs []wizard.Row) {
+	a.say("\n%s\n", heading)
+	for _, r := range rs {
+		v := strings.ReplaceAll(r.Value, secret.Mask, "(hidden)")
+		switch {
+		case r.Entry:
+			a.say("  %s = %s", r.Label, v)
+		default: // the label in a column, as the wizard draws it
+			a.say("%s", strings.TrimRight(fmt.Sprintf("%-20s %s", r.Label, v), " "))
+		}
+	}
+	a.say("")
 }
-
-var trailingSpace = regexp.MustCompile(`(?m) +$`)
 
 // create sends the create: again with the configuration the platform
 // says is missing (same code); a lost answer offers recovery; another
 // error, a retry.
 func (a *accessible) create() {
-	m := a.m
 	for a.err == nil {
-		a.say("Creating %s on %s…", trim(m.name), m.creds().Host())
-		c, err := a.send(flow.CreateRequest{Creds: m.creds(), Instance: m.request(), Insecure: m.opts.Insecure, Remember: m.remember, Replace: a.replace != "" && trim(m.name) == a.replace})
-		m.createErr = err
+		name := strings.TrimSpace(a.ans.Name)
+		a.say("Creating %s on %s…", name, a.ans.Creds().Host())
+		c, err := a.send(flow.CreateRequest{Creds: a.ans.Creds(), Instance: a.ans.Request(), Insecure: a.opts.Insecure, Remember: a.ans.Remember, Replace: a.replace != "" && name == a.replace})
+		a.res.Err = err
 		e, _ := platform.AsAPIError(err)
 		switch {
 		case err == nil:
-			m.created = &c
+			a.res.Created = &c
 			return
 		case a.ctx.Err() != nil:
 			a.fail(err)
 		case e != nil && len(e.Missing) > 0:
 			a.askMissing(e.Missing)
-		case instanceMayExist(err): // no "send it again": it would create a duplicate
+		case wizard.InstanceMayExist(err): // no "send it again": it would create a duplicate
 			a.say("✗ The create did not succeed: %v", err)
 			a.answerLost(err)
 			return
@@ -227,7 +232,7 @@ func (a *accessible) send(r flow.CreateRequest) (flow.Created, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		c, err := a.m.svc.Create(a.ctx, r)
+		c, err := a.svc.Create(a.ctx, r)
 		done <- result{c, err}
 	}()
 	select {
@@ -237,7 +242,7 @@ func (a *accessible) send(r flow.CreateRequest) (flow.Created, error) {
 		if a.in.Terminal() {
 			fmt.Fprintln(a.out) // after the ^C the terminal echoed
 		}
-		a.say("%s", finishingNote)
+		a.say("%s", wizard.SayFinishing)
 	}
 	res := <-done
 	return res.c, res.err
@@ -246,11 +251,10 @@ func (a *accessible) send(r flow.CreateRequest) (flow.Created, error) {
 // askMissing asks the missing entries as the wizard does (sorted, earlier
 // answers kept), secret-looking ones masked.
 func (a *accessible) askMissing(keys []string) {
-	m := a.m
-	m.askMissing(keys)
-	a.say("The platform needs more configuration for this connector: %s. Give each entry and the create is sent again.", strings.Join(m.missingOrder, ", "))
-	for _, k := range m.missingOrder {
-		*m.missing[k] = a.ask(k, *m.missing[k], secret.IsSecretKey(k), required)
+	a.ans.AskMissing(keys)
+	a.say("The platform needs more configuration for this connector: %s. Give each entry and the create is sent again.", strings.Join(a.ans.MissingOrder, ", "))
+	for _, k := range a.ans.MissingOrder {
+		*a.ans.Missing[k] = a.ask(k, *a.ans.Missing[k], secret.IsSecretKey(k), wizard.Required)
 	}
 }
 
@@ -263,9 +267,9 @@ func (a *accessible) answerLost(lost error) {
 		a.say("The instance may exist. Its pending record is kept either way, so the token is not lost.")
 	}
 	for a.confirm("Look the instance up now?", true) {
-		found, err := a.m.svc.Recover(a.ctx, a.m.creds())
+		found, err := a.svc.Recover(a.ctx, a.ans.Creds())
 		if err == nil {
-			if a.m.settleRecovered(found); !foundAny(found) {
+			if a.res.SettleRecovered(found); !wizard.FoundAny(found) {
 				a.say("✗ The answer was lost, and the platform has no such instance: nothing was created.")
 			}
 			return

@@ -1,20 +1,21 @@
-package ui
+package prompts
 
 import (
 	"cmp"
 	"errors"
+	"strings"
 
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // authorize gets the code: Authorize (asking again what it refuses), then
 // the browser's callback or the pasted redirect.
 func (a *accessible) authorize() {
-	m := a.m
 	for a.err == nil {
-		auth, err := m.svc.Authorize(a.ctx, m.creds())
+		auth, err := a.svc.Authorize(a.ctx, a.ans.Creds())
 		switch {
 		case err != nil && a.ctx.Err() != nil:
 			a.fail(a.ctx.Err())
@@ -27,7 +28,7 @@ func (a *accessible) authorize() {
 				continue
 			}
 			a.fail(err)
-			m.code, m.callback, m.finalNote = code, auth.CallbackURL, note
+			a.ans.Code, a.ans.Callback, a.res.Note = code, auth.CallbackURL, note
 			return
 		}
 	}
@@ -36,9 +37,9 @@ func (a *accessible) authorize() {
 // refused says why Authorize failed and asks again the fields the wizard
 // marks for the error (only the secrets, when they were refused).
 func (a *accessible) refused(err error) {
-	fields := errorFields(err)
-	for _, f := range credentialFields {
-		if _, ok := fields[f.title]; ok {
+	fields := wizard.ErrorFields(err)
+	for _, f := range wizard.Fields {
+		if _, ok := fields[f.Title]; ok {
 			a.say("✗ %v", err)
 			a.say("Check the answers asked again below (Enter keeps one); connectwiz then tries again. ctrl+c quits.")
 			a.askCredentials(fields, false)
@@ -65,7 +66,7 @@ func (a *accessible) callback(auth *flow.Authorization) (secret.Secret, string, 
 	if a.err != nil {
 		return "", "", a.err
 	}
-	wait := a.m.opts.Wait
+	wait := a.opts.Wait
 	if !approved { // else the callback is there: nothing to wait for
 		a.say("%s", flow.SayWaiting(auth.CallbackURL, wait, true))
 	}
@@ -89,12 +90,12 @@ func (a *accessible) callback(auth *flow.Authorization) (secret.Secret, string, 
 // the user says so; and whenever no browser is used. It reports whether
 // the consent was approved here.
 func (a *accessible) openBrowser(auth *flow.Authorization, approve bool) bool {
-	sandbox := approve && a.m.opts.Sandbox
+	sandbox := approve && a.opts.Sandbox
 	skip := sandbox && (!a.in.Terminal() || a.confirm("Approve the sandbox's consent here?", true))
 	if a.err != nil {
 		return false
 	}
-	b := flow.Browse(a.ctx, a.m.svc, auth, sandbox, skip)
+	b := flow.Browse(a.ctx, a.svc, auth, sandbox, skip)
 	for _, line := range b.Say() {
 		a.say("%s", line)
 	}
@@ -117,7 +118,7 @@ func (a *accessible) paste(auth *flow.Authorization, timedOut bool) (secret.Secr
 	var p callback.Pasted
 	var denied *callback.AuthError
 	text := a.ask(title, "", true, func(s string) (err error) {
-		if p, err = callback.ParsePasted(s, auth.State); errors.As(err, &denied) || (timedOut && trim(s) == "") {
+		if p, err = callback.ParsePasted(s, auth.State); errors.As(err, &denied) || (timedOut && strings.TrimSpace(s) == "") {
 			return nil
 		}
 		return err

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/ui/prompts"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // pacedDetails answer the details and the create, each when asked.
@@ -16,7 +18,7 @@ var pacedDetails = []string{"Instance name", "", "Tags", "", "Extra configuratio
 // runPaced runs the prompts on a pipe, typing each answer only once its
 // prompt shows (pairs of prompt text and answer), as a user does: a wait
 // that reads the input gets only what is typed while it waits.
-func runPaced(t *testing.T, ctx context.Context, f *a11yFake, opts Options, pairs ...string) (Outcome, string) {
+func runPaced(t *testing.T, ctx context.Context, f *a11yFake, opts wizard.Options, pairs ...string) (wizard.Outcome, string) {
 	t.Helper()
 	pr, pw := io.Pipe()
 	defer func() { _ = pw.Close() }()
@@ -40,8 +42,8 @@ func runPaced(t *testing.T, ctx context.Context, f *a11yFake, opts Options, pair
 			}
 		}
 	}()
-	done := make(chan Outcome, 1)
-	go func() { done <- RunAccessible(ctx, f, pr, out, opts) }()
+	done := make(chan wizard.Outcome, 1)
+	go func() { done <- prompts.Run(ctx, f, pr, out, opts) }()
 	select {
 	case o := <-done:
 		for _, s := range allSecrets {
@@ -53,7 +55,7 @@ func runPaced(t *testing.T, ctx context.Context, f *a11yFake, opts Options, pair
 	case <-time.After(10 * time.Second):
 		t.Fatalf("the prompts did not end:\n%s", out)
 	}
-	return Outcome{}, ""
+	return wizard.Outcome{}, ""
 }
 
 // TestAccessiblePasteWhileWaiting: the browser never comes back to the
@@ -68,7 +70,7 @@ func TestAccessiblePasteWhileWaiting(t *testing.T) {
 		"or paste the URL the browser was sent to (or the code) and press Enter:", "http://127.0.0.1:8750/callback?code=x&state=forged",
 		"not the redirect of this authorization", good,
 	}, pacedDetails...)...)
-	if o.Kind != Created || len(f.creates) != 1 || f.creates[0].Code != "pasted-c0de" || f.authorizes != 1 {
+	if o.Kind != wizard.Created || len(f.creates) != 1 || f.creates[0].Code != "pasted-c0de" || f.authorizes != 1 {
 		t.Fatalf("outcome %v, creates %+v\n%s", o.Kind, f.creates, out)
 	}
 	inOrder(t, out, "Waiting for the browser to come back to http://127.0.0.1:8750/callback", "does not match this session",
@@ -83,7 +85,7 @@ func TestAccessiblePasteWhileWaiting(t *testing.T) {
 func TestAccessibleSummaryDeclined(t *testing.T) {
 	f := newA11yFake()
 	o, out := runA11y(t, f, a11yOptions(), answers("n", "", "", "", "", "cid2", "", "", "n", keepDetails, "y"))
-	if o.Kind != Created || f.authCreds[0].ClientID != "cid2" || f.authCreds[0].UserSecret != userSecret || f.authCreds[0].ClientSecret != clientSecret {
+	if o.Kind != wizard.Created || f.authCreds[0].ClientID != "cid2" || f.authCreds[0].UserSecret != userSecret || f.authCreds[0].ClientSecret != clientSecret {
 		t.Fatalf("outcome %v, authorizations %+v\n%s", o.Kind, f.authCreds, out)
 	}
 	inOrder(t, out, "Ready with these credentials:", "OAuth client secret  (hidden)", "Continue with these? [Y/n]",
@@ -97,7 +99,7 @@ func TestAccessibleNoSummaryWhenMissing(t *testing.T) {
 	opts := a11yOptions()
 	opts.Creds.ClientID = ""
 	o, out := runA11y(t, f, opts, answers("", "", "cid", "", "n", keepDetails, "y"))
-	if o.Kind != Created || strings.Contains(out, "Continue with these?") || f.authCreds[0].ClientID != "cid" {
+	if o.Kind != wizard.Created || strings.Contains(out, "Continue with these?") || f.authCreds[0].ClientID != "cid" {
 		t.Fatalf("outcome %v\n%s", o.Kind, out)
 	}
 }
@@ -107,7 +109,7 @@ func TestAccessibleNoSummaryWhenMissing(t *testing.T) {
 func TestAccessibleCurl(t *testing.T) {
 	f := newA11yFake()
 	o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, keepDetails, "c", "x", "y"))
-	if o.Kind != Created || len(f.creates) != 1 {
+	if o.Kind != wizard.Created || len(f.creates) != 1 {
 		t.Fatalf("outcome %v\n%s", o.Kind, out)
 	}
 	inOrder(t, out, "Create it? [Y/n] (c shows it as a curl command)", "curl ", "https://platform.test/api/instances",
@@ -122,8 +124,8 @@ func TestAccessibleCtrlCDuringCreate(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out := &syncBuffer{}
-	done := make(chan Outcome, 1)
-	go func() { done <- RunAccessible(ctx, f, answers(keepCreds, keepDetails, "y"), out, a11yOptions()) }()
+	done := make(chan wizard.Outcome, 1)
+	go func() { done <- prompts.Run(ctx, f, answers(keepCreds, keepDetails, "y"), out, a11yOptions()) }()
 	waitFor := func(text string) {
 		t.Helper()
 		for deadline := time.Now().Add(5 * time.Second); !strings.Contains(out.String(), text); time.Sleep(2 * time.Millisecond) {
@@ -134,11 +136,11 @@ func TestAccessibleCtrlCDuringCreate(t *testing.T) {
 	}
 	waitFor("Creating drive")
 	cancel()
-	waitFor(finishingNote) // while the create is still held
+	waitFor(wizard.SayFinishing) // while the create is still held
 	close(f.holdCreate)
 	select {
 	case o := <-done:
-		if o.Kind != Created {
+		if o.Kind != wizard.Created {
 			t.Fatalf("outcome %+v\n%s", o, out)
 		}
 	case <-time.After(5 * time.Second):

@@ -14,6 +14,8 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/ui/prompts"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // a11yFake is the wizard's fake service with what the accessible tests
@@ -93,8 +95,8 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-func a11yOptions() Options {
-	return Options{
+func a11yOptions() wizard.Options {
+	return wizard.Options{
 		Creds: flow.Credentials{
 			BaseURL: "https://platform.test/api", UserSecret: userSecret, OrgSecret: orgSecret,
 			Connector: "onedrivebusiness", ClientID: "cid", ClientSecret: clientSecret, CallbackURL: "http://127.0.0.1:8750/callback",
@@ -126,10 +128,10 @@ func answers(parts ...any) io.Reader {
 }
 
 // runA11y runs the prompts and checks that no secret was printed.
-func runA11y(t *testing.T, f *a11yFake, opts Options, in io.Reader) (Outcome, string) {
+func runA11y(t *testing.T, f *a11yFake, opts wizard.Options, in io.Reader) (wizard.Outcome, string) {
 	t.Helper()
 	out := &syncBuffer{}
-	o := RunAccessible(context.Background(), f, in, out, opts)
+	o := prompts.Run(context.Background(), f, in, out, opts)
 	if strings.Contains(out.String(), "\x1b") {
 		t.Errorf("the prompts hold escape sequences:\n%q", out)
 	}
@@ -161,7 +163,7 @@ func TestAccessibleSandboxRun(t *testing.T) {
 	f.sandbox = true
 	o, out := runA11y(t, f, opts, answers("", "", "a, b",
 		"site.address=https://contoso", "site.api.token=x-s3cret-extra", "bad", "gone=1", "gone=", "", ""))
-	if o.Kind != Created || o.Created.Saved.Entry.Name != "drive" {
+	if o.Kind != wizard.Created || o.Created.Saved.Entry.Name != "drive" {
 		t.Fatalf("outcome %+v\n%s", o, out)
 	}
 	inOrder(t, out, "Ready with these credentials:", "Platform URL         https://platform.test/api", "User secret          (hidden)",
@@ -228,7 +230,7 @@ func TestAccessibleRefusedAskedAlone(t *testing.T) {
 			f := newA11yFake()
 			f.authErrs = []error{tc.err}
 			o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, tc.answer, keepDetails, "y"))
-			if o.Kind != Created || len(f.authCreds) != 2 || !tc.check(f.authCreds[1]) {
+			if o.Kind != wizard.Created || len(f.authCreds) != 2 || !tc.check(f.authCreds[1]) {
 				t.Fatalf("outcome %v, authorizations %+v\n%s", o.Kind, f.authCreds, out)
 			}
 			retry := out[strings.Index(out, "✗ "):strings.Index(out, "Open this URL")]
@@ -246,7 +248,7 @@ func TestAccessibleMissingConfiguration(t *testing.T) {
 	f := newA11yFake()
 	f.createErrs = []error{&platform.APIError{Op: "create the instance", Status: http.StatusBadRequest, Missing: []string{"site.api.token", "site.address"}}}
 	o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, keepDetails, "y", "", "https://contoso", "x-s3cret-extra"))
-	if o.Kind != Created || len(f.creates) != 2 {
+	if o.Kind != wizard.Created || len(f.creates) != 2 {
 		t.Fatalf("outcome %v, %d creates\n%s", o.Kind, len(f.creates), out)
 	}
 	inOrder(t, out, "The platform needs more configuration for this connector: site.address, site.api.token.",
@@ -275,7 +277,7 @@ func TestAccessibleTakenName(t *testing.T) {
 			f := newA11yFake()
 			f.taken["drive"] = true
 			o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, "", tc.answers, "y"))
-			if o.Kind != Created || f.creates[0].Name != tc.want {
+			if o.Kind != wizard.Created || f.creates[0].Name != tc.want {
 				t.Fatalf("outcome %v, creates %+v\n%s", o.Kind, f.creates, out)
 			}
 			inOrder(t, out, `An instance named "drive" already exists on this machine for this platform. Enter names this one "drive-2" and keeps both`,
@@ -288,7 +290,7 @@ func TestAccessibleTakenName(t *testing.T) {
 func TestAccessibleReviewBack(t *testing.T) {
 	f := newA11yFake()
 	o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, "", "a", "k=v", "", "n", "d2", "", "", "y"))
-	if o.Kind != Created || len(f.creates) != 1 {
+	if o.Kind != wizard.Created || len(f.creates) != 1 {
 		t.Fatalf("outcome %v\n%s", o.Kind, out)
 	}
 	inOrder(t, out, "Create it? [Y/n]", "Back to the details", "Instance name [drive]:", "Tags (comma-separated, optional) [a]:",
@@ -306,46 +308,46 @@ func TestAccessibleOutcomes(t *testing.T) {
 	for name, tc := range map[string]struct {
 		setup   func(f *a11yFake)
 		answers []any
-		kind    OutcomeKind
+		kind    wizard.OutcomeKind
 		err     error
 		shows   []string
 	}{
 		"lost answer recovered": {
-			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "y"}, kind: Recovered,
+			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "y"}, kind: wizard.Recovered,
 			shows: []string{"The instance may exist", "Look the instance up now? [Y/n]"},
 		},
 		"lost answer, nothing found": {
-			setup: func(f *a11yFake) { f.createErrs, f.notFound = []error{lost}, true }, answers: []any{"", "y"}, kind: Aborted, err: errNothingCreated,
+			setup: func(f *a11yFake) { f.createErrs, f.notFound = []error{lost}, true }, answers: []any{"", "y"}, kind: wizard.Aborted, err: wizard.ErrNothingCreated,
 			shows: []string{"Look the instance up now? [Y/n]", "The answer was lost, and the platform has no such instance: nothing was created."},
 		},
 		"token not kept, recovered": {
-			setup: func(f *a11yFake) { f.createErrs = []error{notKept} }, answers: []any{"", "y"}, kind: Recovered,
+			setup: func(f *a11yFake) { f.createErrs = []error{notKept} }, answers: []any{"", "y"}, kind: wizard.Recovered,
 			shows: []string{"✗ The create did not succeed: the instance was created, but its token could not be stored", "The instance exists", "Look the instance up now? [Y/n]"},
 		},
 		"token not kept, left": {
-			setup: func(f *a11yFake) { f.createErrs = []error{notKept} }, answers: []any{"", "n"}, kind: Aborted, err: flow.ErrNotKept,
+			setup: func(f *a11yFake) { f.createErrs = []error{notKept} }, answers: []any{"", "n"}, kind: wizard.Aborted, err: flow.ErrNotKept,
 			shows: []string{"Look the instance up now? [Y/n]", "Run 'connectwiz recover' later"},
 		},
 		"lost answer left": {
-			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "n"}, kind: Aborted, err: platform.ErrAnswerLost,
+			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "n"}, kind: wizard.Aborted, err: platform.ErrAnswerLost,
 			shows: []string{"Run 'connectwiz recover' later"},
 		},
 		"create failed, sent again": {
-			setup: func(f *a11yFake) { f.createErrs = []error{failed} }, answers: []any{"", "y"}, kind: Created,
+			setup: func(f *a11yFake) { f.createErrs = []error{failed} }, answers: []any{"", "y"}, kind: wizard.Created,
 			shows: []string{"✗ The create did not succeed: could not create the instance", "Send it again? [Y/n]", "Creating drive"},
 		},
 		"create failed, quit": {
-			setup: func(f *a11yFake) { f.createErrs = []error{failed} }, answers: []any{"", "n"}, kind: Aborted, err: failed,
+			setup: func(f *a11yFake) { f.createErrs = []error{failed} }, answers: []any{"", "n"}, kind: wizard.Aborted, err: failed,
 		},
 		"denied, quit": {
-			setup: func(f *a11yFake) { f.callbacks = []*callback.Result{{Err: denied}} }, answers: []any{"n"}, kind: Aborted, err: denied,
+			setup: func(f *a11yFake) { f.callbacks = []*callback.Result{{Err: denied}} }, answers: []any{"n"}, kind: wizard.Aborted, err: denied,
 			shows: []string{"✗ Nothing was created: access was denied at the provider", "Authorize again? [Y/n]"},
 		},
 		"denied, authorized again": {
-			setup: func(f *a11yFake) { f.callbacks = []*callback.Result{{Err: denied}} }, answers: []any{"", keepDetails, ""}, kind: Created,
+			setup: func(f *a11yFake) { f.callbacks = []*callback.Result{{Err: denied}} }, answers: []any{"", keepDetails, ""}, kind: wizard.Created,
 			shows: []string{"Authorize again?", "Open this URL", "Instance name"},
 		},
-		"input ended": {setup: func(*a11yFake) {}, answers: []any{"x"}, kind: Aborted, err: ErrInputEnded},
+		"input ended": {setup: func(*a11yFake) {}, answers: []any{"x"}, kind: wizard.Aborted, err: prompts.ErrInputEnded},
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := newA11yFake()
@@ -383,7 +385,7 @@ func TestAccessiblePaste(t *testing.T) {
 			f := newA11yFake()
 			f.paste = true
 			o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, tc.pasted, keepDetails, "y"))
-			if o.Kind != Created || o.Note != tc.note || f.creates[0].Code != theCode {
+			if o.Kind != wizard.Created || o.Note != tc.note || f.creates[0].Code != theCode {
 				t.Fatalf("outcome %+v\n%s", o, out)
 			}
 			inOrder(t, out, tc.shows...)
@@ -400,7 +402,7 @@ func TestAccessibleTimeout(t *testing.T) {
 	o, out := runPaced(t, context.Background(), f, opts, append([]string{
 		"Continue with these?", "", "Remember the secrets", "n", "(empty to authorize again):", "",
 	}, pacedDetails...)...)
-	if o.Kind != Created || f.authorizes != 2 {
+	if o.Kind != wizard.Created || f.authorizes != 2 {
 		t.Fatalf("outcome %v after %d authorizations\n%s", o.Kind, f.authorizes, out)
 	}
 	inOrder(t, out, "✗ No callback arrived in 10 milliseconds.", "Redirect URL or code (empty to authorize again):", "Open this URL")
@@ -414,7 +416,7 @@ func TestAccessibleRemembered(t *testing.T) {
 	opts := a11yOptions()
 	opts.Creds.UserSecret, opts.Creds.ClientSecret = "", ""
 	o, out := runA11y(t, f, opts, answers("", "", keepDetails, "y"))
-	if o.Kind != Created || len(f.creates) != 1 || f.authCreds[0].UserSecret != userSecret {
+	if o.Kind != wizard.Created || len(f.creates) != 1 || f.authCreds[0].UserSecret != userSecret {
 		t.Fatalf("outcome %v\n%s", o.Kind, out)
 	}
 	inOrder(t, out, "Secrets prefilled from the keychain.", "Continue with these? [Y/n]", "Remember the secrets in the keychain? [Y/n]")
@@ -429,8 +431,8 @@ func TestAccessibleCancelledAtPrompt(t *testing.T) {
 	defer func() { _ = w.Close() }() // the prompt left blocked reads its end
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
-	done := make(chan Outcome, 1)
-	go func() { done <- RunAccessible(ctx, newA11yFake(), r, out, a11yOptions()) }()
+	done := make(chan wizard.Outcome, 1)
+	go func() { done <- prompts.Run(ctx, newA11yFake(), r, out, a11yOptions()) }()
 	deadline := time.Now().Add(5 * time.Second)
 	for !strings.Contains(out.String(), "Platform URL") {
 		if time.Now().After(deadline) {
@@ -441,7 +443,7 @@ func TestAccessibleCancelledAtPrompt(t *testing.T) {
 	cancel()
 	select {
 	case o := <-done:
-		if o.Kind != Aborted || o.Err != nil {
+		if o.Kind != wizard.Aborted || o.Err != nil {
 			t.Fatalf("outcome %+v", o)
 		}
 	case <-time.After(5 * time.Second):
@@ -456,7 +458,7 @@ func TestAccessibleNameCheckedBeforeCreate(t *testing.T) {
 	f := newA11yFake()
 	f.taken["d2"] = true
 	o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, "", "", "", "n", "d2", "", "", "", "y"))
-	if o.Kind != Created {
+	if o.Kind != wizard.Created {
 		t.Fatalf("outcome %v\n%s", o.Kind, out)
 	}
 	want := []string{"free drive", "free d2", "free d2-2", "create d2-2"}
@@ -471,7 +473,7 @@ func TestAccessibleRemoteForward(t *testing.T) {
 	f := newA11yFake()
 	f.forward = "ssh -L 8750:127.0.0.1:8750 build-box"
 	o, out := runA11y(t, f, a11yOptions(), answers("", "n", "", "", "", ""))
-	if o.Kind != Created {
+	if o.Kind != wizard.Created {
 		t.Fatalf("outcome %+v\n%s", o, out)
 	}
 	inOrder(t, out, "Open this URL", "run this from your own machine, then open the URL there:", "  ssh -L 8750:127.0.0.1:8750 build-box",

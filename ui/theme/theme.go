@@ -1,4 +1,7 @@
-package ui
+// Package theme is the wizard's look: the palette, legible on light and
+// dark backgrounds alike, and the styles, help line and form theme drawn
+// in it.
+package theme
 
 import (
 	"github.com/charmbracelet/bubbles/help"
@@ -7,24 +10,24 @@ import (
 	"github.com/muesli/termenv"
 )
 
-// styles are every lipgloss style the wizard draws with, in one place.
-type styles struct {
-	App       lipgloss.Style
-	Title     lipgloss.Style
-	Step      lipgloss.Style
-	Label     lipgloss.Style
-	Value     lipgloss.Style
-	Muted     lipgloss.Style
-	URL       lipgloss.Style
-	Good      lipgloss.Style
-	Warn      lipgloss.Style
-	Bad       lipgloss.Style
-	Box       lipgloss.Style
-	Spinner   lipgloss.Style
-	Help      lipgloss.Style
-	KeyHint   lipgloss.Style
-	Badge     lipgloss.Style // the sandbox's mark in the header: not a warning
-	formTheme *huh.Theme
+// Styles are every lipgloss style the wizard draws with, in one place.
+type Styles struct {
+	App     lipgloss.Style
+	Title   lipgloss.Style
+	Step    lipgloss.Style
+	Label   lipgloss.Style
+	Value   lipgloss.Style
+	Muted   lipgloss.Style
+	URL     lipgloss.Style
+	Good    lipgloss.Style
+	Warn    lipgloss.Style
+	Bad     lipgloss.Style
+	Box     lipgloss.Style
+	Spinner lipgloss.Style
+	Help    lipgloss.Style
+	KeyHint lipgloss.Style
+	Badge   lipgloss.Style // the sandbox's mark in the header: not a warning
+	Form    *huh.Theme     // the forms' theme
 }
 
 // palette holds every colour the wizard draws with. In true colour and in
@@ -55,25 +58,26 @@ func adaptive(trueColor, c256, light16, dark16 string) lipgloss.CompleteAdaptive
 	}
 }
 
-func newStyles() styles {
+// New is the wizard's styles.
+func New() Styles {
 	p := palette
-	return styles{
-		App:       lipgloss.NewStyle().Padding(0, 1),
-		Title:     lipgloss.NewStyle().Bold(true).Foreground(p.Accent),
-		Step:      lipgloss.NewStyle().Foreground(p.Muted),
-		Label:     lipgloss.NewStyle().Foreground(p.Muted).Width(20),
-		Value:     lipgloss.NewStyle(),
-		Muted:     lipgloss.NewStyle().Foreground(p.Muted),
-		URL:       lipgloss.NewStyle().Foreground(p.URL),
-		Good:      lipgloss.NewStyle().Bold(true).Foreground(p.Good),
-		Warn:      lipgloss.NewStyle().Foreground(p.Warn),
-		Bad:       lipgloss.NewStyle().Bold(true).Foreground(p.Bad),
-		Badge:     lipgloss.NewStyle().Bold(true).Foreground(p.Accent),
-		Box:       lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(p.Muted).Padding(0, 1),
-		Spinner:   lipgloss.NewStyle().Foreground(p.Accent),
-		Help:      lipgloss.NewStyle().Foreground(p.Muted),
-		KeyHint:   lipgloss.NewStyle().Bold(true),
-		formTheme: formTheme(),
+	return Styles{
+		App:     lipgloss.NewStyle().Padding(0, 1),
+		Title:   lipgloss.NewStyle().Bold(true).Foreground(p.Accent),
+		Step:    lipgloss.NewStyle().Foreground(p.Muted),
+		Label:   lipgloss.NewStyle().Foreground(p.Muted).Width(20),
+		Value:   lipgloss.NewStyle(),
+		Muted:   lipgloss.NewStyle().Foreground(p.Muted),
+		URL:     lipgloss.NewStyle().Foreground(p.URL),
+		Good:    lipgloss.NewStyle().Bold(true).Foreground(p.Good),
+		Warn:    lipgloss.NewStyle().Foreground(p.Warn),
+		Bad:     lipgloss.NewStyle().Bold(true).Foreground(p.Bad),
+		Badge:   lipgloss.NewStyle().Bold(true).Foreground(p.Accent),
+		Box:     lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(p.Muted).Padding(0, 1),
+		Spinner: lipgloss.NewStyle().Foreground(p.Accent),
+		Help:    lipgloss.NewStyle().Foreground(p.Muted),
+		KeyHint: lipgloss.NewStyle().Bold(true),
+		Form:    formTheme(),
 	}
 }
 
@@ -104,8 +108,8 @@ func formTheme() *huh.Theme {
 	return t
 }
 
-// newHelp is the help line, in the palette's colours.
-func newHelp() help.Model {
+// NewHelp is the help line, in the palette's colours.
+func NewHelp() help.Model {
 	h := help.New()
 	h.Styles = helpStyles()
 	return h
