@@ -16,19 +16,6 @@ import (
 // typed is what the user types at the accessible prompts, a line each.
 func typed(lines ...string) io.Reader { return strings.NewReader(strings.Join(lines, "\n") + "\n") }
 
-// expectInOrder fails unless the texts show in s in this order.
-func expectInOrder(t *testing.T, s string, texts ...string) {
-	t.Helper()
-	rest := s
-	for _, text := range texts {
-		i := strings.Index(rest, text)
-		if i < 0 {
-			t.Fatalf("%q does not show (in order) in:\n%s", text, s)
-		}
-		rest = rest[i+len(text):]
-	}
-}
-
 // The whole accessible run on the embedded sandbox, in-process: the
 // consent approved here, extra configuration, the review, the create.
 func TestAccessibleSandboxCreate(t *testing.T) {
@@ -38,7 +25,7 @@ func TestAccessibleSandboxCreate(t *testing.T) {
 	if code := run(t, context.Background(), f, "create", "--sandbox", "--accessible", "--name", "a11y", "--callback-url", "http://127.0.0.1:0/callback"); code != exitOK {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
-	expectInOrder(t, errOut.String(), "Ready with these credentials:", "Platform URL", "Connector", "OAuth client ID", "Callback URL",
+	testkit.InOrder(t, errOut.String(), "Ready with these credentials:", "Platform URL", "Connector", "OAuth client ID", "Callback URL",
 		"Continue with these? [Y/n]", "The sandbox's consent was approved here", "Instance name [a11y]:", "Tags", "Extra configuration",
 		"This is the request about to be sent:", "site.address = https://contoso", "Create it? [Y/n]")
 	if !strings.Contains(out.String(), "Instance created") || !strings.Contains(out.String(), "connectwiz token --sandbox a11y") {
@@ -69,7 +56,7 @@ func TestAccessibleRecoversFromRefusals(t *testing.T) {
 	if code := run(t, context.Background(), f, "create", "--accessible", "--insecure-storage", "--name", "drive"); code != exitOK {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
-	expectInOrder(t, errOut.String(), "Remember the secrets", "401", "User secret, refused by the platform",
+	testkit.InOrder(t, errOut.String(), "Remember the secrets", "401", "User secret, refused by the platform",
 		"Organization secret, refused by the platform", "Open this URL", "Instance name [drive]:",
 		`An instance named "drive" already exists`, "Instance name [drive-2]:", "Create it?",
 		"needs more configuration for this connector: site.address.", "site.address:")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 )
 
 // The one rule for a remote session: SSH, and no display.
@@ -79,6 +80,6 @@ func TestRefusalsSaidWhileWaiting(t *testing.T) {
 		case <-time.After(20 * time.Second):
 			t.Fatal("no end")
 		}
-		expectInOrder(t, errOut.String(), "Waiting for the browser", said, "Instance name")
+		testkit.InOrder(t, errOut.String(), "Waiting for the browser", said, "Instance name")
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/ui/wizard"
+	"github.com/connectwiz/connectwiz/ui/wizard/wizardtest"
 )
 
 // BenchmarkCallbackToNextScreen times the path from the browser's callback
@@ -21,7 +22,7 @@ func BenchmarkCallbackToNextScreen(b *testing.B) {
 	client := &http.Client{Timeout: 5 * time.Second}
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		m := New(newFake(), wizard.Options{Creds: fullCreds(), Tick: time.Hour, DefaultName: "bench"})
+		m := New(wizardtest.New(), wizard.Options{Creds: fullCreds(), Tick: time.Hour, DefaultName: "bench"})
 		state := callback.NewState()
 		l, err := callback.Listen("http://127.0.0.1:0/callback", state, nil)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/ui/wizard"
+	"github.com/connectwiz/connectwiz/ui/wizard/wizardtest"
 )
 
 // TestCallbackWhilePasting: the browser comes back while the paste form is
@@ -23,7 +24,7 @@ import (
 func TestCallbackWhilePasting(t *testing.T) {
 	for name, back := range map[string]bool{"on the paste step": false, "after esc back": true} {
 		t.Run(name, func(t *testing.T) {
-			h := start(t, newFake())
+			h := start(t, wizardtest.New())
 			h.toWaiting()
 			h.rune('p')
 			h.waitFor("Redirect URL or code")
@@ -31,11 +32,11 @@ func TestCallbackWhilePasting(t *testing.T) {
 				h.esc()
 				h.waitFor("Enter opens your browser")
 			}
-			h.svc.deliver(callback.Result{Code: theCode})
+			h.svc.Deliver(callback.Result{Code: wizardtest.Code})
 			h.waitFor("Unique on this machine")
 			m := h.final()
-			if m.step != stepDetails || m.a.Code.Reveal() != theCode || m.auth != nil {
-				t.Fatalf("step %s, code %v, authorization open %v", m.step, m.a.Code.Reveal() == theCode, m.auth != nil)
+			if m.step != stepDetails || m.a.Code.Reveal() != wizardtest.Code || m.auth != nil {
+				t.Fatalf("step %s, code %v, authorization open %v", m.step, m.a.Code.Reveal() == wizardtest.Code, m.auth != nil)
 			}
 		})
 	}
@@ -44,11 +45,11 @@ func TestCallbackWhilePasting(t *testing.T) {
 // TestDeniedWhilePasting: the provider's refusal arriving while the paste
 // form is open goes to its screen.
 func TestDeniedWhilePasting(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.toWaiting()
 	h.rune('p')
 	h.waitFor("Redirect URL or code")
-	h.svc.deliver(callback.Result{Err: &callback.AuthError{Code: "access_denied"}})
+	h.svc.Deliver(callback.Result{Err: &callback.AuthError{Code: "access_denied"}})
 	h.waitFor("Access was denied")
 	if m := h.final(); m.step != stepDenied || m.auth != nil {
 		t.Fatalf("step %s, authorization open %v", m.step, m.auth != nil)
@@ -61,9 +62,9 @@ func TestDeniedWhilePasting(t *testing.T) {
 // listener's channel: exactly one of them waited for the callback.
 func TestOneWaitPerAuthorization(t *testing.T) {
 	clk := &clock{}
-	m := New(newFake(), wizard.Options{Creds: fullCreds(), Now: clk.Now, Tick: time.Millisecond, Wait: time.Minute})
+	m := New(wizardtest.New(), wizard.Options{Creds: fullCreds(), Now: clk.Now, Tick: time.Millisecond, Wait: time.Minute})
 	done := make(chan callback.Result, 3)
-	auth := &flow.Authorization{URL: authURL, State: theState, CallbackURL: platform.DefaultCallbackURL, Done: done}
+	auth := &flow.Authorization{URL: authURL, State: wizardtest.State, CallbackURL: platform.DefaultCallbackURL, Done: done}
 	key := func(r rune) tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}} }
 	enter, esc := tea.KeyMsg{Type: tea.KeyEnter}, tea.KeyMsg{Type: tea.KeyEsc}
 	var cmds []tea.Cmd
@@ -86,7 +87,7 @@ func TestOneWaitPerAuthorization(t *testing.T) {
 		t.Fatalf("step %s, want paste", m.step)
 	}
 	for range 3 {
-		done <- callback.Result{Code: theCode}
+		done <- callback.Result{Code: wizardtest.Code}
 	}
 	var (
 		wg    sync.WaitGroup
@@ -146,20 +147,20 @@ func alarmed() callback.Result {
 func TestAlarm(t *testing.T) {
 	const want = "✗ Authorization stopped: the sign-in link was opened twice — a double-click, or another program on this machine. Nothing was created. Press r to authorize again."
 	for _, pasting := range []bool{false, true} {
-		h := start(t, newFake())
+		h := start(t, wizardtest.New())
 		h.toWaiting()
 		if pasting {
 			h.rune('p')
 			h.waitFor("Redirect URL or code")
 		}
-		h.svc.deliver(alarmed())
+		h.svc.Deliver(alarmed())
 		h.waitFor("Authorization stopped")
 		var m *Model
 		if pasting {
 			h.rune('r')
 			h.waitFor("Open this URL")
-			if m = h.final(); m.step != stepAuthorize || h.svc.authorizes != 2 {
-				t.Fatalf("r after the alarm: step %s after %d authorizes", m.step, h.svc.authorizes)
+			if m = h.final(); m.step != stepAuthorize || h.svc.Authorizes != 2 {
+				t.Fatalf("r after the alarm: step %s after %d authorizes", m.step, h.svc.Authorizes)
 			}
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/ui/wizard"
+	"github.com/connectwiz/connectwiz/ui/wizard/wizardtest"
 )
 
 // continued matches a shell line continuation as a screen shows it: the
@@ -68,7 +69,7 @@ func TestWrapCommand(t *testing.T) {
 }
 
 // doneAt reaches the done screen at width columns with the given fake.
-func doneAt(t *testing.T, width int, svc *fakeService) *Model {
+func doneAt(t *testing.T, width int, svc *wizardtest.Fake) *Model {
 	t.Helper()
 	h := startAt(t, width, 30, svc, func(o *wizard.Options) {
 		o.Name = "onedrivebusiness-me-20261204"
@@ -86,8 +87,8 @@ func TestDoneTokenCommand(t *testing.T) {
 		for _, ambiguous := range []bool{false, true} {
 			name := map[bool]string{false: "plain", true: "base-url"}[ambiguous]
 			t.Run(name+"-"+map[int]string{60: "60", 80: "80"}[width], func(t *testing.T) {
-				svc := newFake()
-				svc.ambiguous = ambiguous
+				svc := wizardtest.New()
+				svc.Ambiguous = ambiguous
 				m := doneAt(t, width, svc)
 				view := ansi.Strip(m.View())
 				joined := strings.Join(strings.Fields(continued.ReplaceAllString(view, " ")), " ")
@@ -108,9 +109,9 @@ func TestDoneTokenCommand(t *testing.T) {
 // the done screen; an alarm raised on its authorization is shown first,
 // with the command that removes the instance.
 func TestDoneAnswerLostAndAlarm(t *testing.T) {
-	svc := newFake()
-	svc.answerLost = platform.ErrAnswerLost
-	svc.alarm = &flow.AlarmError{Name: "onedrivebusiness-me-20261204", Created: true, Alarms: []error{callback.ErrCallbackReused}}
+	svc := wizardtest.New()
+	svc.AnswerLost = platform.ErrAnswerLost
+	svc.AlarmErr = &flow.AlarmError{Name: "onedrivebusiness-me-20261204", Created: true, Alarms: []error{callback.ErrCallbackReused}}
 	m := doneAt(t, 80, svc)
 	view := words(ansi.Strip(m.View()))
 	for _, want := range []string{
@@ -129,15 +130,15 @@ func TestDoneAnswerLostAndAlarm(t *testing.T) {
 func TestWaitingRefusal(t *testing.T) {
 	for _, then := range []string{"snapshot", "callback"} {
 		t.Run(then, func(t *testing.T) {
-			svc := newFake()
+			svc := wizardtest.New()
 			h := start(t, svc)
 			h.toWaiting()
 			for _, why := range []string{"first", "wrong state"} {
-				svc.refuse(callback.Refusal{Status: 400, Reason: why})
+				svc.Refuse(callback.Refusal{Status: 400, Reason: why})
 				h.waitFor("not accepted: " + why)
 			}
 			if then == "callback" {
-				svc.deliver(callback.Result{Code: theCode})
+				svc.Deliver(callback.Result{Code: wizardtest.Code})
 				h.waitFor("Unique on this machine")
 				return
 			}

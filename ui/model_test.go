@@ -21,6 +21,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/keystore"
 	"github.com/connectwiz/connectwiz/ui/wizard"
+	"github.com/connectwiz/connectwiz/ui/wizard/wizardtest"
 )
 
 func TestMain(m *testing.M) {
@@ -41,11 +42,11 @@ func (c *clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 func fullCreds() flow.Credentials {
 	return flow.Credentials{
 		BaseURL:      "https://platform.test/your_moms/api-v2",
-		UserSecret:   userSecret,
-		OrgSecret:    orgSecret,
+		UserSecret:   wizardtest.UserSecret,
+		OrgSecret:    wizardtest.OrgSecret,
 		Connector:    platform.DefaultConnector,
 		ClientID:     "my-client-id",
-		ClientSecret: clientSecret,
+		ClientSecret: wizardtest.ClientSecret,
 		CallbackURL:  platform.DefaultCallbackURL,
 	}
 }
@@ -53,25 +54,25 @@ func fullCreds() flow.Credentials {
 type harness struct {
 	t     *testing.T
 	tm    *teatest.TestModel
-	svc   *fakeService
+	svc   *wizardtest.Fake
 	clock *clock
 }
 
 // start runs the real model with a fake service at 80×24.
-func start(t *testing.T, svc *fakeService, mutate ...func(*wizard.Options)) *harness {
+func start(t *testing.T, svc *wizardtest.Fake, mutate ...func(*wizard.Options)) *harness {
 	t.Helper()
 	return startAt(t, 80, 24, svc, mutate...)
 }
 
 // startAt runs the real model with a fake service at width×height.
-func startAt(t *testing.T, width, height int, svc *fakeService, mutate ...func(*wizard.Options)) *harness {
+func startAt(t *testing.T, width, height int, svc *wizardtest.Fake, mutate ...func(*wizard.Options)) *harness {
 	t.Helper()
 	clk := &clock{}
 	opts := wizard.Options{Creds: fullCreds(), Now: clk.Now, Tick: time.Hour, DefaultName: "onedrivebusiness-me-20261128"}
 	for _, f := range mutate {
 		f(&opts)
 	}
-	svc.sandbox = opts.Sandbox
+	svc.Sandbox = opts.Sandbox
 	tm := teatest.NewTestModel(t, New(svc, opts), teatest.WithInitialTermSize(width, height))
 	t.Cleanup(func() { _ = tm.Quit() })
 	return &harness{t: t, tm: tm, svc: svc, clock: clk}
@@ -105,7 +106,7 @@ func (h *harness) snapshot() *Model {
 	h.t.Helper()
 	m := h.final()
 	view := ansi.Strip(m.View())
-	for _, s := range allSecrets {
+	for _, s := range wizardtest.AllSecrets {
 		if strings.Contains(view, s) {
 			h.t.Fatalf("the %s view shows a secret:\n%s", m.step, view)
 		}
@@ -133,7 +134,7 @@ func (h *harness) toWaiting() {
 func (h *harness) toDetails() {
 	h.t.Helper()
 	h.toWaiting()
-	h.svc.deliver(callback.Result{Code: theCode})
+	h.svc.Deliver(callback.Result{Code: wizardtest.Code})
 	h.waitFor("Unique on this machine")
 }
 
@@ -172,19 +173,19 @@ func (h *harness) toDone() {
 }
 
 func TestCredentialsSummary(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.waitFor("Ready with these credentials")
 	h.snapshot()
 }
 
 func TestCredentialsSummaryWarnsPlainHTTP(t *testing.T) {
-	h := start(t, newFake(), func(o *wizard.Options) { o.Creds.BaseURL = "http://platform.example/api" })
+	h := start(t, wizardtest.New(), func(o *wizard.Options) { o.Creds.BaseURL = "http://platform.example/api" })
 	h.waitFor("is plain http")
 	h.snapshot()
 }
 
 func TestCredentialsForm(t *testing.T) {
-	h := start(t, newFake(), func(o *wizard.Options) { o.Creds.UserSecret = "" })
+	h := start(t, wizardtest.New(), func(o *wizard.Options) { o.Creds.UserSecret = "" })
 	h.waitFor("Platform URL")
 	h.snapshot()
 }
@@ -195,12 +196,12 @@ func TestCredentialsErrors(t *testing.T) {
 		"not_found":    &platform.APIError{Op: "get the authorize URL", Status: 404, Message: "No your_mom found with key 'onedrivebusines'"},
 		"bad_client":   &platform.APIError{Op: "get the authorize URL", Status: 400, Message: "The OAuth client id or secret is not registered", ProviderMessage: "invalid_client"},
 		"port_busy":    fmt.Errorf("%w: the callback port 127.0.0.1:8750 is already in use (another connectwiz, or another program?)", callback.ErrListen),
-		"unreachable":  errUnreachable,
+		"unreachable":  wizardtest.ErrUnreachable,
 	}
 	for name, err := range tests {
 		t.Run(name, func(t *testing.T) {
-			svc := newFake()
-			svc.authErrs = []error{err}
+			svc := wizardtest.New()
+			svc.AuthErrs = []error{err}
 			h := start(t, svc)
 			h.waitFor("Ready with these credentials")
 			h.enter()
@@ -214,9 +215,9 @@ func TestCredentialsErrors(t *testing.T) {
 }
 
 func TestFetching(t *testing.T) {
-	svc := newFake()
-	svc.holdAuth = make(chan struct{})
-	t.Cleanup(func() { close(svc.holdAuth) })
+	svc := wizardtest.New()
+	svc.HoldAuth = make(chan struct{})
+	t.Cleanup(func() { close(svc.HoldAuth) })
 	h := start(t, svc)
 	h.waitFor("Ready with these credentials")
 	h.enter()
@@ -225,21 +226,21 @@ func TestFetching(t *testing.T) {
 }
 
 func TestAuthorize(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.toAuthorize()
 	h.snapshot()
 }
 
 func TestAuthorizeSandbox(t *testing.T) {
-	svc := newFake()
+	svc := wizardtest.New()
 	h := start(t, svc, func(o *wizard.Options) { o.Sandbox = true })
 	h.toAuthorize()
 	h.snapshot()
 }
 
 func TestWaiting(t *testing.T) {
-	svc := newFake()
-	svc.openErr = fmt.Errorf("no browser found (no $BROWSER, xdg-open, wslview or sensible-browser)")
+	svc := wizardtest.New()
+	svc.OpenErr = fmt.Errorf("no browser found (no $BROWSER, xdg-open, wslview or sensible-browser)")
 	h := start(t, svc)
 	h.toAuthorize()
 	h.enter()
@@ -248,7 +249,7 @@ func TestWaiting(t *testing.T) {
 }
 
 func TestTimedOut(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.toWaiting()
 	h.clock.Advance(6 * time.Minute)
 	h.send(tickMsg{})
@@ -257,8 +258,8 @@ func TestTimedOut(t *testing.T) {
 }
 
 func TestPasteWhenCallbackNotLoopback(t *testing.T) {
-	svc := newFake()
-	svc.paste = true
+	svc := wizardtest.New()
+	svc.Paste = true
 	h := start(t, svc, func(o *wizard.Options) { o.Creds.CallbackURL = "https://app.example.com/oauth/callback" })
 	h.waitFor("Not on this machine")
 	h.enter()
@@ -267,55 +268,55 @@ func TestPasteWhenCallbackNotLoopback(t *testing.T) {
 }
 
 func TestPasteFlow(t *testing.T) {
-	svc := newFake()
-	svc.paste = true
+	svc := wizardtest.New()
+	svc.Paste = true
 	h := start(t, svc, func(o *wizard.Options) { o.Creds.CallbackURL = "https://app.example.com/cb" })
 	h.waitFor("Ready with these credentials")
 	h.enter()
 	h.waitFor("Redirect URL or code")
-	h.typeText("https://app.example.com/cb?code=" + theCode + "&state=wrong")
+	h.typeText("https://app.example.com/cb?code=" + wizardtest.Code + "&state=wrong")
 	h.enter()
 	h.waitFor("state does not")
-	for range len("https://app.example.com/cb?code=" + theCode + "&state=wrong") {
+	for range len("https://app.example.com/cb?code=" + wizardtest.Code + "&state=wrong") {
 		h.key(tea.KeyBackspace)
 	}
-	h.typeText("https://app.example.com/cb?code=" + theCode + "&state=" + theState)
+	h.typeText("https://app.example.com/cb?code=" + wizardtest.Code + "&state=" + wizardtest.State)
 	h.enter()
 	h.waitFor("Unique on this machine")
 	m := h.final()
-	if m.a.Code.Reveal() != theCode || m.a.Callback != "https://app.example.com/cb" {
+	if m.a.Code.Reveal() != wizardtest.Code || m.a.Callback != "https://app.example.com/cb" {
 		t.Fatalf("code %q from %q", m.a.Code.Reveal(), m.a.Callback)
 	}
 }
 
 func TestDenied(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.toWaiting()
-	h.svc.deliver(callback.Result{Err: &callback.AuthError{Code: "access_denied", Description: "The user denied access to the application."}})
+	h.svc.Deliver(callback.Result{Err: &callback.AuthError{Code: "access_denied", Description: "The user denied access to the application."}})
 	h.waitFor("Access was denied")
 	h.snapshot()
 }
 
 func TestDeniedRetry(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.toWaiting()
-	h.svc.deliver(callback.Result{Err: &callback.AuthError{Code: "access_denied"}})
+	h.svc.Deliver(callback.Result{Err: &callback.AuthError{Code: "access_denied"}})
 	h.waitFor("Access was denied")
 	h.rune('r')
 	h.waitFor("Open this URL")
-	if m := h.final(); m.step != stepAuthorize || h.svc.authorizes != 2 {
-		t.Fatalf("retry: step %s after %d authorizes", m.step, h.svc.authorizes)
+	if m := h.final(); m.step != stepAuthorize || h.svc.Authorizes != 2 {
+		t.Fatalf("retry: step %s after %d authorizes", m.step, h.svc.Authorizes)
 	}
 }
 
 func TestDetails(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.toDetails()
 	h.snapshot()
 }
 
 func TestReview(t *testing.T) {
-	h := start(t, newFake(), func(o *wizard.Options) {
+	h := start(t, wizardtest.New(), func(o *wizard.Options) {
 		o.Extra = map[string]string{"onedrivebusiness.site.address": "me.sharepoint.com"}
 	})
 	h.toReview()
@@ -326,7 +327,7 @@ func TestReview(t *testing.T) {
 }
 
 func TestReviewCurl(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.toReview()
 	h.rune('v')
 	h.waitFor("curl -X POST")
@@ -334,8 +335,8 @@ func TestReviewCurl(t *testing.T) {
 }
 
 func TestReviewNameTaken(t *testing.T) {
-	svc := newFake()
-	svc.nameTaken = true
+	svc := wizardtest.New()
+	svc.NameTaken = true
 	h := start(t, svc)
 	h.fillDetails()
 	h.waitFor("Esc to choose another name") // the name check's answer is on screen
@@ -352,8 +353,8 @@ func TestNameTakenKeepsBothByDefault(t *testing.T) {
 		{func(h *harness) { h.enter() }, "onedrivebusiness-me-20261128-2", false},
 		{func(h *harness) { h.rune('R') }, "onedrivebusiness-me-20261128", true},
 	} {
-		svc := newFake()
-		svc.nameTaken = true
+		svc := wizardtest.New()
+		svc.NameTaken = true
 		h := start(t, svc)
 		h.fillDetails()
 		h.waitFor("Esc to choose another name")
@@ -362,9 +363,9 @@ func TestNameTakenKeepsBothByDefault(t *testing.T) {
 		if got := h.final().Outcome(); got.Kind != wizard.Created || got.Created.Instance.Name != tc.want {
 			t.Fatalf("outcome %+v, want an instance named %s", got, tc.want)
 		}
-		svc.mu.Lock()
-		replaced := svc.replaces
-		svc.mu.Unlock()
+		svc.Mu.Lock()
+		replaced := svc.Replaces
+		svc.Mu.Unlock()
 		if len(replaced) != 1 || replaced[0] != tc.replace {
 			t.Fatalf("the create asked to replace: %v, want %v", replaced, tc.replace)
 		}
@@ -372,9 +373,9 @@ func TestNameTakenKeepsBothByDefault(t *testing.T) {
 }
 
 func TestCreating(t *testing.T) {
-	svc := newFake()
-	svc.holdCreate = make(chan struct{})
-	t.Cleanup(func() { close(svc.holdCreate) })
+	svc := wizardtest.New()
+	svc.HoldCreate = make(chan struct{})
+	t.Cleanup(func() { close(svc.HoldCreate) })
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -383,8 +384,8 @@ func TestCreating(t *testing.T) {
 }
 
 func TestMissingConfig(t *testing.T) {
-	svc := newFake()
-	svc.createErrs = []error{&platform.APIError{
+	svc := wizardtest.New()
+	svc.CreateErrs = []error{&platform.APIError{
 		Op: "create the instance", Status: 400, Message: "Missing required configuration entries: onedrivebusiness.site.address, onedrivebusiness.api.password",
 		Missing: []string{"onedrivebusiness.site.address", "onedrivebusiness.api.password"},
 	}}
@@ -396,8 +397,8 @@ func TestMissingConfig(t *testing.T) {
 }
 
 func TestMissingConfigRetries(t *testing.T) {
-	svc := newFake()
-	svc.createErrs = []error{&platform.APIError{Op: "create the instance", Status: 400, Missing: []string{"onedrivebusiness.site.address"}}}
+	svc := wizardtest.New()
+	svc.CreateErrs = []error{&platform.APIError{Op: "create the instance", Status: 400, Missing: []string{"onedrivebusiness.site.address"}}}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -406,14 +407,14 @@ func TestMissingConfigRetries(t *testing.T) {
 	h.enter()
 	h.waitFor("Instance created")
 	h.final()
-	if n := svc.createCount(); n != 2 || svc.creates[1].Extra["onedrivebusiness.site.address"] != "me.sharepoint.com" {
-		t.Fatalf("%d creates, last %+v", n, svc.creates[n-1].Extra)
+	if n := svc.CreateCount(); n != 2 || svc.Creates[1].Extra["onedrivebusiness.site.address"] != "me.sharepoint.com" {
+		t.Fatalf("%d creates, last %+v", n, svc.Creates[n-1].Extra)
 	}
 }
 
 func TestCreateError(t *testing.T) {
-	svc := newFake()
-	svc.createErrs = []error{&platform.APIError{Op: "create the instance", Status: 502, Message: "The provider could not be reached", RequestID: "r-9"}}
+	svc := wizardtest.New()
+	svc.CreateErrs = []error{&platform.APIError{Op: "create the instance", Status: 502, Message: "The provider could not be reached", RequestID: "r-9"}}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -422,8 +423,8 @@ func TestCreateError(t *testing.T) {
 }
 
 func TestCreateErrorRetry(t *testing.T) {
-	svc := newFake()
-	svc.createErrs = []error{&platform.APIError{Op: "create the instance", Status: 502}}
+	svc := wizardtest.New()
+	svc.CreateErrs = []error{&platform.APIError{Op: "create the instance", Status: 502}}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -434,8 +435,8 @@ func TestCreateErrorRetry(t *testing.T) {
 }
 
 func TestAnswerLost(t *testing.T) {
-	svc := newFake()
-	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", platform.ErrAnswerLost)}
+	svc := wizardtest.New()
+	svc.CreateErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", platform.ErrAnswerLost)}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -450,21 +451,21 @@ func TestAnswerLost(t *testing.T) {
 }
 
 func TestDone(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.toDone()
 	h.snapshot()
 }
 
 func TestDoneFileFallback(t *testing.T) {
-	svc := newFake()
-	svc.storage = keystore.InFile
+	svc := wizardtest.New()
+	svc.Storage = keystore.InFile
 	h := start(t, svc)
 	h.toDone()
 	h.snapshot()
 }
 
 func TestTooSmall(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.waitFor("Ready with these credentials")
 	h.send(tea.WindowSizeMsg{Width: 50, Height: 15})
 	h.waitFor("too small")
@@ -473,7 +474,7 @@ func TestTooSmall(t *testing.T) {
 
 // TestSandboxEnterOnly counts the key presses of a prefilled sandbox run.
 func TestSandboxEnterOnly(t *testing.T) {
-	svc := newFake()
+	svc := wizardtest.New()
 	h := start(t, svc, func(o *wizard.Options) { o.Sandbox = true })
 	enters := 0
 	press := func(wait string) {
@@ -490,13 +491,13 @@ func TestSandboxEnterOnly(t *testing.T) {
 	press("request about to be sent")
 	press("Instance created")
 	m := h.final()
-	if m.res.Created == nil || enters != 6 || svc.approves != 1 {
-		t.Fatalf("created=%v after %d Enter presses, %d approvals", m.res.Created != nil, enters, svc.approves)
+	if m.res.Created == nil || enters != 6 || svc.Approves != 1 {
+		t.Fatalf("created=%v after %d Enter presses, %d approvals", m.res.Created != nil, enters, svc.Approves)
 	}
 }
 
 func TestBackNavigation(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.toReview()
 	h.esc()
 	h.waitFor("Unique on this machine")
@@ -509,7 +510,7 @@ func TestBackNavigation(t *testing.T) {
 		t.Fatalf("step %s, code kept: %v", m.step, !m.a.Code.IsZero())
 	}
 
-	h = start(t, newFake())
+	h = start(t, wizardtest.New())
 	h.toWaiting()
 	h.esc()
 	h.waitFor("Enter opens your browser")
@@ -532,7 +533,7 @@ func TestCtrlCEveryStep(t *testing.T) {
 	}
 	for name, reach := range steps {
 		t.Run(name, func(t *testing.T) {
-			h := start(t, newFake())
+			h := start(t, wizardtest.New())
 			reach(h)
 			h.key(tea.KeyCtrlC)
 			h.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
@@ -545,8 +546,8 @@ func TestCtrlCEveryStep(t *testing.T) {
 }
 
 func TestCtrlCWhileCreatingKeepsToken(t *testing.T) {
-	svc := newFake()
-	svc.holdCreate = make(chan struct{})
+	svc := wizardtest.New()
+	svc.HoldCreate = make(chan struct{})
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -554,7 +555,7 @@ func TestCtrlCWhileCreatingKeepsToken(t *testing.T) {
 	h.key(tea.KeyCtrlC)
 	h.send(SignalMsg{})
 	h.waitFor("before quitting")
-	close(svc.holdCreate)
+	close(svc.HoldCreate)
 	h.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	m := h.tm.FinalModel(t).(*Model)
 	if o := m.Outcome(); o.Kind != wizard.Created || o.Created == nil || o.Created.Saved.Entry.Storage != keystore.InKeychain {
@@ -563,14 +564,14 @@ func TestCtrlCWhileCreatingKeepsToken(t *testing.T) {
 }
 
 func TestRememberedSecretsPrefill(t *testing.T) {
-	svc := newFake()
-	svc.remembered = &flow.Credentials{UserSecret: userSecret, OrgSecret: orgSecret, ClientSecret: clientSecret}
+	svc := wizardtest.New()
+	svc.RememberedCreds = &flow.Credentials{UserSecret: wizardtest.UserSecret, OrgSecret: wizardtest.OrgSecret, ClientSecret: wizardtest.ClientSecret}
 	h := start(t, svc, func(o *wizard.Options) {
 		o.Creds.UserSecret, o.Creds.OrgSecret, o.Creds.ClientSecret = "", "", ""
 	})
 	h.waitFor("prefilled from the keychain")
 	m := h.final()
-	if m.step != stepSummary || !m.a.Remember || m.a.UserSecret != userSecret {
+	if m.step != stepSummary || !m.a.Remember || m.a.UserSecret != wizardtest.UserSecret {
 		t.Fatalf("step %s remember=%v", m.step, m.a.Remember)
 	}
 }
@@ -578,7 +579,7 @@ func TestRememberedSecretsPrefill(t *testing.T) {
 // While the window is too small the wizard is hidden: keys other than
 // ctrl+c do nothing there (an Enter must not create unseen).
 func TestTooSmallIgnoresKeys(t *testing.T) {
-	svc := newFake()
+	svc := wizardtest.New()
 	h := start(t, svc)
 	h.toReview()
 	h.send(tea.WindowSizeMsg{Width: 50, Height: 15})
@@ -587,7 +588,7 @@ func TestTooSmallIgnoresKeys(t *testing.T) {
 	h.rune('R')
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.waitFor("request about to be sent")
-	if n := svc.createCount(); n != 0 {
+	if n := svc.CreateCount(); n != 0 {
 		t.Fatalf("%d creates sent while the screen was hidden", n)
 	}
 }
@@ -595,7 +596,7 @@ func TestTooSmallIgnoresKeys(t *testing.T) {
 // At 60 columns the done screen's token command wraps whole, never cut
 // into the name of another instance.
 func TestDoneHintWrapsAtSixty(t *testing.T) {
-	h := start(t, newFake(), func(o *wizard.Options) {
+	h := start(t, wizardtest.New(), func(o *wizard.Options) {
 		o.Name = "onedrivebusiness-someone-with-a-long-name-20261128-2"
 		o.TokenCommand = "go run . token --sandbox"
 	})
@@ -616,8 +617,8 @@ func TestDoneHintWrapsAtSixty(t *testing.T) {
 
 // The refused banner goes once the answers it refused are edited.
 func TestRefusedBannerGoesWhenEdited(t *testing.T) {
-	svc := newFake()
-	svc.authErrs = []error{&platform.APIError{Op: "list the instances", Status: 401, Message: "Invalid Organization or User secret"}}
+	svc := wizardtest.New()
+	svc.AuthErrs = []error{&platform.APIError{Op: "list the instances", Status: 401, Message: "Invalid Organization or User secret"}}
 	h := start(t, svc)
 	h.waitFor("Ready with these credentials")
 	h.enter()

@@ -15,6 +15,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/ui/wizard"
+	"github.com/connectwiz/connectwiz/ui/wizard/wizardtest"
 )
 
 // ended waits for the program to end by itself and returns its model.
@@ -25,7 +26,7 @@ func (h *harness) ended() *Model {
 }
 
 func TestOutcomeCreated(t *testing.T) {
-	h := start(t, newFake(), func(o *wizard.Options) { o.Remember = true })
+	h := start(t, wizardtest.New(), func(o *wizard.Options) { o.Remember = true })
 	h.toDone()
 	h.enter() // exit
 	o := h.ended().Outcome()
@@ -41,8 +42,8 @@ func TestOutcomeCreated(t *testing.T) {
 // not be checked reaches the done screen and the outcome, next to the
 // create's own note.
 func TestOutcomeNoteBareCode(t *testing.T) {
-	svc := newFake()
-	svc.paste = true
+	svc := wizardtest.New()
+	svc.Paste = true
 	h := start(t, svc, func(o *wizard.Options) {
 		o.Creds.CallbackURL = "https://app.example.com/cb"
 		o.Remember = true
@@ -50,7 +51,7 @@ func TestOutcomeNoteBareCode(t *testing.T) {
 	h.waitFor("Ready with these credentials")
 	h.enter()
 	h.waitFor("Redirect URL or code")
-	h.typeText(theCode)
+	h.typeText(wizardtest.Code)
 	h.enter()
 	h.waitFor("Unique on this machine")
 	h.enter()
@@ -71,8 +72,8 @@ func TestOutcomeNoteBareCode(t *testing.T) {
 // the instance and stores its token, the user exits. The command must
 // report the recovery, not "nothing was created".
 func TestOutcomeRecovered(t *testing.T) {
-	svc := newFake()
-	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", platform.ErrAnswerLost)}
+	svc := wizardtest.New()
+	svc.CreateErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", platform.ErrAnswerLost)}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -98,9 +99,9 @@ func TestOutcomeRecovered(t *testing.T) {
 // nothing was created, and the outcome is no success: wizard.Aborted, with an
 // error saying so.
 func TestOutcomeRecoveredNothingFound(t *testing.T) {
-	svc := newFake()
-	svc.notFound = true
-	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", platform.ErrAnswerLost)}
+	svc := wizardtest.New()
+	svc.NotFound = true
+	svc.CreateErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", platform.ErrAnswerLost)}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -121,22 +122,22 @@ func TestOutcomeAborted(t *testing.T) {
 	errDown := &platform.APIError{Op: "create the instance", Status: 502, Message: "The provider could not be reached"}
 	errLost := fmt.Errorf("%w (could not create the instance: EOF)", platform.ErrAnswerLost)
 	tests := map[string]struct {
-		svc  func() *fakeService
+		svc  func() *wizardtest.Fake
 		play func(h *harness)
 		err  error // the outcome's Err, matched with errors.Is
 	}{
 		"ctrl+c at review": {
-			svc: newFake,
+			svc: wizardtest.New,
 			play: func(h *harness) {
 				h.toReview()
 				h.key(tea.KeyCtrlC)
 			},
 		},
 		"quit while a failing create runs": {
-			svc: func() *fakeService {
-				svc := newFake()
-				svc.holdCreate = make(chan struct{})
-				svc.createErrs = []error{errDown}
+			svc: func() *wizardtest.Fake {
+				svc := wizardtest.New()
+				svc.HoldCreate = make(chan struct{})
+				svc.CreateErrs = []error{errDown}
 				return svc
 			},
 			play: func(h *harness) {
@@ -145,14 +146,14 @@ func TestOutcomeAborted(t *testing.T) {
 				h.waitFor("Creating")
 				h.key(tea.KeyCtrlC)
 				h.waitFor("before quitting")
-				close(h.svc.holdCreate)
+				close(h.svc.HoldCreate)
 			},
 			err: errDown,
 		},
 		"quit on a lost answer without recovering": {
-			svc: func() *fakeService {
-				svc := newFake()
-				svc.createErrs = []error{errLost}
+			svc: func() *wizardtest.Fake {
+				svc := wizardtest.New()
+				svc.CreateErrs = []error{errLost}
 				return svc
 			},
 			play: func(h *harness) {

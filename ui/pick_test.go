@@ -14,6 +14,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/keystore"
 	"github.com/connectwiz/connectwiz/ui/wizard"
+	"github.com/connectwiz/connectwiz/ui/wizard/wizardtest"
 )
 
 var candidates = []platform.Instance{
@@ -32,7 +33,7 @@ var errUnsettled = &flow.UnsettledError{
 // toPicker sends a create that fails unsettled, and waits for the picker.
 func (h *harness) toPicker() {
 	h.t.Helper()
-	h.svc.createErrs = []error{errUnsettled}
+	h.svc.CreateErrs = []error{errUnsettled}
 	h.toReview()
 	h.enter()
 	h.waitFor("Which instance is yours?")
@@ -40,7 +41,7 @@ func (h *harness) toPicker() {
 
 // The picker lists the candidates, name, id and creation time when known.
 func TestPickCandidateScreen(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.toPicker()
 	h.snapshot()
 }
@@ -48,7 +49,7 @@ func TestPickCandidateScreen(t *testing.T) {
 // Choosing a candidate adopts it: its token is stored, the run is
 // recovered, no second create is sent.
 func TestPickCandidateAdopts(t *testing.T) {
-	svc := newFake()
+	svc := wizardtest.New()
 	h := start(t, svc)
 	h.toPicker()
 	h.key(tea.KeyDown)
@@ -59,15 +60,15 @@ func TestPickCandidateAdopts(t *testing.T) {
 	if o.Kind != wizard.Recovered || len(o.Recovered) != 1 || !o.Recovered[0].Found || o.Err != nil {
 		t.Fatalf("outcome %+v", o)
 	}
-	if len(svc.adopted) != 1 || svc.adopted[0] != "102" || svc.createCount() != 1 {
-		t.Fatalf("adopted %v after %d creates", svc.adopted, svc.createCount())
+	if len(svc.Adopted) != 1 || svc.Adopted[0] != "102" || svc.CreateCount() != 1 {
+		t.Fatalf("adopted %v after %d creates", svc.Adopted, svc.CreateCount())
 	}
 }
 
 // Choosing none quits, keeping the pending record: the outcome says how
 // to settle it later.
 func TestPickCandidateNone(t *testing.T) {
-	svc := newFake()
+	svc := wizardtest.New()
 	h := start(t, svc)
 	h.toPicker()
 	h.key(tea.KeyDown)
@@ -75,15 +76,15 @@ func TestPickCandidateNone(t *testing.T) {
 	h.enter()
 	m := h.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	o := m.Outcome()
-	if o.Kind != wizard.Aborted || o.Err == nil || !strings.Contains(o.Err.Error(), "connectwiz recover --adopt ID") || len(svc.adopted) != 0 {
-		t.Fatalf("outcome %+v, adopted %v", o, svc.adopted)
+	if o.Kind != wizard.Aborted || o.Err == nil || !strings.Contains(o.Err.Error(), "connectwiz recover --adopt ID") || len(svc.Adopted) != 0 {
+		t.Fatalf("outcome %+v, adopted %v", o, svc.Adopted)
 	}
 }
 
 // A failed adoption says why and offers the candidates again.
 func TestPickCandidateAdoptFails(t *testing.T) {
-	svc := newFake()
-	svc.adoptErr = fmt.Errorf("%w: instance 101 already has a local entry", flow.ErrNotCandidate)
+	svc := wizardtest.New()
+	svc.AdoptErr = fmt.Errorf("%w: instance 101 already has a local entry", flow.ErrNotCandidate)
 	h := start(t, svc)
 	h.toPicker()
 	h.enter()
@@ -100,9 +101,9 @@ func TestPickCandidateAdoptFails(t *testing.T) {
 // "r recover now" on a lost answer that several instances may each be
 // opens the picker too.
 func TestRecoverNowPicks(t *testing.T) {
-	svc := newFake()
-	svc.candidates = candidates
-	svc.createErrs = []error{errNotKept}
+	svc := wizardtest.New()
+	svc.Candidates = candidates
+	svc.CreateErrs = []error{errNotKept}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()

@@ -22,6 +22,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/keystore"
 	"github.com/connectwiz/connectwiz/ui/wizard"
+	"github.com/connectwiz/connectwiz/ui/wizard/wizardtest"
 )
 
 // The fake's authorize URL, for the credentials of fullCreds.
@@ -65,7 +66,7 @@ func fits(t *testing.T, view string, width, height int) {
 // The authorize URL is printed above the view whole: at the start of a
 // line, unbroken, not cut; no OSC 8 on a plain terminal.
 func TestAuthorizeURLPrintedWhole(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.waitFor("Ready with these credentials")
 	h.enter()
 	out := h.waitOutput(authURL)
@@ -86,7 +87,7 @@ func TestAuthorizeURLPrintedWhole(t *testing.T) {
 func TestAuthorizeURLHyperlink(t *testing.T) {
 	lipgloss.SetColorProfile(termenv.TrueColor)
 	t.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.waitFor("Ready with these credentials")
 	h.enter()
 	h.waitFor(ansi.SetHyperlink(authURL) + authURL + ansi.ResetHyperlink())
@@ -96,7 +97,7 @@ func TestAuthorizeURLHyperlink(t *testing.T) {
 // A resize clears the screen, which wipes what was printed above: the URL
 // is printed again.
 func TestAuthorizeURLReprintedAfterResize(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.toAuthorize() // the output so far, the URL included, is read
 	h.send(tea.WindowSizeMsg{Width: 60, Height: 20})
 	h.waitOutput(authURL)
@@ -107,7 +108,7 @@ func TestAuthorizeURLReprintedAfterResize(t *testing.T) {
 // line at the start of a terminal line, unbroken, so that it runs when
 // pasted (EOF starts its line; ${CONNECTWIZ_ORG_SECRET} is whole).
 func TestCurlPrintedWhole(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.toReview()
 	h.rune('v')
 	out := lines(h.waitOutput("\nEOF"))
@@ -128,7 +129,7 @@ func TestCurlPrintedWhole(t *testing.T) {
 
 // At 60×20, the details form keeps its validation error in sight.
 func TestSmallDetailsError(t *testing.T) {
-	h := startAt(t, 60, 20, newFake())
+	h := startAt(t, 60, 20, wizardtest.New())
 	h.toDetails()
 	h.key(tea.KeyCtrlU) // clear the name
 	h.enter()
@@ -142,8 +143,8 @@ func TestSmallDetailsError(t *testing.T) {
 
 // At 60×20, a review too long for the window scrolls to its last rows.
 func TestSmallReviewScrolls(t *testing.T) {
-	svc := newFake()
-	svc.nameTaken = true
+	svc := wizardtest.New()
+	svc.NameTaken = true
 	h := startAt(t, 60, 20, svc, func(o *wizard.Options) {
 		o.Extra = map[string]string{"onedrivebusiness.site.address": "me.sharepoint.com"}
 	})
@@ -188,7 +189,7 @@ func TestFitHelp(t *testing.T) {
 
 // While the create finishes before quitting, ctrl+c is not offered again.
 func TestFinishingHelp(t *testing.T) {
-	m := New(newFake(), wizard.Options{Creds: fullCreds()})
+	m := New(wizardtest.New(), wizard.Options{Creds: fullCreds()})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m.startCreate()
 	if view := ansi.Strip(m.View()); !strings.Contains(view, "ctrl+c quit") {
@@ -222,7 +223,7 @@ func msgs(cmd tea.Cmd) []tea.Msg {
 // old frame leaves pieces otherwise. A wider or taller one does not (the
 // clear would push a whole frame into tmux's scrollback).
 func TestResizeClearsScreen(t *testing.T) {
-	m := New(newFake(), wizard.Options{Creds: fullCreds()})
+	m := New(wizardtest.New(), wizard.Options{Creds: fullCreds()})
 	clear := reflect.TypeOf(tea.ClearScreen())
 	for i, tc := range []struct {
 		w, h  int
@@ -242,7 +243,7 @@ func TestResizeClearsScreen(t *testing.T) {
 // Esc on the details goes back to the authorize step with the code kept;
 // enter goes on with it, a authorizes again and drops it.
 func TestEscOnDetailsKeepsCode(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.toDetails()
 	h.esc()
 	h.waitFor("sent the code back")
@@ -253,18 +254,18 @@ func TestEscOnDetailsKeepsCode(t *testing.T) {
 	h.rune('a')
 	h.waitFor("Open this URL")
 	m := h.final()
-	if m.step != stepAuthorize || !m.a.Code.IsZero() || h.svc.authorizes != 2 {
-		t.Fatalf("step %s, code kept %v, %d authorizes", m.step, !m.a.Code.IsZero(), h.svc.authorizes)
+	if m.step != stepAuthorize || !m.a.Code.IsZero() || h.svc.Authorizes != 2 {
+		t.Fatalf("step %s, code kept %v, %d authorizes", m.step, !m.a.Code.IsZero(), h.svc.Authorizes)
 	}
 }
 
 func TestCodeReceived(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.toDetails()
 	h.esc()
 	h.waitFor("sent the code back")
 	m := h.snapshot()
-	if m.a.Code.Reveal() != theCode {
+	if m.a.Code.Reveal() != wizardtest.Code {
 		t.Fatal("the code was dropped")
 	}
 }
@@ -275,8 +276,8 @@ var errCodeRefused = &platform.APIError{
 }
 
 func TestCreateErrorCodeRefused(t *testing.T) {
-	svc := newFake()
-	svc.createErrs = []error{errCodeRefused}
+	svc := wizardtest.New()
+	svc.CreateErrs = []error{errCodeRefused}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -286,8 +287,8 @@ func TestCreateErrorCodeRefused(t *testing.T) {
 
 // After a refused code, a authorizes again; the new code creates.
 func TestCreateErrorAuthorizeAgain(t *testing.T) {
-	svc := newFake()
-	svc.createErrs = []error{errCodeRefused}
+	svc := wizardtest.New()
+	svc.CreateErrs = []error{errCodeRefused}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -296,7 +297,7 @@ func TestCreateErrorAuthorizeAgain(t *testing.T) {
 	h.waitFor("Open this URL")
 	h.enter()
 	h.waitFor("Waiting for the browser")
-	h.svc.deliver(callback.Result{Code: "a-new-code"})
+	h.svc.Deliver(callback.Result{Code: "a-new-code"})
 	h.waitFor("Unique on this machine")
 	h.enter()
 	h.enter()
@@ -305,8 +306,8 @@ func TestCreateErrorAuthorizeAgain(t *testing.T) {
 	h.enter()
 	h.waitFor("Instance created")
 	m := h.final()
-	if svc.authorizes != 2 || svc.createCount() != 2 || svc.creates[1].Code.Reveal() != "a-new-code" || m.Outcome().Kind != wizard.Created {
-		t.Fatalf("%d authorizes, %d creates, outcome %s", svc.authorizes, svc.createCount(), m.Outcome().Kind)
+	if svc.Authorizes != 2 || svc.CreateCount() != 2 || svc.Creates[1].Code.Reveal() != "a-new-code" || m.Outcome().Kind != wizard.Created {
+		t.Fatalf("%d authorizes, %d creates, outcome %s", svc.Authorizes, svc.CreateCount(), m.Outcome().Kind)
 	}
 }
 
@@ -331,7 +332,7 @@ func TestCodeRefused(t *testing.T) {
 // On a plain terminal (NO_COLOR: the ASCII profile), the confirm shows
 // which answer is selected without colour.
 func TestConfirmNoColor(t *testing.T) {
-	h := start(t, newFake())
+	h := start(t, wizardtest.New())
 	h.waitFor("Ready with these credentials")
 	h.rune('e')
 	h.waitFor("Platform URL")
@@ -375,9 +376,9 @@ func TestStorageWarning(t *testing.T) {
 }
 
 func TestDoneKeychainLocked(t *testing.T) {
-	svc := newFake()
-	svc.storage = keystore.InFile
-	svc.warning = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because " + keystore.ProblemLocked.Advice()
+	svc := wizardtest.New()
+	svc.Storage = keystore.InFile
+	svc.Warning = "the token is stored UNENCRYPTED in /home/me/.config/connectwiz/tokens.json (mode 0600, readable only by you), because " + keystore.ProblemLocked.Advice()
 	h := start(t, svc)
 	h.toDone()
 	h.snapshot()
@@ -385,7 +386,7 @@ func TestDoneKeychainLocked(t *testing.T) {
 
 // The sandbox's authorize step offers o (a real browser) besides enter.
 func TestSandboxHelpListsOpen(t *testing.T) {
-	h := start(t, newFake(), func(o *wizard.Options) { o.Sandbox = true })
+	h := start(t, wizardtest.New(), func(o *wizard.Options) { o.Sandbox = true })
 	h.toAuthorize()
 	view := ansi.Strip(h.final().View())
 	for _, want := range []string{"enter approve here", "o open browser"} {
@@ -407,9 +408,9 @@ func TestPlatformChangeDropsRememberedSecrets(t *testing.T) {
 	}
 	for name, leaveForm := range leave {
 		t.Run(name, func(t *testing.T) {
-			svc := newFake()
-			svc.remembered = &flow.Credentials{UserSecret: userSecret, OrgSecret: orgSecret, ClientSecret: clientSecret}
-			svc.rememberFor = fullCreds().BaseURL
+			svc := wizardtest.New()
+			svc.RememberedCreds = &flow.Credentials{UserSecret: wizardtest.UserSecret, OrgSecret: wizardtest.OrgSecret, ClientSecret: wizardtest.ClientSecret}
+			svc.RememberFor = fullCreds().BaseURL
 			h := start(t, svc, func(o *wizard.Options) {
 				o.Creds.UserSecret, o.Creds.OrgSecret, o.Creds.ClientSecret = "", "", ""
 			})
@@ -421,13 +422,13 @@ func TestPlatformChangeDropsRememberedSecrets(t *testing.T) {
 			leaveForm(h)
 			h.waitFor("are not used for other.test")
 			m := h.final()
-			if m.step != stepCredentials || m.a.UserSecret != "" || m.a.OrgSecret != "" || m.a.ClientSecret != "" || svc.authorizes != 0 {
-				t.Fatalf("step %s, secrets kept %v, %d authorizes", m.step, m.a.UserSecret+m.a.OrgSecret+m.a.ClientSecret != "", svc.authorizes)
+			if m.step != stepCredentials || m.a.UserSecret != "" || m.a.OrgSecret != "" || m.a.ClientSecret != "" || svc.Authorizes != 0 {
+				t.Fatalf("step %s, secrets kept %v, %d authorizes", m.step, m.a.UserSecret+m.a.OrgSecret+m.a.ClientSecret != "", svc.Authorizes)
 			}
 			if !strings.Contains(words(ansi.Strip(m.View())), "The secrets remembered for platform.test are not used for other.test: enter this platform's secrets.") {
 				t.Fatalf("no note:\n%s", ansi.Strip(m.View()))
 			}
-			if !svc.wasAsked("https://other.test/api") {
+			if !svc.WasAsked("https://other.test/api") {
 				t.Fatal("the keychain was not asked for the new platform's secrets")
 			}
 		})
@@ -438,18 +439,18 @@ func TestPlatformChangeDropsRememberedSecrets(t *testing.T) {
 // the name check answered creates nothing; once the answer says the name
 // is taken, the review says so and waits for the user's choice.
 func TestReviewWaitsForNameCheck(t *testing.T) {
-	svc := newFake()
-	svc.nameTaken = true
-	svc.holdName = make(chan struct{})
+	svc := wizardtest.New()
+	svc.NameTaken = true
+	svc.HoldName = make(chan struct{})
 	h := start(t, svc)
 	h.fillDetails()
 	h.waitFor("request about to be sent")
 	h.enter()
 	h.rune('R')
-	close(svc.holdName)
+	close(svc.HoldName)
 	h.waitFor("Esc to choose another name")
 	m := h.final()
-	if n := svc.createCount(); n != 0 || m.step != stepReview {
+	if n := svc.CreateCount(); n != 0 || m.step != stepReview {
 		t.Fatalf("%d creates before the name check answered; step %s", n, m.step)
 	}
 }
@@ -460,8 +461,8 @@ func TestReviewWaitsForNameCheck(t *testing.T) {
 func TestReviewEnterBeforeNameCheck(t *testing.T) {
 	enter := tea.KeyMsg{Type: tea.KeyEnter}
 	for _, taken := range []bool{false, true} {
-		m := New(newFake(), wizard.Options{Creds: fullCreds(), Name: "drive"})
-		m.a.Code = theCode
+		m := New(wizardtest.New(), wizard.Options{Creds: fullCreds(), Name: "drive"})
+		m.a.Code = wizardtest.Code
 		m.step = stepDetails
 		m.detailsDone() // its Cmd, the check, is not run: the answers come below
 		if view := words(ansi.Strip(m.View())); !strings.Contains(view, "Checking the name") || strings.Contains(view, "enter create") {
@@ -492,9 +493,9 @@ func TestReviewEnterBeforeNameCheck(t *testing.T) {
 
 // TestAnswerLostNothingFound: recovering finds no instance.
 func TestAnswerLostNothingFound(t *testing.T) {
-	svc := newFake()
-	svc.notFound = true
-	svc.createErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", platform.ErrAnswerLost)}
+	svc := wizardtest.New()
+	svc.NotFound = true
+	svc.CreateErrs = []error{fmt.Errorf("%w (could not create the instance: EOF)", platform.ErrAnswerLost)}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -515,8 +516,8 @@ var errNotKept = fmt.Errorf("%w: instance 4711 (\"drive\"): the keychain is lock
 // lost answer, it offers only to look the instance up: neither a retry nor
 // a new authorization (both would create a duplicate), nor going back.
 func TestNotKept(t *testing.T) {
-	svc := newFake()
-	svc.createErrs = []error{errNotKept}
+	svc := wizardtest.New()
+	svc.CreateErrs = []error{errNotKept}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -524,15 +525,15 @@ func TestNotKept(t *testing.T) {
 	h.rune('a')
 	h.esc()
 	h.snapshot()
-	if n, a := svc.createCount(), svc.authorizes; n != 1 || a != 1 {
+	if n, a := svc.CreateCount(), svc.Authorizes; n != 1 || a != 1 {
 		t.Fatalf("%d creates, %d authorizes after a token not kept", n, a)
 	}
 }
 
 // TestNotKeptRecover: r looks the instance up and stores its token.
 func TestNotKeptRecover(t *testing.T) {
-	svc := newFake()
-	svc.createErrs = []error{errNotKept}
+	svc := wizardtest.New()
+	svc.CreateErrs = []error{errNotKept}
 	h := start(t, svc)
 	h.toReview()
 	h.enter()
@@ -540,8 +541,8 @@ func TestNotKeptRecover(t *testing.T) {
 	h.rune('r')
 	h.waitFor("the instance was found")
 	m := h.final()
-	if o := m.Outcome(); o.Kind != wizard.Recovered || svc.createCount() != 1 {
-		t.Fatalf("outcome %s after %d creates", o.Kind, svc.createCount())
+	if o := m.Outcome(); o.Kind != wizard.Recovered || svc.CreateCount() != 1 {
+		t.Fatalf("outcome %s after %d creates", o.Kind, svc.CreateCount())
 	}
 }
 
@@ -567,8 +568,8 @@ func TestWrapAfter(t *testing.T) {
 // In an SSH session the authorize screen gives the port forwarding line
 // whole, to run from the user's own machine, and offers the paste.
 func TestAuthorizeSSHForward(t *testing.T) {
-	svc := newFake()
-	svc.forward = "ssh -L 8750:127.0.0.1:8750 build-box"
+	svc := wizardtest.New()
+	svc.Forward = "ssh -L 8750:127.0.0.1:8750 build-box"
 	h := startAt(t, 60, 20, svc)
 	h.toAuthorize()
 	view := ansi.Strip(h.final().View())

@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -18,5 +19,18 @@ func AssertInert(t testing.TB, what string, b []byte) {
 		if bytes.Contains(b, []byte(d)) {
 			t.Errorf("%s carries %q:\n%q", what, d, b)
 		}
+	}
+}
+
+// InOrder fails t unless the texts show in out in this order.
+func InOrder(t testing.TB, out string, texts ...string) {
+	t.Helper()
+	rest := out
+	for _, s := range texts {
+		i := strings.Index(rest, s)
+		if i < 0 {
+			t.Fatalf("%q does not show (in order) in:\n%s", s, out)
+		}
+		rest = rest[i+len(s):]
 	}
 }

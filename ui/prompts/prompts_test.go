@@ -1,4 +1,4 @@
-package ui
+package prompts_test
 
 import (
 	"context"
@@ -14,62 +14,63 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/ui/prompts"
 	"github.com/connectwiz/connectwiz/ui/wizard"
+	"github.com/connectwiz/connectwiz/ui/wizard/wizardtest"
 )
 
 // a11yFake is the wizard's fake service with what the accessible tests
 // need besides: the credentials each Authorize got, the browser coming
 // back when it is opened, and names taken on this machine.
 type a11yFake struct {
-	*fakeService
+	*wizardtest.Fake
 	authCreds []flow.Credentials
 	// callbacks are what successive browser trips deliver (a nil entry:
 	// the browser never comes back); a code once they are used up.
 	callbacks []*callback.Result
 	taken     map[string]bool
 	events    []string // "free NAME" and "create NAME", in order
-	forward   string   // each authorization's Forward: a remote session
 }
 
-func newA11yFake() *a11yFake { return &a11yFake{fakeService: newFake(), taken: map[string]bool{}} }
+func newA11yFake() *a11yFake { return &a11yFake{Fake: wizardtest.New(), taken: map[string]bool{}} }
 
 func (f *a11yFake) Authorize(ctx context.Context, c flow.Credentials) (*flow.Authorization, error) {
-	f.mu.Lock()
+	f.Mu.Lock()
 	f.authCreds = append(f.authCreds, c)
-	f.mu.Unlock()
-	a, err := f.fakeService.Authorize(ctx, c)
+	f.Mu.Unlock()
+	a, err := f.Fake.Authorize(ctx, c)
 	if a != nil {
-		a.Forward = f.forward
+		a.Forward = f.Forward
 	}
 	return a, err
 }
 
 func (f *a11yFake) OpenBrowser(url string) error {
-	if err := f.fakeService.OpenBrowser(url); err != nil || f.paste {
+	if err := f.Fake.OpenBrowser(url); err != nil || f.Paste {
 		return err
 	}
-	r := &callback.Result{Code: theCode}
+	r := &callback.Result{Code: wizardtest.Code}
 	if len(f.callbacks) > 0 {
 		r, f.callbacks = f.callbacks[0], f.callbacks[1:]
 	}
 	if r != nil {
-		f.deliver(*r)
+		f.Deliver(*r)
 	}
 	return nil
 }
 
 func (f *a11yFake) Create(ctx context.Context, r flow.CreateRequest) (flow.Created, error) {
-	f.mu.Lock()
+	f.Mu.Lock()
 	f.events = append(f.events, "create "+r.Instance.Name)
-	f.mu.Unlock()
-	return f.fakeService.Create(ctx, r)
+	f.Mu.Unlock()
+	return f.Fake.Create(ctx, r)
 }
 
 func (f *a11yFake) AvailableName(name, _ string) string {
-	f.mu.Lock()
+	f.Mu.Lock()
 	f.events = append(f.events, "free "+name)
-	f.mu.Unlock()
+	f.Mu.Unlock()
 	free := name
 	for i := 2; f.taken[free]; i++ {
 		free = fmt.Sprintf("%s-%d", name, i)
@@ -98,8 +99,8 @@ func (b *syncBuffer) String() string {
 func a11yOptions() wizard.Options {
 	return wizard.Options{
 		Creds: flow.Credentials{
-			BaseURL: "https://platform.test/api", UserSecret: userSecret, OrgSecret: orgSecret,
-			Connector: "onedrivebusiness", ClientID: "cid", ClientSecret: clientSecret, CallbackURL: "http://127.0.0.1:8750/callback",
+			BaseURL: "https://platform.test/api", UserSecret: wizardtest.UserSecret, OrgSecret: wizardtest.OrgSecret,
+			Connector: "onedrivebusiness", ClientID: "cid", ClientSecret: wizardtest.ClientSecret, CallbackURL: "http://127.0.0.1:8750/callback",
 		},
 		DefaultName: "drive",
 		Wait:        time.Minute,
@@ -135,7 +136,7 @@ func runA11y(t *testing.T, f *a11yFake, opts wizard.Options, in io.Reader) (wiza
 	if strings.Contains(out.String(), "\x1b") {
 		t.Errorf("the prompts hold escape sequences:\n%q", out)
 	}
-	for _, s := range append(allSecrets, "x-s3cret-extra", "new-user-s3cret") {
+	for _, s := range append(wizardtest.AllSecrets, "x-s3cret-extra", "new-user-s3cret") {
 		if strings.Contains(out.String(), s) {
 			t.Errorf("the output shows the secret %q:\n%s", s, out)
 		}
@@ -143,30 +144,17 @@ func runA11y(t *testing.T, f *a11yFake, opts wizard.Options, in io.Reader) (wiza
 	return o, out.String()
 }
 
-// inOrder fails unless the texts show in out in this order.
-func inOrder(t *testing.T, out string, texts ...string) {
-	t.Helper()
-	rest := out
-	for _, s := range texts {
-		i := strings.Index(rest, s)
-		if i < 0 {
-			t.Fatalf("%q does not show (in order) in:\n%s", s, out)
-		}
-		rest = rest[i+len(s):]
-	}
-}
-
 func TestAccessibleSandboxRun(t *testing.T) {
 	f := newA11yFake()
 	opts := a11yOptions()
 	opts.Sandbox = true
-	f.sandbox = true
+	f.Sandbox = true
 	o, out := runA11y(t, f, opts, answers("", "", "a, b",
 		"site.address=https://contoso", "site.api.token=x-s3cret-extra", "bad", "gone=1", "gone=", "", ""))
 	if o.Kind != wizard.Created || o.Created.Saved.Entry.Name != "drive" {
 		t.Fatalf("outcome %+v\n%s", o, out)
 	}
-	inOrder(t, out, "Ready with these credentials:", "Platform URL         https://platform.test/api", "User secret          (hidden)",
+	testkit.InOrder(t, out, "Ready with these credentials:", "Platform URL         https://platform.test/api", "User secret          (hidden)",
 		"Connector            onedrivebusiness", "OAuth client ID      cid", "Callback URL         http://127.0.0.1:8750/callback",
 		"Continue with these? [Y/n]", flow.SayApprovedHere, "Instance name [drive]:", "Tags", "Extra configuration, KEY=VALUE", `"bad" is not KEY=VALUE`,
 		"This is the request about to be sent:", "Platform             https://platform.test/api", "Name                 drive",
@@ -177,10 +165,10 @@ func TestAccessibleSandboxRun(t *testing.T) {
 			t.Errorf("%q shows:\n%s", never, out)
 		}
 	}
-	req := f.creates[0]
-	if f.approves != 1 || len(f.creates) != 1 || req.Code != theCode || strings.Join(req.Tags, "|") != "a|b" ||
+	req := f.Creates[0]
+	if f.Approves != 1 || len(f.Creates) != 1 || req.Code != wizardtest.Code || strings.Join(req.Tags, "|") != "a|b" ||
 		len(req.Extra) != 2 || req.Extra["site.api.token"] != "x-s3cret-extra" || req.Extra["site.address"] != "https://contoso" {
-		t.Fatalf("approves %d, creates %+v", f.approves, f.creates)
+		t.Fatalf("approves %d, creates %+v", f.Approves, f.Creates)
 	}
 }
 
@@ -198,14 +186,16 @@ func TestAccessibleRefusedAskedAlone(t *testing.T) {
 			[]string{"User secret, refused by the platform (Enter keeps the one given):", "Organization secret, refused by the platform (Enter keeps the one given):"},
 			[]string{"new-user-s3cret", ""},
 			func(c flow.Credentials) bool {
-				return c.UserSecret == "new-user-s3cret" && c.OrgSecret == orgSecret && c.ClientSecret == clientSecret
+				return c.UserSecret == "new-user-s3cret" && c.OrgSecret == wizardtest.OrgSecret && c.ClientSecret == wizardtest.ClientSecret
 			},
 		},
 		"client refused": {
 			&platform.APIError{Op: "get the authorize URL", Status: http.StatusBadRequest, Message: "invalid client"},
 			[]string{"OAuth client ID, refused by the provider [cid]:", "OAuth client secret, refused by the provider (Enter keeps the one given):"},
 			[]string{"cid2", ""},
-			func(c flow.Credentials) bool { return c.ClientID == "cid2" && c.ClientSecret == clientSecret },
+			func(c flow.Credentials) bool {
+				return c.ClientID == "cid2" && c.ClientSecret == wizardtest.ClientSecret
+			},
 		},
 		"connector not found": {
 			&platform.APIError{Op: "get the authorize URL", Status: http.StatusNotFound},
@@ -214,7 +204,7 @@ func TestAccessibleRefusedAskedAlone(t *testing.T) {
 			func(c flow.Credentials) bool { return c.Connector == "box" && c.BaseURL == "https://platform.test/api" },
 		},
 		"unreachable": {
-			errUnreachable,
+			wizardtest.ErrUnreachable,
 			[]string{"Platform URL, cannot reach the platform [https://platform.test/api]:"},
 			[]string{"https://other.test/api/"},
 			func(c flow.Credentials) bool { return c.BaseURL == "https://other.test/api" },
@@ -228,13 +218,13 @@ func TestAccessibleRefusedAskedAlone(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := newA11yFake()
-			f.authErrs = []error{tc.err}
+			f.AuthErrs = []error{tc.err}
 			o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, tc.answer, keepDetails, "y"))
 			if o.Kind != wizard.Created || len(f.authCreds) != 2 || !tc.check(f.authCreds[1]) {
 				t.Fatalf("outcome %v, authorizations %+v\n%s", o.Kind, f.authCreds, out)
 			}
 			retry := out[strings.Index(out, "✗ "):strings.Index(out, "Open this URL")]
-			inOrder(t, retry, append([]string{tc.err.Error(), "Check the answers asked again below"}, tc.asked...)...)
+			testkit.InOrder(t, retry, append([]string{tc.err.Error(), "Check the answers asked again below"}, tc.asked...)...)
 			if n := strings.Count(retry, ": \n"); n != len(tc.asked) {
 				t.Fatalf("%d prompts after the error, want %d:\n%s", n, len(tc.asked), retry)
 			}
@@ -246,19 +236,19 @@ func TestAccessibleRefusedAskedAlone(t *testing.T) {
 // masked) and the create is sent again with the same code.
 func TestAccessibleMissingConfiguration(t *testing.T) {
 	f := newA11yFake()
-	f.createErrs = []error{&platform.APIError{Op: "create the instance", Status: http.StatusBadRequest, Missing: []string{"site.api.token", "site.address"}}}
+	f.CreateErrs = []error{&platform.APIError{Op: "create the instance", Status: http.StatusBadRequest, Missing: []string{"site.api.token", "site.address"}}}
 	o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, keepDetails, "y", "", "https://contoso", "x-s3cret-extra"))
-	if o.Kind != wizard.Created || len(f.creates) != 2 {
-		t.Fatalf("outcome %v, %d creates\n%s", o.Kind, len(f.creates), out)
+	if o.Kind != wizard.Created || len(f.Creates) != 2 {
+		t.Fatalf("outcome %v, %d creates\n%s", o.Kind, len(f.Creates), out)
 	}
-	inOrder(t, out, "The platform needs more configuration for this connector: site.address, site.api.token.",
+	testkit.InOrder(t, out, "The platform needs more configuration for this connector: site.address, site.api.token.",
 		"site.address:", "✗ site.address: required", "site.address:", "site.api.token:", "Creating drive")
-	again := f.creates[1]
-	if again.Code != theCode || f.creates[0].Code != theCode || again.Extra["site.address"] != "https://contoso" || again.Extra["site.api.token"] != "x-s3cret-extra" {
+	again := f.Creates[1]
+	if again.Code != wizardtest.Code || f.Creates[0].Code != wizardtest.Code || again.Extra["site.address"] != "https://contoso" || again.Extra["site.api.token"] != "x-s3cret-extra" {
 		t.Fatalf("the second create: %+v", again)
 	}
-	if f.authorizes != 1 {
-		t.Fatalf("authorized %d times: the code must be reused", f.authorizes)
+	if f.Authorizes != 1 {
+		t.Fatalf("authorized %d times: the code must be reused", f.Authorizes)
 	}
 }
 
@@ -277,10 +267,10 @@ func TestAccessibleTakenName(t *testing.T) {
 			f := newA11yFake()
 			f.taken["drive"] = true
 			o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, "", tc.answers, "y"))
-			if o.Kind != wizard.Created || f.creates[0].Name != tc.want {
-				t.Fatalf("outcome %v, creates %+v\n%s", o.Kind, f.creates, out)
+			if o.Kind != wizard.Created || f.Creates[0].Name != tc.want {
+				t.Fatalf("outcome %v, creates %+v\n%s", o.Kind, f.Creates, out)
 			}
-			inOrder(t, out, `An instance named "drive" already exists on this machine for this platform. Enter names this one "drive-2" and keeps both`,
+			testkit.InOrder(t, out, `An instance named "drive" already exists on this machine for this platform. Enter names this one "drive-2" and keeps both`,
 				"Instance name [drive-2]:", "Name                 "+tc.want)
 		})
 	}
@@ -290,12 +280,12 @@ func TestAccessibleTakenName(t *testing.T) {
 func TestAccessibleReviewBack(t *testing.T) {
 	f := newA11yFake()
 	o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, "", "a", "k=v", "", "n", "d2", "", "", "y"))
-	if o.Kind != wizard.Created || len(f.creates) != 1 {
+	if o.Kind != wizard.Created || len(f.Creates) != 1 {
 		t.Fatalf("outcome %v\n%s", o.Kind, out)
 	}
-	inOrder(t, out, "Create it? [Y/n]", "Back to the details", "Instance name [drive]:", "Tags (comma-separated, optional) [a]:",
+	testkit.InOrder(t, out, "Create it? [Y/n]", "Back to the details", "Instance name [drive]:", "Tags (comma-separated, optional) [a]:",
 		"Name                 d2", "k = v", "Create it?")
-	if r := f.creates[0]; r.Name != "d2" || strings.Join(r.Tags, ",") != "a" || r.Extra["k"] != "v" {
+	if r := f.Creates[0]; r.Name != "d2" || strings.Join(r.Tags, ",") != "a" || r.Extra["k"] != "v" {
 		t.Fatalf("create %+v", r)
 	}
 }
@@ -313,31 +303,31 @@ func TestAccessibleOutcomes(t *testing.T) {
 		shows   []string
 	}{
 		"lost answer recovered": {
-			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "y"}, kind: wizard.Recovered,
+			setup: func(f *a11yFake) { f.CreateErrs = []error{lost} }, answers: []any{"", "y"}, kind: wizard.Recovered,
 			shows: []string{"The instance may exist", "Look the instance up now? [Y/n]"},
 		},
 		"lost answer, nothing found": {
-			setup: func(f *a11yFake) { f.createErrs, f.notFound = []error{lost}, true }, answers: []any{"", "y"}, kind: wizard.Aborted, err: wizard.ErrNothingCreated,
+			setup: func(f *a11yFake) { f.CreateErrs, f.NotFound = []error{lost}, true }, answers: []any{"", "y"}, kind: wizard.Aborted, err: wizard.ErrNothingCreated,
 			shows: []string{"Look the instance up now? [Y/n]", "The answer was lost, and the platform has no such instance: nothing was created."},
 		},
 		"token not kept, recovered": {
-			setup: func(f *a11yFake) { f.createErrs = []error{notKept} }, answers: []any{"", "y"}, kind: wizard.Recovered,
+			setup: func(f *a11yFake) { f.CreateErrs = []error{notKept} }, answers: []any{"", "y"}, kind: wizard.Recovered,
 			shows: []string{"✗ The create did not succeed: the instance was created, but its token could not be stored", "The instance exists", "Look the instance up now? [Y/n]"},
 		},
 		"token not kept, left": {
-			setup: func(f *a11yFake) { f.createErrs = []error{notKept} }, answers: []any{"", "n"}, kind: wizard.Aborted, err: flow.ErrNotKept,
+			setup: func(f *a11yFake) { f.CreateErrs = []error{notKept} }, answers: []any{"", "n"}, kind: wizard.Aborted, err: flow.ErrNotKept,
 			shows: []string{"Look the instance up now? [Y/n]", "Run 'connectwiz recover' later"},
 		},
 		"lost answer left": {
-			setup: func(f *a11yFake) { f.createErrs = []error{lost} }, answers: []any{"", "n"}, kind: wizard.Aborted, err: platform.ErrAnswerLost,
+			setup: func(f *a11yFake) { f.CreateErrs = []error{lost} }, answers: []any{"", "n"}, kind: wizard.Aborted, err: platform.ErrAnswerLost,
 			shows: []string{"Run 'connectwiz recover' later"},
 		},
 		"create failed, sent again": {
-			setup: func(f *a11yFake) { f.createErrs = []error{failed} }, answers: []any{"", "y"}, kind: wizard.Created,
+			setup: func(f *a11yFake) { f.CreateErrs = []error{failed} }, answers: []any{"", "y"}, kind: wizard.Created,
 			shows: []string{"✗ The create did not succeed: could not create the instance", "Send it again? [Y/n]", "Creating drive"},
 		},
 		"create failed, quit": {
-			setup: func(f *a11yFake) { f.createErrs = []error{failed} }, answers: []any{"", "n"}, kind: wizard.Aborted, err: failed,
+			setup: func(f *a11yFake) { f.CreateErrs = []error{failed} }, answers: []any{"", "n"}, kind: wizard.Aborted, err: failed,
 		},
 		"denied, quit": {
 			setup: func(f *a11yFake) { f.callbacks = []*callback.Result{{Err: denied}} }, answers: []any{"n"}, kind: wizard.Aborted, err: denied,
@@ -360,7 +350,7 @@ func TestAccessibleOutcomes(t *testing.T) {
 			if o.Kind != tc.kind || !errors.Is(o.Err, tc.err) {
 				t.Fatalf("outcome %v (%v), want %v (%v)\n%s", o.Kind, o.Err, tc.kind, tc.err, out)
 			}
-			inOrder(t, out, tc.shows...)
+			testkit.InOrder(t, out, tc.shows...)
 			if (strings.Contains(name, "lost") || strings.Contains(name, "not kept")) && strings.Contains(out, "Send it again?") {
 				t.Fatalf("the create is offered again when the instance may exist:\n%s", out)
 			}
@@ -371,7 +361,7 @@ func TestAccessibleOutcomes(t *testing.T) {
 // The paste: the state is checked; a bare code is noted; the provider's
 // error in the URL is a denial.
 func TestAccessiblePaste(t *testing.T) {
-	good := "http://127.0.0.1:8750/callback?code=" + theCode + "&state=" + theState
+	good := "http://127.0.0.1:8750/callback?code=" + wizardtest.Code + "&state=" + wizardtest.State
 	for name, tc := range map[string]struct {
 		pasted []string
 		note   string
@@ -379,16 +369,16 @@ func TestAccessiblePaste(t *testing.T) {
 	}{
 		"redirect URL": {[]string{good}, "", []string{"is not on this machine", "Redirect URL or code:"}},
 		"wrong state":  {[]string{"http://127.0.0.1:8750/callback?code=x&state=nope", good}, "", []string{"does not match this session", "Redirect URL or code:"}},
-		"bare code":    {[]string{theCode}, "A bare code was pasted: its state could not be checked.", nil},
+		"bare code":    {[]string{wizardtest.Code}, "A bare code was pasted: its state could not be checked.", nil},
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := newA11yFake()
-			f.paste = true
+			f.Paste = true
 			o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, tc.pasted, keepDetails, "y"))
-			if o.Kind != wizard.Created || o.Note != tc.note || f.creates[0].Code != theCode {
+			if o.Kind != wizard.Created || o.Note != tc.note || f.Creates[0].Code != wizardtest.Code {
 				t.Fatalf("outcome %+v\n%s", o, out)
 			}
-			inOrder(t, out, tc.shows...)
+			testkit.InOrder(t, out, tc.shows...)
 		})
 	}
 }
@@ -402,24 +392,24 @@ func TestAccessibleTimeout(t *testing.T) {
 	o, out := runPaced(t, context.Background(), f, opts, append([]string{
 		"Continue with these?", "", "Remember the secrets", "n", "(empty to authorize again):", "",
 	}, pacedDetails...)...)
-	if o.Kind != wizard.Created || f.authorizes != 2 {
-		t.Fatalf("outcome %v after %d authorizations\n%s", o.Kind, f.authorizes, out)
+	if o.Kind != wizard.Created || f.Authorizes != 2 {
+		t.Fatalf("outcome %v after %d authorizations\n%s", o.Kind, f.Authorizes, out)
 	}
-	inOrder(t, out, "✗ No callback arrived in 10 milliseconds.", "Redirect URL or code (empty to authorize again):", "Open this URL")
+	testkit.InOrder(t, out, "✗ No callback arrived in 10 milliseconds.", "Redirect URL or code (empty to authorize again):", "Open this URL")
 }
 
 // Remembered secrets fill what is missing; remembering is then offered as
 // the default.
 func TestAccessibleRemembered(t *testing.T) {
 	f := newA11yFake()
-	f.remembered = &flow.Credentials{UserSecret: userSecret, OrgSecret: orgSecret, ClientSecret: clientSecret}
+	f.RememberedCreds = &flow.Credentials{UserSecret: wizardtest.UserSecret, OrgSecret: wizardtest.OrgSecret, ClientSecret: wizardtest.ClientSecret}
 	opts := a11yOptions()
 	opts.Creds.UserSecret, opts.Creds.ClientSecret = "", ""
 	o, out := runA11y(t, f, opts, answers("", "", keepDetails, "y"))
-	if o.Kind != wizard.Created || len(f.creates) != 1 || f.authCreds[0].UserSecret != userSecret {
+	if o.Kind != wizard.Created || len(f.Creates) != 1 || f.authCreds[0].UserSecret != wizardtest.UserSecret {
 		t.Fatalf("outcome %v\n%s", o.Kind, out)
 	}
-	inOrder(t, out, "Secrets prefilled from the keychain.", "Continue with these? [Y/n]", "Remember the secrets in the keychain? [Y/n]")
+	testkit.InOrder(t, out, "Secrets prefilled from the keychain.", "Continue with these? [Y/n]", "Remember the secrets in the keychain? [Y/n]")
 	if strings.Contains(out, "User secret:") || strings.Contains(out, "User secret (") {
 		t.Fatalf("a remembered secret was asked:\n%s", out)
 	}
@@ -471,11 +461,11 @@ func TestAccessibleNameCheckedBeforeCreate(t *testing.T) {
 // and the wait offers the paste at once.
 func TestAccessibleRemoteForward(t *testing.T) {
 	f := newA11yFake()
-	f.forward = "ssh -L 8750:127.0.0.1:8750 build-box"
+	f.Forward = "ssh -L 8750:127.0.0.1:8750 build-box"
 	o, out := runA11y(t, f, a11yOptions(), answers("", "n", "", "", "", ""))
 	if o.Kind != wizard.Created {
 		t.Fatalf("outcome %+v\n%s", o, out)
 	}
-	inOrder(t, out, "Open this URL", "run this from your own machine, then open the URL there:", "  ssh -L 8750:127.0.0.1:8750 build-box",
+	testkit.InOrder(t, out, "Open this URL", "run this from your own machine, then open the URL there:", "  ssh -L 8750:127.0.0.1:8750 build-box",
 		"up to 1 minute;", "or paste the URL the browser was sent to")
 }

@@ -1,4 +1,4 @@
-package ui
+package prompts_test
 
 import (
 	"context"
@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 	"github.com/connectwiz/connectwiz/ui/prompts"
 	"github.com/connectwiz/connectwiz/ui/wizard"
+	"github.com/connectwiz/connectwiz/ui/wizard/wizardtest"
 )
 
 // pacedDetails answer the details and the create, each when asked.
@@ -46,7 +48,7 @@ func runPaced(t *testing.T, ctx context.Context, f *a11yFake, opts wizard.Option
 	go func() { done <- prompts.Run(ctx, f, pr, out, opts) }()
 	select {
 	case o := <-done:
-		for _, s := range allSecrets {
+		for _, s := range wizardtest.AllSecrets {
 			if strings.Contains(out.String(), s) {
 				t.Errorf("the output shows the secret %q:\n%s", s, out)
 			}
@@ -64,16 +66,16 @@ func runPaced(t *testing.T, ctx context.Context, f *a11yFake, opts wizard.Option
 func TestAccessiblePasteWhileWaiting(t *testing.T) {
 	f := newA11yFake()
 	f.callbacks = []*callback.Result{nil}
-	good := "http://127.0.0.1:8750/callback?code=pasted-c0de&state=" + theState
+	good := "http://127.0.0.1:8750/callback?code=pasted-c0de&state=" + wizardtest.State
 	o, out := runPaced(t, context.Background(), f, a11yOptions(), append([]string{
 		"Continue with these?", "", "Remember the secrets", "n",
 		"or paste the URL the browser was sent to (or the code) and press Enter:", "http://127.0.0.1:8750/callback?code=x&state=forged",
 		"not the redirect of this authorization", good,
 	}, pacedDetails...)...)
-	if o.Kind != wizard.Created || len(f.creates) != 1 || f.creates[0].Code != "pasted-c0de" || f.authorizes != 1 {
-		t.Fatalf("outcome %v, creates %+v\n%s", o.Kind, f.creates, out)
+	if o.Kind != wizard.Created || len(f.Creates) != 1 || f.Creates[0].Code != "pasted-c0de" || f.Authorizes != 1 {
+		t.Fatalf("outcome %v, creates %+v\n%s", o.Kind, f.Creates, out)
 	}
-	inOrder(t, out, "Waiting for the browser to come back to http://127.0.0.1:8750/callback", "does not match this session",
+	testkit.InOrder(t, out, "Waiting for the browser to come back to http://127.0.0.1:8750/callback", "does not match this session",
 		"Instance name [drive]:", "Creating drive")
 	if strings.Contains(out, "pasted-c0de") || strings.Contains(out, "No callback arrived") {
 		t.Fatalf("the code shows, or the wait timed out:\n%s", out)
@@ -85,10 +87,10 @@ func TestAccessiblePasteWhileWaiting(t *testing.T) {
 func TestAccessibleSummaryDeclined(t *testing.T) {
 	f := newA11yFake()
 	o, out := runA11y(t, f, a11yOptions(), answers("n", "", "", "", "", "cid2", "", "", "n", keepDetails, "y"))
-	if o.Kind != wizard.Created || f.authCreds[0].ClientID != "cid2" || f.authCreds[0].UserSecret != userSecret || f.authCreds[0].ClientSecret != clientSecret {
+	if o.Kind != wizard.Created || f.authCreds[0].ClientID != "cid2" || f.authCreds[0].UserSecret != wizardtest.UserSecret || f.authCreds[0].ClientSecret != wizardtest.ClientSecret {
 		t.Fatalf("outcome %v, authorizations %+v\n%s", o.Kind, f.authCreds, out)
 	}
-	inOrder(t, out, "Ready with these credentials:", "OAuth client secret  (hidden)", "Continue with these? [Y/n]",
+	testkit.InOrder(t, out, "Ready with these credentials:", "OAuth client secret  (hidden)", "Continue with these? [Y/n]",
 		"Platform URL [https://platform.test/api]:", "User secret (Enter keeps the one given):", "Organization secret (Enter keeps the one given):",
 		"Connector [onedrivebusiness]:", "OAuth client ID [cid]:", "OAuth client secret (Enter keeps the one given):", "Callback URL [")
 }
@@ -109,10 +111,10 @@ func TestAccessibleNoSummaryWhenMissing(t *testing.T) {
 func TestAccessibleCurl(t *testing.T) {
 	f := newA11yFake()
 	o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, keepDetails, "c", "x", "y"))
-	if o.Kind != wizard.Created || len(f.creates) != 1 {
+	if o.Kind != wizard.Created || len(f.Creates) != 1 {
 		t.Fatalf("outcome %v\n%s", o.Kind, out)
 	}
-	inOrder(t, out, "Create it? [Y/n] (c shows it as a curl command)", "curl ", "https://platform.test/api/instances",
+	testkit.InOrder(t, out, "Create it? [Y/n] (c shows it as a curl command)", "curl ", "https://platform.test/api/instances",
 		"set CONNECTWIZ_USER_SECRET", "Create it? [Y/n]", "✗ Answer y, n or c.", "Create it? [Y/n]", "Creating drive")
 }
 
@@ -120,7 +122,7 @@ func TestAccessibleCurl(t *testing.T) {
 // its instance is the outcome.
 func TestAccessibleCtrlCDuringCreate(t *testing.T) {
 	f := newA11yFake()
-	f.holdCreate = make(chan struct{})
+	f.HoldCreate = make(chan struct{})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out := &syncBuffer{}
@@ -137,7 +139,7 @@ func TestAccessibleCtrlCDuringCreate(t *testing.T) {
 	waitFor("Creating drive")
 	cancel()
 	waitFor(wizard.SayFinishing) // while the create is still held
-	close(f.holdCreate)
+	close(f.HoldCreate)
 	select {
 	case o := <-done:
 		if o.Kind != wizard.Created {
