@@ -4,8 +4,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/spf13/cobra"
+
+	"github.com/connectwiz/connectwiz/flow/platform"
 )
 
 // completeNames completes an instance name from the local index (never a

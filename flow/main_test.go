@@ -4,9 +4,10 @@ import (
 	"os"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/connectwiz/connectwiz/flow/browser"
 	"github.com/connectwiz/connectwiz/internal/testkit"
-	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) {

@@ -81,7 +81,7 @@ func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 		m.askMissing(e.Missing)
 		return m, tea.Batch(m.goTo(stepMissingConfig), m.form.Init())
 	}
-	if u, ok := unsettled(msg.err); ok {
+	if u, ok := wizard.Unsettled(msg.err); ok {
 		return m, m.startPick(u.Candidates)
 	}
 	if wizard.InstanceMayExist(msg.err) {

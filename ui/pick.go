@@ -1,16 +1,12 @@
 package ui
 
 import (
-	"errors"
-	"fmt"
-	"time"
-
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 
-	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/platform"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // Picking among candidates: a create's answer was lost and several
@@ -30,16 +26,11 @@ func init() {
 	})
 }
 
-// laterHint says how the pending record is settled after the run.
-const laterHint = "'connectwiz recover' settles it later; 'connectwiz recover --adopt ID' chooses one"
-
 // nextPick opens the picker for the first recovered record that has
 // candidates; when none has, the recovery is shown.
 func (m *Model) nextPick() tea.Cmd {
-	for _, r := range m.res.Recovered {
-		if !r.Settled() {
-			return m.startPick(r.Candidates)
-		}
+	if cands, ok := m.res.NextCandidates(); ok {
+		return m.startPick(cands)
 	}
 	return m.goTo(stepRecovered)
 }
@@ -49,25 +40,14 @@ func (m *Model) startPick(cands []platform.Instance) tea.Cmd {
 	m.candidates, m.pick = cands, cands[0].ID // the first one is focused, not "none"
 	opts := make([]huh.Option[platform.ID], 0, len(cands)+1)
 	for _, c := range cands {
-		opts = append(opts, huh.NewOption(candidateLabel(c), c.ID))
+		opts = append(opts, huh.NewOption(wizard.CandidateLabel(c), c.ID))
 	}
-	opts = append(opts, huh.NewOption("None of these: quit, keeping the pending record", platform.ID("")))
+	opts = append(opts, huh.NewOption(wizard.SayNone, platform.ID("")))
 	// Value before Options: Options focuses the option of the value it
 	// holds, and its scroll stays there.
 	m.form = m.newForm(huh.NewGroup(huh.NewSelect[platform.ID]().
-		Title("Which instance is yours?").Value(&m.pick).Options(opts...)))
+		Title(wizard.SayWhich).Value(&m.pick).Options(opts...)))
 	return tea.Batch(m.goTo(stepPickCandidate), m.form.Init())
-}
-
-// candidateLabel is a candidate as the picker lists it: name, id and,
-// when known, creation time (the platform's strings were made safe when
-// decoded).
-func candidateLabel(c platform.Instance) string {
-	s := fmt.Sprintf("%q  id %s", c.Name, c.ID)
-	if !c.Created.IsZero() {
-		s += "  created " + c.Created.UTC().Format(time.DateTime) + " UTC"
-	}
-	return s
 }
 
 // pickDone adopts the instance picked, or quits keeping the record.
@@ -83,11 +63,7 @@ func (m *Model) pickDone() (tea.Model, tea.Cmd) {
 // leavePick ends the run without choosing (none of these, ctrl+c): the
 // record is kept, and the outcome says how to settle it later.
 func (m *Model) leavePick() (tea.Model, tea.Cmd) {
-	err := m.res.Err
-	if err == nil { // an earlier record was settled by a pick
-		err = errors.New("a pending create is kept: several instances may each be its own")
-	}
-	m.res.Err = fmt.Errorf("%w\n%s", err, laterHint)
+	m.res.LeaveCandidates()
 	return m.end()
 }
 
@@ -105,8 +81,7 @@ func (m *Model) onAdopted(msg adoptedMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.startPick(m.candidates)
 	}
-	m.res.Err = nil
-	m.res.SettleAdopted(msg.rec)
+	m.res.Adopted(msg.rec)
 	if m.pickQuit {
 		m.step = stepQuit
 		return m, tea.Quit
@@ -117,8 +92,8 @@ func (m *Model) onAdopted(msg adoptedMsg) (tea.Model, tea.Cmd) {
 // Views.
 
 func (m *Model) pickIntro() string {
-	return m.st.Warn.Render(m.wrap(fmt.Sprintf("The create's answer was lost, and %d instances on the platform may each be the one it made.", len(m.candidates)))) + "\n\n" +
-		m.wrap("Choose yours: its token is then stored. Or choose none: the pending record is kept, "+laterHint+".") + "\n\n"
+	return m.st.Warn.Render(m.wrap(wizard.SayCandidates(len(m.candidates)))) + "\n\n" +
+		m.wrap("Choose yours: its token is then stored. Or choose none: the pending record is kept, "+wizard.LaterHint+".") + "\n\n"
 }
 
 func (m *Model) adoptingView() string {
@@ -126,10 +101,3 @@ func (m *Model) adoptingView() string {
 }
 
 func (m *Model) pickHelp() []key.Binding { return append(m.form.KeyBinds(), m.keys.Quit) }
-
-// unsettled is the create's error when several candidates may be its
-// instance.
-func unsettled(err error) (*flow.UnsettledError, bool) {
-	var u *flow.UnsettledError
-	return u, errors.As(err, &u) && len(u.Candidates) > 0
-}

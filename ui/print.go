@@ -6,9 +6,10 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
 	"github.com/connectwiz/connectwiz/flow/browser"
 	"github.com/connectwiz/connectwiz/flow/termsafe"
-	"github.com/muesli/termenv"
 )
 
 // Text to copy is printed above the view, not drawn in it.

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mattn/go-shellwords"
+
 	"github.com/connectwiz/connectwiz/flow/secret"
 	"github.com/connectwiz/connectwiz/flow/termsafe"
-	"github.com/mattn/go-shellwords"
 )
 
 // Env returns environ without the variables that carry connectwiz's

@@ -62,11 +62,7 @@ type accessible struct {
 func (a *accessible) fail(err error) { a.err = cmp.Or(a.err, err) }
 
 func (a *accessible) run() {
-	if a.svc.CanRemember() && a.ans.Creds().LacksSecret() {
-		if c, ok := a.svc.Remembered(a.ans.Creds().BaseURL); ok && a.ans.FillRemembered(c, a.ans.Creds().BaseURL) {
-			a.say("%s", wizard.SayFilled) // the wizard's rule: fill what is missing, remember again
-		}
-	}
+	a.fillRemembered()
 	summarized := a.ans.Complete() && a.summary() // the summary shows a plain-http warning
 	if !summarized {
 		a.askCredentials(nil, a.ans.Complete())
@@ -109,6 +105,37 @@ func (a *accessible) askCredentials(refused map[string]string, all bool) {
 			continue
 		}
 		*v = a.ask(strings.TrimSuffix(f.Title+", "+msg, ", "), *v, f.Secret, f.Validate)
+	}
+	a.dropForeignSecrets()
+}
+
+// fillRemembered fills the secrets the keychain remembers for the
+// platform, where none is given (the wizard's rule: remember them again).
+func (a *accessible) fillRemembered() {
+	base := a.ans.Creds().BaseURL
+	if !a.svc.CanRemember() || !a.ans.Creds().LacksSecret() {
+		return
+	}
+	if c, ok := a.svc.Remembered(base); ok && a.ans.FillRemembered(c, base) {
+		a.say("%s", wizard.SayFilled)
+	}
+}
+
+// dropForeignSecrets: secrets filled from the keychain for one platform
+// are never sent to another. When the platform URL now names another,
+// they are cleared, that platform's own are looked up, and what is still
+// missing is asked.
+func (a *accessible) dropForeignSecrets() {
+	note := a.ans.DropForeignSecrets()
+	if note == "" {
+		return
+	}
+	a.say("%s", note)
+	a.fillRemembered()
+	for _, f := range wizard.Fields {
+		if v := f.Value(&a.ans); f.Secret && strings.TrimSpace(*v) == "" {
+			*v = a.ask(f.Title, "", true, f.Validate)
+		}
 	}
 }
 
@@ -202,6 +229,7 @@ func (a *accessible) create() {
 		c, err := a.send(flow.CreateRequest{Creds: a.ans.Creds(), Instance: a.ans.Request(), Insecure: a.opts.Insecure, Remember: a.ans.Remember, Replace: a.replace != "" && name == a.replace})
 		a.res.Err = err
 		e, _ := platform.AsAPIError(err)
+		u, unsettled := wizard.Unsettled(err)
 		switch {
 		case err == nil:
 			a.res.Created = &c
@@ -210,6 +238,10 @@ func (a *accessible) create() {
 			a.fail(err)
 		case e != nil && len(e.Missing) > 0:
 			a.askMissing(e.Missing)
+		case unsettled: // several instances may each be it: the user picks
+			a.say("✗ The create did not succeed: %v.", u.Lost)
+			a.pick(u.Candidates)
+			return
 		case wizard.InstanceMayExist(err): // no "send it again": it would create a duplicate
 			a.say("✗ The create did not succeed: %v", err)
 			a.answerLost(err)
@@ -256,26 +288,4 @@ func (a *accessible) askMissing(keys []string) {
 	for _, k := range a.ans.MissingOrder {
 		*a.ans.Missing[k] = a.ask(k, *a.ans.Missing[k], secret.IsSecretKey(k), wizard.Required)
 	}
-}
-
-// answerLost offers to look the instance up: it may exist (or does, its
-// token not stored), so the create is not sent again.
-func (a *accessible) answerLost(lost error) {
-	if errors.Is(lost, flow.ErrNotKept) {
-		a.say("The instance exists, but its token is not stored yet. Its pending record is kept, so the token is not lost.")
-	} else {
-		a.say("The instance may exist. Its pending record is kept either way, so the token is not lost.")
-	}
-	for a.confirm("Look the instance up now?", true) {
-		found, err := a.svc.Recover(a.ctx, a.ans.Creds())
-		if err == nil {
-			if a.res.SettleRecovered(found); !wizard.FoundAny(found) {
-				a.say("✗ The answer was lost, and the platform has no such instance: nothing was created.")
-			}
-			return
-		}
-		a.say("✗ Looking the instance up failed: %v.", err)
-	}
-	a.say("Run 'connectwiz recover' later: it stores the token of the instance if it was created.")
-	a.fail(lost)
 }

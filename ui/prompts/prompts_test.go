@@ -15,6 +15,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/platform"
 	"github.com/connectwiz/connectwiz/internal/testkit"
+	"github.com/connectwiz/connectwiz/keystore"
 	"github.com/connectwiz/connectwiz/ui/prompts"
 	"github.com/connectwiz/connectwiz/ui/wizard"
 	"github.com/connectwiz/connectwiz/ui/wizard/wizardtest"
@@ -292,6 +293,8 @@ func TestAccessibleReviewBack(t *testing.T) {
 
 func TestAccessibleOutcomes(t *testing.T) {
 	lost := fmt.Errorf("%w: connection reset", platform.ErrAnswerLost)
+	candidates := []platform.Instance{{ID: "101", Name: "drive", Created: time.Date(2026, 11, 28, 12, 0, 1, 0, time.UTC)}, {ID: "102", Name: "drive"}}
+	unsettled := &flow.UnsettledError{Pending: keystore.Pending{Name: "drive"}, Candidates: candidates, Lost: lost}
 	failed := &platform.APIError{Op: "create the instance", Status: http.StatusBadGateway}
 	denied := &callback.AuthError{Code: "access_denied"}
 	notKept := fmt.Errorf("%w: instance 4711 (\"drive\"): the keychain is locked; its pending record is kept", flow.ErrNotKept)
@@ -338,6 +341,22 @@ func TestAccessibleOutcomes(t *testing.T) {
 			shows: []string{"Authorize again?", "Open this URL", "Instance name"},
 		},
 		"input ended": {setup: func(*a11yFake) {}, answers: []any{"x"}, kind: wizard.Aborted, err: prompts.ErrInputEnded},
+		"lost answer, several candidates, one picked": {
+			setup: func(f *a11yFake) { f.CreateErrs = []error{unsettled} }, answers: []any{"", "9", "2"}, kind: wizard.Recovered,
+			shows: []string{"2 instances on the platform may each be the one it made", `1. "drive"  id 101  created 2026-11-28 12:00:01 UTC`, `2. "drive"  id 102`, "0. None of these", "Which instance is yours?", "answer a number from 0 to 2"},
+		},
+		"lost answer, several candidates, none picked": {
+			setup: func(f *a11yFake) { f.CreateErrs = []error{unsettled} }, answers: []any{"", "0"}, kind: wizard.Aborted, err: platform.ErrAnswerLost,
+			shows: []string{"Which instance is yours?"},
+		},
+		"lost answer, looked up, several candidates, one picked": {
+			setup: func(f *a11yFake) { f.CreateErrs, f.Candidates = []error{lost}, candidates }, answers: []any{"", "y", "1"}, kind: wizard.Recovered,
+			shows: []string{"Look the instance up now? [Y/n]", "2 instances on the platform may each be the one it made", "Which instance is yours?"},
+		},
+		"lost answer, looked up, several candidates, none picked": {
+			setup: func(f *a11yFake) { f.CreateErrs, f.Candidates = []error{lost}, candidates }, answers: []any{"", "y", "0"}, kind: wizard.Aborted,
+			shows: []string{"Look the instance up now? [Y/n]", "Which instance is yours?"},
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := newA11yFake()
@@ -347,8 +366,14 @@ func TestAccessibleOutcomes(t *testing.T) {
 				in = append(in, keepDetails)
 			}
 			o, out := runA11y(t, f, a11yOptions(), answers(append(in, tc.answers...)...))
-			if o.Kind != tc.kind || !errors.Is(o.Err, tc.err) {
+			if o.Kind != tc.kind || (tc.err != nil || o.Kind != wizard.Aborted) && !errors.Is(o.Err, tc.err) {
 				t.Fatalf("outcome %v (%v), want %v (%v)\n%s", o.Kind, o.Err, tc.kind, tc.err, out)
+			}
+			if strings.Contains(name, "candidates") {
+				picked := !strings.Contains(name, "none")
+				if picked != (len(f.Adopted) == 1) || (!picked && (o.Err == nil || !strings.Contains(o.Err.Error(), wizard.LaterHint))) {
+					t.Fatalf("adopted %v, outcome error %v", f.Adopted, o.Err)
+				}
 			}
 			testkit.InOrder(t, out, tc.shows...)
 			if (strings.Contains(name, "lost") || strings.Contains(name, "not kept")) && strings.Contains(out, "Send it again?") {
@@ -413,6 +438,26 @@ func TestAccessibleRemembered(t *testing.T) {
 	if strings.Contains(out, "User secret:") || strings.Contains(out, "User secret (") {
 		t.Fatalf("a remembered secret was asked:\n%s", out)
 	}
+}
+
+// Secrets remembered for one platform are never sent to another: when the
+// platform URL is changed, they are dropped and asked again.
+func TestAccessibleRememberedNotSentElsewhere(t *testing.T) {
+	f := newA11yFake()
+	f.RememberedCreds = &flow.Credentials{UserSecret: wizardtest.UserSecret, OrgSecret: wizardtest.OrgSecret, ClientSecret: wizardtest.ClientSecret}
+	f.RememberFor = "https://platform.test/api"
+	opts := a11yOptions()
+	opts.Creds.UserSecret, opts.Creds.ClientSecret = "", ""
+	edit := []string{"n", "https://other.test/api", "", "", "", "", "", ""}
+	o, out := runA11y(t, f, opts, answers(edit, "other-user", "other-client", "n", keepDetails, "y"))
+	if o.Kind != wizard.Created || len(f.authCreds) != 1 {
+		t.Fatalf("outcome %v\n%s", o.Kind, out)
+	}
+	c := f.authCreds[0]
+	if c.BaseURL != "https://other.test/api" || c.UserSecret != "other-user" || c.ClientSecret != "other-client" || c.OrgSecret != opts.Creds.OrgSecret {
+		t.Fatalf("authorized other.test with the wrong secrets (user other: %v, client other: %v)", c.UserSecret == "other-user", c.ClientSecret == "other-client")
+	}
+	testkit.InOrder(t, out, "Secrets prefilled from the keychain.", "The secrets remembered for platform.test are not used for other.test", "User secret: ", "OAuth client secret: ")
 }
 
 // A cancel ends a prompt blocked on its read at once.

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"cmp"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -34,6 +35,14 @@ type Answers struct {
 	// remembered for: they are never sent to another platform.
 	filled    flow.Credentials
 	filledFor string
+}
+
+// Format prints the answers with every secret masked, whatever the verb:
+// they hold the secrets as typed, in plain strings the forms edit, and
+// the extra configuration and missing entries may hold secrets too.
+func (a Answers) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "{Creds:%v Remember:%v Name:%q Tags:%q Extra:%d entries Missing:%q Code:%v Callback:%q}",
+		a.Creds(), a.Remember, a.Name, a.Tags, len(ParseExtra(a.Extra)), a.MissingOrder, a.Code, a.Callback)
 }
 
 // NewAnswers are the answers the options prefill, the platform's defaults

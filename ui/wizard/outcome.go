@@ -20,7 +20,8 @@ const (
 	// Recovered: the create's answer was lost, and "recover now" found
 	// the instance, or the user picked it among candidates, and its token
 	// is stored (Outcome.Recovered). When it found no instance, nothing
-	// was created: the outcome is Aborted, its Err saying so.
+	// was created: the outcome is Aborted, its Err saying so; so it is
+	// when candidates were left unchosen (the record kept).
 	Recovered
 )
 
@@ -65,9 +66,10 @@ func (r *Result) Outcome() Outcome {
 	switch {
 	case r.Created != nil:
 		return Outcome{Kind: Created, Created: r.Created, Note: r.Note}
-	case FoundAny(r.Recovered):
+	case found(r.Recovered):
 		return Outcome{Kind: Recovered, Recovered: r.Recovered}
 	}
+	// Nothing found, or candidates left unchosen: r.Err says which.
 	return Outcome{Kind: Aborted, Err: r.Err}
 }
 
@@ -77,8 +79,8 @@ var ErrNothingCreated = errors.New("the create's answer was lost, and the platfo
 
 // SettleRecovered takes what recovering a lost answer found: when it found
 // no instance, nothing was created, and the run ends on that; when several
-// instances may each be the create's, the user picks one; a run that ends
-// there says so (its record kept: 'connectwiz recover --adopt').
+// instances may each be the create's, the user picks one (NextCandidates);
+// a run that ends there says so (LeaveCandidates: its record kept).
 func (r *Result) SettleRecovered(found []flow.Recovered) {
 	r.Recovered = found
 	for _, f := range found {
@@ -90,6 +92,16 @@ func (r *Result) SettleRecovered(found []flow.Recovered) {
 	if !FoundAny(found) {
 		r.Err = ErrNothingCreated
 	}
+}
+
+// found reports whether recovering stored an instance's token.
+func found(rs []flow.Recovered) bool {
+	for _, r := range rs {
+		if r.Found {
+			return true
+		}
+	}
+	return false
 }
 
 // SettleAdopted puts the adopted record in place of the one it settles

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -158,5 +159,23 @@ func TestResultOutcome(t *testing.T) {
 	r.Created = &flow.Created{}
 	if o := r.Outcome(); o.Kind != Created {
 		t.Fatalf("created: %+v", o)
+	}
+}
+
+// The answers print no secret, whatever the verb.
+func TestAnswersFormatMasksSecrets(t *testing.T) {
+	a := NewAnswers(fullOptions())
+	a.Code = "c0de-s3cret"
+	a.AskMissing([]string{"site.password"})
+	*a.Missing["site.password"] = "missing-s3cret"
+	for _, out := range []string{fmt.Sprintf("%v", a), fmt.Sprintf("%+v", a), fmt.Sprintf("%#v", &a), fmt.Sprintf("%s", a), fmt.Sprint(&a)} {
+		for _, s := range []string{"user-s3cret", "org-s3cret", "client-s3cret", "extra-s3cret", "c0de-s3cret", "missing-s3cret"} {
+			if strings.Contains(out, s) {
+				t.Errorf("%q shows in %s", s, out)
+			}
+		}
+		if !strings.Contains(out, `Name:"drive"`) {
+			t.Errorf("the name is missing from %s", out)
+		}
 	}
 }
