@@ -4,8 +4,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
-	"regexp"
 	"time"
+
+	"github.com/connectwiz/connectwiz/internal/lazy"
 )
 
 // Entry is one instance in the local index. It holds no secret.
@@ -48,10 +49,10 @@ func tokenAccount(baseURL, id string) string {
 	return "instance:" + PlatformKey(baseURL) + "/" + safeID(id)
 }
 
-var plainID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+var plainID = lazy.Regexp(`^[A-Za-z0-9._-]{1,64}$`)
 
 func safeID(id string) string {
-	if plainID.MatchString(id) && id != "." && id != ".." {
+	if plainID().MatchString(id) && id != "." && id != ".." {
 		return id
 	}
 	// Not plain (empty, long, odd characters): a random name, kept in the
