@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"net/url"
 	"time"
-
-	"github.com/connectwiz/connectwiz/internal/lazy"
 )
 
 // Entry is one instance in the local index. It holds no secret.
@@ -49,10 +47,23 @@ func tokenAccount(baseURL, id string) string {
 	return "instance:" + PlatformKey(baseURL) + "/" + safeID(id)
 }
 
-var plainID = lazy.Regexp(`^[A-Za-z0-9._-]{1,64}$`)
+// plainID reports whether id is 1 to 64 of [A-Za-z0-9._-], and not "."
+// or "..".
+func plainID(id string) bool {
+	if id == "" || len(id) > 64 || id == "." || id == ".." {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 func safeID(id string) string {
-	if plainID().MatchString(id) && id != "." && id != ".." {
+	if plainID(id) {
 		return id
 	}
 	// Not plain (empty, long, odd characters): a random name, kept in the
