@@ -1,7 +1,7 @@
 // Command bench measures connectwiz against a floor program (the same stack
 // with one input) and against the documented curl sequence, and writes the
 // results: go run ./bench [-reps 7] [-idle 5s] [-write BENCHMARKS.md]
-// [-only status].
+// [-only status|headless].
 //
 // The keychain measurements need a Secret Service: without a D-Bus session
 // the bench runs itself again inside dbus-run-session with a throwaway,
@@ -29,13 +29,13 @@ func main() {
 	idle := flag.Duration("idle", 5*time.Second, "how long to sample CPU on the waiting screen")
 	write := flag.String("write", "", "write the report to this file (e.g. BENCHMARKS.md)")
 	entries := flag.Int("entries", 1000, "instances in the index that list reads")
-	only := flag.String("only", "", "measure only this group (status) and print its rows; -write is refused with it")
+	only := flag.String("only", "", "measure only this group (status, headless) and print its rows; -write is refused with it")
 	flag.Parse()
-	if *only != "" && (*only != "status" || *write != "") {
-		fmt.Fprintln(os.Stderr, "bench: -only takes status, and prints its rows without -write")
+	if *only != "" && (*only != "status" && *only != "headless" || *write != "") {
+		fmt.Fprintln(os.Stderr, "bench: -only takes status or headless, and prints its rows without -write")
 		os.Exit(2)
 	}
-	if *only == "" { // the status rows need no keychain
+	if *only == "" { // the status and headless rows need no keychain
 		if code, done := inOwnSession(); done {
 			os.Exit(code)
 		}
@@ -87,8 +87,8 @@ func run(reps int, idle time.Duration, entries int, write, only string) error {
 			return fmt.Errorf("building %s: %v\n%s", pkg, err, out)
 		}
 	}
-	if only == "status" {
-		rs, err := statusBench(cw, dir, reps)
+	if only != "" {
+		rs, err := onlyBench(only, cw, httpFloor, dir, reps)
 		if err != nil {
 			return err
 		}
@@ -145,27 +145,11 @@ func run(reps int, idle time.Duration, entries int, write, only string) error {
 
 	// 4. Headless create against the curl sequence and the Go floor of the
 	// same three calls, same sandbox.
-	var headless, curlSeq, goSeq []float64
-	for i := 0; i < reps; i++ {
-		d, err := headlessCreate(cw, sb, filepath.Join(dir, fmt.Sprint("cfg-headless-", i)), i)
-		if err != nil {
-			return err
-		}
-		headless = append(headless, ms(d))
-		d, err = curlSequence(cw, sb, i)
-		if err != nil {
-			return err
-		}
-		curlSeq = append(curlSeq, ms(d))
-		d, err = goSequence(httpFloor, sb, i)
-		if err != nil {
-			return err
-		}
-		goSeq = append(goSeq, ms(d))
+	more, err := headlessBench(cw, httpFloor, sb, dir, reps)
+	if err != nil {
+		return err
 	}
-	results = append(results,
-		result{name: "headless create (authorize, consent, create)", unit: "ms", ours: median(headless), base: median(curlSeq), baseName: "curl sequence", budget: 1.0},
-		result{name: "headless create, against the same three calls in one Go process", unit: "ms", ours: median(headless), base: median(goSeq), baseName: "Go floor (bench/httpfloor)", budget: 1.5, why: whyHeadless})
+	results = append(results, more...)
 
 	// 5. Callback → next screen, a Go benchmark.
 	ns, err := callbackBench()
@@ -175,7 +159,8 @@ func run(reps int, idle time.Duration, entries int, write, only string) error {
 	results = append(results, result{name: "callback → next screen", unit: "ms", ours: ns / 1e6, budget: 10, absolute: true})
 
 	// 6 and 7. list of many entries, and token against secret-tool.
-	more, note, err := keychainBench(cw, filepath.Join(dir, "cfg-list"), entries, reps)
+	var note string
+	more, note, err = keychainBench(cw, filepath.Join(dir, "cfg-list"), entries, reps)
 	if err != nil {
 		return err
 	}
@@ -254,54 +239,6 @@ func idleFloor(bin string, d time.Duration) (float64, error) {
 		return 0, err
 	}
 	return sampleCPU(t.cmd.Process.Pid, d)
-}
-
-func headlessCreate(bin string, sb *sandbox.Running, cfg string, i int) (time.Duration, error) {
-	cmd := exec.Command(bin, "create", "--no-input", "--insecure-storage", "--name", fmt.Sprint("bench-headless-", i))
-	cmd.Env = append(append(os.Environ(), sandboxEnv(sb, cfg)...), "BROWSER="+bin+" sandbox consent")
-	start := time.Now()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return 0, fmt.Errorf("headless create: %v\n%s", err, out)
-	}
-	return time.Since(start), nil
-}
-
-// curlScript is the platform document's manual sequence: curl for the
-// authorize URL, the consent helper (as the person in the browser, copying
-// the redirect), curl for the create.
-const curlScript = `set -eu
-json=$(curl -sf "$BASE/your_moms/onedrivebusiness/oauth/url?apiKey=$CID&apiSecret=$CSECRET&callbackUrl=http%3A%2F%2F127.0.0.1%3A8750%2Fcallback&state=bench")
-url=$(printf '%s' "$json" | sed -e 's/.*"oauthUrl":"\([^"]*\)".*/\1/' -e 's/\\u0026/\&/g')
-redirect=$($HELPER sandbox consent --print-redirect "$url")
-code=$(printf '%s' "$redirect" | sed -e 's/.*[?&]code=\([^&]*\).*/\1/')
-curl -sf -X POST -H "Authorization: User $USECRET, Organization $OSECRET" -H 'Content-Type: application/json' \
-  -d "{\"your_mom\":{\"key\":\"onedrivebusiness\"},\"providerData\":{\"code\":\"$code\"},\"configuration\":{\"oauth.api.key\":\"$CID\",\"oauth.api.secret\":\"$CSECRET\",\"oauth.callback.url\":\"http://127.0.0.1:8750/callback\"},\"tags\":[],\"name\":\"$NAME\"}" \
-  "$BASE/instances" >/dev/null
-`
-
-// goSequence times bench/httpfloor: the three calls in one Go process.
-func goSequence(bin string, sb *sandbox.Running, i int) (time.Duration, error) {
-	c := sb.Credentials("")
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "BASE="+c.BaseURL, "CID="+c.ClientID, "CSECRET="+c.ClientSecret.Reveal(),
-		"USECRET="+c.UserSecret.Reveal(), "OSECRET="+c.OrgSecret.Reveal(), fmt.Sprint("NAME=bench-go-", i))
-	start := time.Now()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return 0, fmt.Errorf("go sequence: %v\n%s", err, out)
-	}
-	return time.Since(start), nil
-}
-
-func curlSequence(helper string, sb *sandbox.Running, i int) (time.Duration, error) {
-	c := sb.Credentials("")
-	cmd := exec.Command("bash", "-c", curlScript)
-	cmd.Env = append(os.Environ(), "BASE="+c.BaseURL, "CID="+c.ClientID, "CSECRET="+c.ClientSecret.Reveal(),
-		"USECRET="+c.UserSecret.Reveal(), "OSECRET="+c.OrgSecret.Reveal(), "HELPER="+helper, fmt.Sprint("NAME=bench-curl-", i))
-	start := time.Now()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return 0, fmt.Errorf("curl sequence: %v\n%s", err, out)
-	}
-	return time.Since(start), nil
 }
 
 func callbackBench() (float64, error) {

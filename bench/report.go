@@ -112,7 +112,7 @@ func render(rs []result, note string, reps int, idle time.Duration) string {
 	b.WriteString(`
 ## Reproduce
 
-` + "```sh\ngo run ./bench                       # prints the table\ngo run ./bench -write BENCHMARKS.md  # and rewrites this file\ngo run ./bench -only status          # the status rows alone (printed, not written)\ngo test -run '^$' -bench . ./ui      # the Go benchmark alone\n```" + `
+` + "```sh\ngo run ./bench                       # prints the table\ngo run ./bench -write BENCHMARKS.md  # and rewrites this file\ngo run ./bench -only status          # the status rows alone (printed, not written)\ngo run ./bench -only headless        # the headless create rows alone (printed, not written)\ngo test -run '^$' -bench . ./ui      # the Go benchmark alone\n```" + `
 
 No timing is asserted inside ` + "`go test`" + `.
 `)
@@ -143,10 +143,14 @@ const (
 
 // whyHeadless says where a headless create's time goes beyond the Go floor.
 const whyHeadless = `**Headless create beyond the Go floor.** The floor is one small process making
-the three calls. connectwiz is two starts of its 10 MB binary — itself, and the consent helper
-the bench gives it as ` + "`BROWSER`" + ` (a browser is always another process) — about 18 ms each on this VM
-(` + "`connectwiz version`" + `), which is most of the difference. Its own work on top: checking the secrets
-and listing the instances before the create (GET /instances twice: the listing settles a lost
-answer), binding the loopback listener and waiting for the browser's callback, writing and
-clearing the pending record and its lock, and storing the token (0600 file, atomic) and the
-index entry. The budget of 1.5× cannot be met while the consent goes through a browser process.`
+the three calls (about 15 ms on this VM: some 10 ms of it is its own start). connectwiz is two starts
+of its 10 MB binary — itself, and the consent helper the bench gives it as ` + "`BROWSER`" + ` (a browser is
+always another process) — about 13 ms each (` + "`connectwiz version`" + `), plus about 1 ms to start the
+helper: two starts alone are above 1.5× the floor. The consent itself (the one-time link, the
+provider's page, the approval, the callback) takes 2–3 ms, as in the floor. connectwiz's own work on
+top, about 8–10 ms: before the browser, the secrets check (beside the listener and the authorize URL,
+its verdict first) and the answers saved meanwhile, about 3 ms; after the callback, the listing that
+settles a lost answer (it grows with the platform's instances: the bench's sandbox keeps 3 more a
+repetition), the pending record made durable before the create is sent, the create, and the token
+(0600 file, atomic) and index entry stored and synced before the record is cleared, about 5–7 ms.
+The budget of 1.5× cannot be met while the consent goes through a browser process.`

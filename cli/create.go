@@ -139,8 +139,11 @@ func runCreate(f *Factory, o *CreateOptions) error {
 	if err := missingInput(in.creds); err != nil {
 		return err
 	}
+	if in.name == "" { // not looked up when given: it reads the user database and the index
+		in.name = s.DefaultName(in.creds)
+	}
 	return runHeadless(f, s, o, flow.HeadlessOptions{
-		Creds: in.creds, Name: cmp.Or(in.name, s.DefaultName(in.creds)),
+		Creds: in.creds, Name: in.name,
 		Tags: in.tags, Extra: in.extra, Code: code,
 	})
 }

@@ -54,15 +54,41 @@ func (a *Authorization) Close() {
 
 // Authorize checks the platform secrets (a refused secret is found before
 // the browser trip, not after), starts the listener when the callback URL is
-// loopback, and then asks the platform for the authorize URL — in that
-// order, so the listener is up before any browser is opened.
+// loopback, and asks the platform for the authorize URL. The check runs
+// beside the other two (they are independent, and each mostly waits on the
+// network), and its verdict comes first: a refused secret is the error,
+// whatever the rest did. The listener is up before the URL is returned, so
+// before any browser is opened.
 func Authorize(ctx context.Context, c *platform.Client, creds Credentials, log *slog.Logger) (*Authorization, error) {
-	if err := c.CheckSecrets(ctx); err != nil {
-		if e, ok := platform.AsAPIError(err); !ok || e.Unauthorized() {
-			return nil, err
-		}
-		// Other answers say nothing about the secrets; the create will tell.
+	checked := make(chan error, 1)
+	go func() { checked <- secretsRefused(c.CheckSecrets(ctx)) }()
+	a, err := listenAndAsk(ctx, c, creds, log)
+	if refused := <-checked; refused != nil {
+		a.Close()
+		return nil, refused
 	}
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// secretsRefused is the secrets check's verdict: its error when the secrets
+// were refused or the platform could not be asked; nil otherwise, for other
+// answers say nothing about the secrets (the create will tell).
+func secretsRefused(err error) error {
+	if e, ok := platform.AsAPIError(err); err != nil && (!ok || e.Unauthorized()) {
+		return err
+	}
+	return nil
+}
+
+// listenAndAsk starts the listener when the callback URL is loopback, then
+// asks the platform for the authorize URL (for the listener's URL, whose
+// port may have been picked). On an error the authorization returned, if
+// any, still holds the listener, for the caller to close.
+func listenAndAsk(ctx context.Context, c *platform.Client, creds Credentials, log *slog.Logger) (*Authorization, error) {
 	a := &Authorization{State: callback.NewState(), CallbackURL: creds.CallbackURL}
 	if callback.IsLoopback(creds.CallbackURL) {
 		l, err := callback.Listen(creds.CallbackURL, a.State, log)
@@ -78,10 +104,6 @@ func Authorize(ctx context.Context, c *platform.Client, creds Credentials, log *
 		CallbackURL:  a.CallbackURL,
 		State:        a.State,
 	})
-	if err != nil {
-		a.Close()
-		return nil, err
-	}
 	a.URL = u
-	return a, nil
+	return a, err
 }

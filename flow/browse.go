@@ -35,7 +35,7 @@ type Browsed struct {
 func Browse(ctx context.Context, svc Browsing, a *Authorization, sandbox, skip bool) Browsed {
 	var b Browsed
 	if !skip {
-		if b.Err = svc.OpenBrowser(a.BrowserURL()); b.Err == nil {
+		if b.Err = openUntilBack(svc, a); b.Err == nil {
 			return b
 		}
 	}
@@ -48,6 +48,25 @@ func Browse(ctx context.Context, svc Browsing, a *Authorization, sandbox, skip b
 		b.Approved = true
 	}
 	return b
+}
+
+// openUntilBack opens the browser on a's link and returns what opening
+// it said — or nil as soon as the browser came back to the listener: an
+// opener that has not exited by then (a browser run in the foreground,
+// like the sandbox's consent helper) evidently worked, and the step after
+// needs no more of it.
+func openUntilBack(svc Browsing, a *Authorization) error {
+	if a.Listener == nil {
+		return svc.OpenBrowser(a.BrowserURL())
+	}
+	opened := make(chan error, 1)
+	go func() { opened <- svc.OpenBrowser(a.BrowserURL()) }()
+	select {
+	case err := <-opened:
+		return err
+	case <-a.Listener.Arrived():
+		return nil
+	}
 }
 
 // Say is what the line front-ends say about the browser step, a line

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow/browser"
@@ -56,6 +58,9 @@ type Session struct {
 	Log *slog.Logger
 
 	ls listeners
+	// tr is the transport of the session's clients (Client).
+	tr     http.RoundTripper
+	trOnce sync.Once
 }
 
 func (s *Session) log() *slog.Logger {
@@ -65,9 +70,13 @@ func (s *Session) log() *slog.Logger {
 	return s.Log
 }
 
-// Client returns a platform client for creds.
+// Client returns a platform client for creds. The session's clients share
+// one transport, so that its calls (the secrets check, the authorize URL,
+// the listing, the create) reuse one connection instead of opening one each.
 func (s *Session) Client(creds Credentials) *platform.Client {
 	c := platform.NewClient(creds.BaseURL, creds.UserSecret, creds.OrgSecret, s.Version)
+	s.trOnce.Do(func() { s.tr = c.HTTP.Transport })
+	c.HTTP.Transport = s.tr
 	c.Log = s.Log
 	return c
 }
@@ -148,12 +157,15 @@ func (s *Session) remember(c Credentials) error {
 	return s.Store.Remember(c.BaseURL, keystore.Secrets{UserSecret: c.UserSecret.Reveal(), OrgSecret: c.OrgSecret.Reveal(), ClientSecret: c.ClientSecret.Reveal()})
 }
 
-// Authorize saves the answers for next time, checks the secrets, starts
-// the listener and gets the authorize URL (see Authorize).
+// Authorize saves the answers for next time (saved when it returns),
+// checks the secrets, starts the listener and gets the authorize URL (see
+// Authorize).
 func (s *Session) Authorize(ctx context.Context, creds Credentials) (*Authorization, error) {
-	s.saveAnswers(creds)
-	s.releaseUnbound() // an earlier authorization of this run is over
+	var saving sync.WaitGroup
+	saving.Go(func() { s.saveAnswers(creds) }) // its fsyncs overlap the platform calls
+	s.releaseUnbound()                         // an earlier authorization of this run is over
 	a, err := Authorize(ctx, s.Client(creds), creds, s.Log)
+	saving.Wait()
 	if err != nil {
 		return nil, maskSecrets(err, known(creds, "")...)
 	}

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
-	"regexp"
 	"time"
 )
 
@@ -48,10 +47,24 @@ func tokenAccount(baseURL, id string) string {
 	return "instance:" + PlatformKey(baseURL) + "/" + safeID(id)
 }
 
-var plainID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+// plainID reports whether id is 1 to 64 of [A-Za-z0-9._-], and not "."
+// or "..".
+func plainID(id string) bool {
+	if id == "" || len(id) > 64 || id == "." || id == ".." {
+		return false
+	}
+	for _, c := range []byte(id) {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '_', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 func safeID(id string) string {
-	if plainID.MatchString(id) && id != "." && id != ".." {
+	if plainID(id) {
 		return id
 	}
 	// Not plain (empty, long, odd characters): a random name, kept in the

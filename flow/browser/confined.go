@@ -5,8 +5,9 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
+
+	"github.com/connectwiz/connectwiz/internal/lazy"
 )
 
 // confinedPath reports whether the program at path is a snap-confined
@@ -36,7 +37,7 @@ func confinedPath(path string) bool {
 }
 
 // snapDesktopRe matches a snap's desktop file id, e.g. firefox_firefox.desktop.
-var snapDesktopRe = regexp.MustCompile(`^([a-z0-9-]+)_[A-Za-z0-9-]+\.desktop$`)
+var snapDesktopRe = lazy.Regexp(`^([a-z0-9-]+)_[A-Za-z0-9-]+\.desktop$`)
 
 // confinedDefault reports whether the desktop's default handler for HTML
 // files (what xdg-open starts for a file: URL) is a snap, as far as the
@@ -52,7 +53,7 @@ func (b Browser) confinedDefault() bool {
 	lists = append(lists, "/etc/xdg/mimeapps.list", "/usr/share/applications/mimeapps.list", "/usr/share/applications/defaults.list")
 	for _, l := range lists {
 		if id, ok := b.htmlHandler(l); ok {
-			return snapDesktopRe.MatchString(id)
+			return snapDesktopRe().MatchString(id)
 		}
 	}
 	return false

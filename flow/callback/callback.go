@@ -79,6 +79,7 @@ type Listener struct {
 	mu       sync.Mutex
 	starts   map[string]*oneTime // by path, e.g. /start/<hex>
 	done     chan Result
+	arrived  chan struct{} // closed with the result's delivery on done
 	refusals chan Refusal
 	once     sync.Once
 	closed   sync.Once
@@ -113,6 +114,7 @@ func Listen(callbackURL string, state secret.Secret, log *slog.Logger) (*Listene
 		state:    state,
 		path:     path,
 		done:     make(chan Result, 1),
+		arrived:  make(chan struct{}),
 		refusals: make(chan Refusal, 16),
 		log:      log,
 		starts:   map[string]*oneTime{},
@@ -135,6 +137,13 @@ func Listen(callbackURL string, state secret.Secret, log *slog.Logger) (*Listene
 // Done delivers the one valid callback, or the alarm that ends the
 // authorization (Result.Alarm).
 func (l *Listener) Done() <-chan Result { return l.done }
+
+// Arrived is closed when Done has its result, which it leaves there: for
+// a step that need not wait any longer once the browser came back.
+func (l *Listener) Arrived() <-chan struct{} { return l.arrived }
+
+// deliver puts the one result on Done and closes Arrived (in l.once).
+func (l *Listener) deliver(r Result) { l.done <- r; close(l.arrived) }
 
 // oneTime is a registered one-time browser link.
 type oneTime struct {
@@ -204,7 +213,7 @@ func (l *Listener) serveStart(w http.ResponseWriter, r *http.Request) {
 	}
 	l.log.Warn("one-time browser link opened a second time: authorization aborted")
 	writePage(w, http.StatusForbidden, pageReused)
-	l.once.Do(func() { l.done <- alarmResult(ErrBrowserURLReused) })
+	l.once.Do(func() { l.deliver(alarmResult(ErrBrowserURLReused)) })
 }
 
 // Wait waits for the callback, the timeout or ctx, then closes the
@@ -308,7 +317,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	delivered := false
 	l.once.Do(func() {
 		l.accept(res, raw)
-		l.done <- res
+		l.deliver(res)
 		delivered = true
 	})
 	switch {

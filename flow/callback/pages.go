@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"sync"
 )
 
 // page is what the listener shows in the browser: a title, what happened
@@ -101,15 +102,15 @@ const pageStyle = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-seri
 	`main{max-width:34em;padding:2em 2.5em;border:1px solid #7d56f4;border-radius:12px;background:#232433}` +
 	`.brand{color:#7d56f4;font-weight:700;letter-spacing:.04em}h1{font-size:1.35em;margin:.6em 0}p{line-height:1.5;color:#c8c5e0}.mark{font-size:2em}`
 
-var pageCSP = func() string {
+var pageCSP = sync.OnceValue(func() string {
 	sum := sha256.Sum256([]byte(pageStyle))
 	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
-}()
+})
 
 func writePage(w http.ResponseWriter, status int, p page) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Content-Security-Policy", pageCSP())
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")

@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/connectwiz/connectwiz/flow/termsafe"
+	"github.com/connectwiz/connectwiz/internal/lazy"
 )
 
 // APIError is an error answer from the platform.
@@ -144,9 +144,9 @@ func decodeAPIError(op string, status int, body []byte) *APIError {
 }
 
 var (
-	tagRe       = regexp.MustCompile(`<[^>]*>`)
-	dottedKeyRe = regexp.MustCompile(`[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z][A-Za-z0-9_-]*)+`)
-	configHint  = regexp.MustCompile(`(?i)config|missing|required|entr`)
+	tagRe       = lazy.Regexp(`<[^>]*>`)
+	dottedKeyRe = lazy.Regexp(`[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z][A-Za-z0-9_-]*)+`)
+	configHint  = lazy.Regexp(`(?i)config|missing|required|entr`)
 )
 
 // Excerpt returns a short, printable piece of a body: markup stripped,
@@ -160,7 +160,7 @@ func Excerpt(body []byte) string {
 	if len(s) > 4096 {
 		s = s[:4096]
 	}
-	s = tagRe.ReplaceAllString(s, " ")
+	s = tagRe().ReplaceAllString(s, " ")
 	return termsafe.Sanitize(s, excerptLen)
 }
 
@@ -168,12 +168,12 @@ func Excerpt(body []byte) string {
 // onedrivebusiness.site.address) that an error message names, whatever its
 // wording. It returns nil when the message does not speak of configuration.
 func MissingConfig(msg string) []string {
-	if !configHint.MatchString(msg) {
+	if !configHint().MatchString(msg) {
 		return nil
 	}
 	var keys []string
 	seen := map[string]bool{}
-	for _, k := range dottedKeyRe.FindAllString(msg, -1) {
+	for _, k := range dottedKeyRe().FindAllString(msg, -1) {
 		k = strings.TrimRight(k, ".-_")
 		if seen[k] || !looksLikeConfigKey(k) {
 			continue

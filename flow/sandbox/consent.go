@@ -9,13 +9,13 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow/browser"
 	"github.com/connectwiz/connectwiz/flow/callback"
+	"github.com/connectwiz/connectwiz/internal/lazy"
 )
 
 var htmlEscape = html.EscapeString
@@ -138,11 +138,11 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, target.String(), http.StatusSeeOther) //nolint:gosec // a loopback redirect_uri, checked above
 }
 
-var shownRe = regexp.MustCompile(`<pre id="redirect">([^<]*)</pre>`)
+var shownRe = lazy.Regexp(`<pre id="redirect">([^<]*)</pre>`)
 
 // shownRedirect is the URL a non-loopback redirect page shows, or "".
 func shownRedirect(page []byte) string {
-	if m := shownRe.FindSubmatch(page); m != nil {
+	if m := shownRe().FindSubmatch(page); m != nil {
 		return html.UnescapeString(string(m[1]))
 	}
 	return ""
@@ -162,9 +162,9 @@ func formPostPage(redirectURI string, v url.Values) string {
 	return b.String()
 }
 
-var formPostRe = regexp.MustCompile(`<form method="post" action="([^"]*)" id="form_post">`)
+var formPostRe = lazy.Regexp(`<form method="post" action="([^"]*)" id="form_post">`)
 
-var hiddenRe = regexp.MustCompile(`<input type="hidden" name="([a-z_]+)" value="([^"]*)">`)
+var hiddenRe = lazy.Regexp(`<input type="hidden" name="([a-z_]+)" value="([^"]*)">`)
 
 // Consent plays the user at the sandbox's consent page, exactly as a browser
 // would: it loads oauthURL, submits Approve (or Deny), and follows the
@@ -215,7 +215,7 @@ func consent(ctx context.Context, oauthURL string, approve, follow bool) (string
 		return "", fmt.Errorf("the consent page answered %s", resp.Status)
 	}
 	form := url.Values{}
-	for _, m := range hiddenRe.FindAllStringSubmatch(string(page), -1) {
+	for _, m := range hiddenRe().FindAllStringSubmatch(string(page), -1) {
 		form.Set(m[1], html.UnescapeString(m[2]))
 	}
 	if form.Get("redirect_uri") == "" {
@@ -238,7 +238,7 @@ func consent(ctx context.Context, oauthURL string, approve, follow bool) (string
 	}
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	_ = resp.Body.Close()
-	if m := formPostRe.FindStringSubmatch(string(answer)); m != nil && resp.StatusCode == http.StatusOK {
+	if m := formPostRe().FindStringSubmatch(string(answer)); m != nil && resp.StatusCode == http.StatusOK {
 		if !follow {
 			return "", errors.New("the provider answers with a form (response_mode=form_post): there is no URL to copy")
 		}
@@ -263,7 +263,7 @@ func consent(ctx context.Context, oauthURL string, approve, follow bool) (string
 // callback), as the browser does, and returns the action's URL.
 func postForm(ctx context.Context, hc *http.Client, action, page string) (string, error) {
 	form := url.Values{}
-	for _, m := range hiddenRe.FindAllStringSubmatch(page, -1) {
+	for _, m := range hiddenRe().FindAllStringSubmatch(page, -1) {
 		form.Set(m[1], html.UnescapeString(m[2]))
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, action, strings.NewReader(form.Encode()))
