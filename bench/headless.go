@@ -87,9 +87,16 @@ func curlSequence(helper string, sb *sandbox.Running, i int) (time.Duration, err
 }
 
 // onlyBench measures one group of rows alone (-only).
-func onlyBench(only, cw, httpFloor, dir string, reps int) ([]result, error) {
-	if only == "status" {
+func onlyBench(only, cw, floor, httpFloor, dir string, reps, entries int) ([]result, error) {
+	switch only {
+	case "keychain":
+		rs, _, err := keychainBench(cw, filepath.Join(dir, "cfg-list"), entries, reps)
+		return rs, err
+	case "status":
 		return statusBench(cw, dir, reps)
+	case "first":
+		r, err := firstScreenBench(cw, floor, dir, reps)
+		return []result{r}, err
 	}
 	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
 	if err != nil {

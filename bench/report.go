@@ -112,7 +112,7 @@ func render(rs []result, note string, reps int, idle time.Duration) string {
 	b.WriteString(`
 ## Reproduce
 
-` + "```sh\ngo run ./bench                       # prints the table\ngo run ./bench -write BENCHMARKS.md  # and rewrites this file\ngo run ./bench -only status          # the status rows alone (printed, not written)\ngo run ./bench -only headless        # the headless create rows alone (printed, not written)\ngo test -run '^$' -bench . ./ui      # the Go benchmark alone\n```" + `
+` + "```sh\ngo run ./bench                       # prints the table\ngo run ./bench -write BENCHMARKS.md  # and rewrites this file\ngo run ./bench -only status          # the status rows alone (printed, not written)\ngo run ./bench -only headless        # the headless create rows alone (printed, not written)\ngo run ./bench -only first           # the first-screen row alone (printed, not written)\ngo run ./bench -only keychain        # the list and token rows alone (printed, not written)\ngo test -run '^$' -bench . ./ui      # the Go benchmark alone\n```" + `
 
 No timing is asserted inside ` + "`go test`" + `.
 `)
