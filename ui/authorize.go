@@ -123,7 +123,7 @@ func (m *Model) onBrowser(msg browserMsg) (tea.Model, tea.Cmd) {
 	if msg.err != nil {
 		m.notice = "Could not open a browser: " + msg.err.Error() + "."
 		if m.opts.Sandbox {
-			m.notice += " Press a to approve here."
+			m.notice += " Press enter to approve here."
 		} else {
 			m.notice += " c copies the URL; p pastes the redirect."
 		}
@@ -270,7 +270,7 @@ func (m *Model) waitingBack() (tea.Model, tea.Cmd) { return m, m.goTo(stepAuthor
 // Views.
 
 func (m *Model) fetchingView() string {
-	return m.spinner() + " Checking the secrets and fetching the authorize URL from " + m.a.Creds().Host() + "…"
+	return m.working("Checking the secrets and fetching the authorize URL from " + m.a.Creds().Host() + "…")
 }
 
 func (m *Model) authorizeView() string {
@@ -305,8 +305,7 @@ func (m *Model) waitingView() string {
 	if m.auth.Listener != nil {
 		addr = m.auth.Listener.Addr
 	}
-	line := m.wrap(fmt.Sprintf("Waiting for the browser to come back on %s (%s left)", addr, flow.Duration(m.timeLeft())))
-	s := m.spinner() + " " + line + "\n\n"
+	s := m.working(fmt.Sprintf("Waiting for the browser to come back on %s (%s left)", addr, flow.Duration(m.timeLeft()))) + "\n\n"
 	if m.refused != "" {
 		s += m.st.Warn.Render(m.wrap("⚠ "+m.refused)) + "\n\n" // wrapped, not cut: the reason ends it
 	}

@@ -190,7 +190,7 @@ func (m *Model) createBack() (tea.Model, tea.Cmd) {
 // Views.
 
 func (m *Model) creatingView() string {
-	return m.spinner() + " Creating " + m.st.KeyHint.Render(trim(m.a.Name)) + " on " + m.a.Creds().Host() + "…"
+	return m.working("Creating " + m.st.KeyHint.Render(trim(m.a.Name)) + " on " + m.a.Creds().Host() + "…")
 }
 
 func (m *Model) finishingView() string {

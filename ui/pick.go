@@ -97,7 +97,7 @@ func (m *Model) pickIntro() string {
 }
 
 func (m *Model) adoptingView() string {
-	return m.spinner() + " Storing the token of instance " + m.st.KeyHint.Render(string(m.pick)) + "…"
+	return m.working("Storing the token of instance " + m.st.KeyHint.Render(string(m.pick)) + "…")
 }
 
 func (m *Model) pickHelp() []key.Binding { return append(m.form.KeyBinds(), m.keys.Quit) }

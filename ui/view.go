@@ -99,6 +99,13 @@ func (m *Model) contentWidth() int {
 
 func (m *Model) wrap(s string) string { return ansi.Wrap(s, m.contentWidth(), " ") }
 
+// working is text beside the spinner, wrapped so that each line fits the
+// content width: the lines after the first are indented under the text.
+func (m *Model) working(text string) string {
+	lines := strings.Split(ansi.Wrap(text, max(10, m.contentWidth()-2), " "), "\n")
+	return m.spinner() + " " + strings.Join(lines, "\n  ")
+}
+
 func (m *Model) spinner() string {
 	return m.st.Spinner.Render(spinnerFrames[m.frame%len(spinnerFrames)])
 }
