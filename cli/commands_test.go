@@ -87,6 +87,15 @@ func TestExitCodes(t *testing.T) {
 			t.Errorf("stderr: %s", errOut)
 		}
 	})
+	t.Run("control character in --tag", func(t *testing.T) {
+		f, _, errOut := testFactory(t, full)
+		if code := run(t, context.Background(), f, "create", "--no-input", "--tag", "ok,x\x01y"); code != exitUsage {
+			t.Fatalf("exit %d, want 2; stderr %s", code, errOut)
+		}
+		if !strings.Contains(errOut.String(), `--tag: the tag "x\x01y" has control`) {
+			t.Errorf("stderr: %s", errOut)
+		}
+	})
 	t.Run("user info in the platform URL", func(t *testing.T) {
 		f, _, errOut := testFactory(t, full)
 		if code := run(t, context.Background(), f, "create", "--no-input", "--base-url", "https://me:pw@p.example/api"); code != exitUsage {

@@ -119,6 +119,9 @@ func runCreate(f *Factory, o *CreateOptions) error {
 			return usagef("--name %q: %v", o.Name, err)
 		}
 	}
+	if err := flow.ValidTags(o.Tags...); err != nil {
+		return usagef("--tag: %v", err)
+	}
 	in := createInput{creds: creds, extra: extra, name: o.Name, tags: flow.ParseTags(o.Tags...)}
 	if prompts {
 		if interactive {

@@ -222,6 +222,18 @@ func ValidName(name string) error {
 	return nil
 }
 
+// ValidTags is the one rule for tags, in every front-end: each tag, as
+// ParseTags splits them, is printable, at most MaxNameLen characters, with
+// no repeated white space (the review shows them, the index keeps them).
+func ValidTags(in ...string) error {
+	for _, t := range ParseTags(in...) {
+		if utf8.RuneCountInString(t) > MaxNameLen || termsafe.Sanitize(t, MaxNameLen) != t {
+			return fmt.Errorf("the tag %q has control or format characters, repeated white space, or more than %d characters: give plain tags", t, MaxNameLen)
+		}
+	}
+	return nil
+}
+
 // ParseTags splits comma- or line-separated tags, trimmed and de-duplicated.
 func ParseTags(in ...string) []string {
 	out := []string{}

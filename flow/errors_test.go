@@ -45,6 +45,28 @@ func TestParseTags(t *testing.T) {
 	}
 }
 
+// One rule for tags, in every front-end: plain text only.
+func TestValidTags(t *testing.T) {
+	for in, ok := range map[string]bool{
+		"":                             true,
+		"a, b":                         true,
+		"team x,\nprod":                true,
+		"x\x01y":                       false,
+		"ok, x\x1b[31my":               false,
+		"a\u202eb":                     false,
+		"two  spaces":                  false,
+		strings.Repeat("t", 201):       false,
+		strings.Repeat("t", 200) + ",": true,
+	} {
+		if err := flow.ValidTags(in); (err == nil) != ok {
+			t.Errorf("ValidTags(%q) = %v, want ok=%v", in, err, ok)
+		}
+	}
+	if err := flow.ValidTags("fine", "x\x01y"); err == nil || !strings.Contains(err.Error(), `"x\x01y"`) {
+		t.Errorf("the refused tag is not named, escaped: %v", err)
+	}
+}
+
 func TestRedactURL(t *testing.T) {
 	got := platform.RedactURL("https://u:p@h/x?apiKey=id&apiSecret=s3cr3t&state=st4te&code=c0de&oauth.user.token=t0k")
 	for _, leak := range []string{"s3cr3t", "st4te", "c0de", "t0k", ":p@"} {

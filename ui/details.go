@@ -35,7 +35,7 @@ func (m *Model) detailsForm() *huh.Form {
 	return m.newForm(huh.NewGroup(
 		huh.NewInput().Title(wizard.TitleName).Value(&m.a.Name).Validate(wizard.ValidName).
 			Description("Unique on this machine for this platform."),
-		huh.NewText().Title(wizard.TitleTags).Value(&m.a.Tags).Lines(2).ExternalEditor(false).
+		huh.NewText().Title(wizard.TitleTags).Value(&m.a.Tags).Lines(2).ExternalEditor(false).Validate(wizard.ValidTags).
 			Description("Comma-separated (optional); enter moves on, alt+enter starts a line."),
 		huh.NewText().Title(wizard.TitleExtra).Value(&m.a.Extra).Lines(2).ExternalEditor(false).Validate(wizard.ValidExtra).
 			Description("KEY=VALUE (optional); alt+enter starts the next, enter moves on."),

@@ -144,7 +144,7 @@ func (a *accessible) askDetails() {
 		a.ans.Name = a.ask(wizard.TitleName, a.ans.Name, false, wizard.ValidName)
 		free = a.nameFree()
 	}
-	a.ans.Tags = a.ask(wizard.TitleTags+" (comma-separated, optional)", a.ans.Tags, false, func(string) error { return nil })
+	a.ans.Tags = a.ask(wizard.TitleTags+" (comma-separated, optional)", a.ans.Tags, false, wizard.ValidTags)
 	a.askExtra()
 }
 

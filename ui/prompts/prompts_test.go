@@ -460,6 +460,17 @@ func TestAccessibleRememberedNotSentElsewhere(t *testing.T) {
 	testkit.InOrder(t, out, "Secrets prefilled from the keychain.", "The secrets remembered for platform.test are not used for other.test", "User secret: ", "OAuth client secret: ")
 }
 
+// Tags are plain text, as names are: a control character is refused,
+// named, and asked again.
+func TestAccessibleTagsChecked(t *testing.T) {
+	f := newA11yFake()
+	o, out := runA11y(t, f, a11yOptions(), answers(keepCreds, "", "x\x01y", "a, b", "", "y"))
+	if o.Kind != wizard.Created || len(f.Creates) != 1 || strings.Join(f.Creates[0].Tags, "|") != "a|b" {
+		t.Fatalf("outcome %v, creates %v\n%s", o.Kind, f.Creates, out)
+	}
+	testkit.InOrder(t, out, `✗ Tags (comma-separated, optional): the tag "x\x01y" has control or format characters`, "Tags (comma-separated, optional): ")
+}
+
 // A cancel ends a prompt blocked on its read at once.
 func TestAccessibleCancelledAtPrompt(t *testing.T) {
 	r, w := io.Pipe()

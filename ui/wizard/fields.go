@@ -90,6 +90,10 @@ func ValidName(s string) error {
 	return flow.ValidName(trim(s))
 }
 
+// ValidTags checks the tags (comma- or line-separated) with flow's one
+// rule.
+func ValidTags(s string) error { return flow.ValidTags(s) }
+
 // ValidExtra checks the extra configuration with flow's one KEY=VALUE
 // parser.
 func ValidExtra(s string) error {
