@@ -16,8 +16,15 @@ import (
 func advice(err error) string {
 	var missing *keystore.MissingTokenError
 	var unsettled *flow.UnsettledError
-	if e, ok := platform.AsAPIError(err); ok && len(e.Missing) > 0 {
-		return "give them with --config KEY=VALUE"
+	if e, ok := platform.AsAPIError(err); ok {
+		switch {
+		case len(e.Missing) > 0:
+			return "give them with --config KEY=VALUE"
+		case e.Unauthorized() && !e.MaybeProxy():
+			return "set CONNECTWIZ_USER_SECRET and CONNECTWIZ_ORG_SECRET to this platform's ('connectwiz secrets forget' drops ones remembered for it)"
+		case e.Status >= 400 && e.Status < 500 && e.ClientRefused():
+			return "give the app's --client-id and set CONNECTWIZ_CLIENT_SECRET"
+		}
 	}
 	switch {
 	case errors.As(err, &missing):

@@ -104,6 +104,8 @@ func (e *APIError) Hint() string {
 		return ""
 	case e.Status >= 500:
 		return "the platform had a problem; try again later"
+	case e.Status >= 400 && e.Status < 500 && e.ClientRefused():
+		return "the OAuth app was refused: check the OAuth client ID and secret registered with the provider"
 	case e.Status == http.StatusBadRequest && e.ProviderMessage != "":
 		return "the provider refused the authorization; authorize again"
 	}
@@ -114,6 +116,20 @@ func (e *APIError) Hint() string {
 // Organization secret.
 func (e *APIError) Unauthorized() bool {
 	return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden
+}
+
+// ClientRefused reports whether the answer speaks of the OAuth app (its
+// client ID or secret, apiKey and apiSecret on the wire): the one rule
+// for "the OAuth app was refused", whatever words the platform or the
+// provider use.
+func (e *APIError) ClientRefused() bool {
+	said := strings.ToLower(e.Message + " " + e.ProviderMessage)
+	for _, w := range []string{"client", "apikey", "apisecret", "api key", "api secret", "oauth app"} {
+		if strings.Contains(said, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // AsAPIError returns the *APIError in err's chain, if any.

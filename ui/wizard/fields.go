@@ -107,23 +107,15 @@ func ErrorFields(err error) map[string]string {
 	short := "see the message above"
 	if e, ok := platform.AsAPIError(err); ok {
 		said := strings.ToLower(e.Message + " " + e.ProviderMessage)
-		mentions := func(words ...string) bool {
-			for _, w := range words {
-				if strings.Contains(said, w) {
-					return true
-				}
-			}
-			return false
-		}
 		app := map[string]string{TitleClientID: "refused by the provider", TitleClientSecret: "refused by the provider"}
 		switch {
 		case e.Unauthorized():
 			return map[string]string{TitleUserSecret: "refused by the platform", TitleOrgSecret: "refused by the platform"}
 		case e.Status == 404: // not found: the connector key, or the base URL's path
 			return map[string]string{TitleConnector: "not found on this platform", TitleBaseURL: "check the path too"}
-		case mentions("client", "apikey", "apisecret", "api key", "api secret", "oauth app"):
+		case e.ClientRefused():
 			return app
-		case mentions("callback", "redirect"):
+		case strings.Contains(said, "callback") || strings.Contains(said, "redirect"):
 			return map[string]string{TitleCallbackURL: "refused by the platform"}
 		case e.Status >= 400 && e.Status < 500:
 			// The call carries the OAuth app's settings, not the URL's.
