@@ -114,11 +114,16 @@ func TestWordsDurationAndForward(t *testing.T) {
 		"127.0.0.1:8750": "ssh -L 8750:127.0.0.1:8750 host",
 		"[::1]:9000":     "ssh -L 9000:[::1]:9000 host",
 	} {
-		if got := flow.ForwardCommand(addr, "host"); got != want {
+		if got := flow.ForwardCommand("host", addr); got != want {
 			t.Errorf("ForwardCommand(%s) = %q", addr, got)
 		}
 	}
-	if got := flow.ForwardCommand("127.0.0.1:8750", ""); got != "ssh -L 8750:127.0.0.1:8750 <this-host>" {
+	if got := flow.ForwardCommand("", "127.0.0.1:8750"); got != "ssh -L 8750:127.0.0.1:8750 <this-host>" {
 		t.Errorf("no hostname: %q", got)
+	}
+	// A platform on this machine's loopback (the sandbox) is forwarded too;
+	// "" (a platform elsewhere) is not.
+	if got := flow.ForwardCommand("host", "127.0.0.1:8750", "127.0.0.1:8751", ""); got != "ssh -L 8750:127.0.0.1:8750 -L 8751:127.0.0.1:8751 host" {
+		t.Errorf("with the sandbox: %q", got)
 	}
 }

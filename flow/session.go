@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -172,10 +173,20 @@ func (s *Session) Authorize(ctx context.Context, creds Credentials) (*Authorizat
 	if a.Listener != nil {
 		s.track(a.Listener) // serves until End: a later use is an alarm
 		if s.Remote {
-			a.Forward = ForwardCommand(a.Listener.Addr, s.Hostname)
+			a.Forward = ForwardCommand(s.Hostname, a.Listener.Addr, loopbackHostPort(a.URL))
 		}
 	}
 	return a, nil
+}
+
+// loopbackHostPort is the host:port of a URL on this machine's loopback
+// (an authorize URL the sandbox serves): the browser of the user's own
+// machine needs it forwarded too. "" for any other URL.
+func loopbackHostPort(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Port() != "" && callback.IsLoopbackHost(u.Host) {
+		return u.Host
+	}
+	return ""
 }
 
 // ErrNoBrowser is why no browser is opened when the user said so.

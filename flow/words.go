@@ -64,21 +64,29 @@ func SayForward(forward string) string {
 		"Or open the URL anywhere, approve, and paste here the address the browser was sent to."
 }
 
-// ForwardCommand is the ssh command that forwards the listener's port
-// (addr, e.g. 127.0.0.1:8750) from the user's own machine to host, this
-// machine ("<this-host>" when its name is unknown).
-func ForwardCommand(addr, host string) string {
-	h, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return ""
+// ForwardCommand is the ssh command that forwards addrs (host:port on
+// this machine's loopback: the listener's, e.g. 127.0.0.1:8750, and a
+// platform's that also runs here, as the sandbox does) from the user's own
+// machine to host, this machine ("<this-host>" when its name is unknown).
+func ForwardCommand(host string, addrs ...string) string {
+	var forwards []string
+	for _, addr := range addrs {
+		h, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			continue
+		}
+		if strings.Contains(h, ":") {
+			h = "[" + h + "]"
+		}
+		forwards = append(forwards, fmt.Sprintf("-L %s:%s:%s", port, h, port))
 	}
-	if strings.Contains(h, ":") {
-		h = "[" + h + "]"
+	if len(forwards) == 0 {
+		return ""
 	}
 	if host == "" {
 		host = "<this-host>"
 	}
-	return fmt.Sprintf("ssh -L %s:%s:%s %s", port, h, port, host)
+	return "ssh " + strings.Join(forwards, " ") + " " + host
 }
 
 // Duration says d in words: "5 minutes", "1 minute 30 seconds", "2 hours",
