@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -404,6 +405,15 @@ func TestAdviceNamesTheCommandLine(t *testing.T) {
 	f, _, errOut = testFactory(t, nil)
 	if code := run(t, context.Background(), f, "sandbox", "--addr", "0.0.0.0:0"); code != exitError || !strings.Contains(errOut.String(), "--allow-remote") {
 		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = taken.Close() }()
+	f, _, errOut = testFactory(t, nil)
+	if code := run(t, context.Background(), f, "sandbox", "--addr", taken.Addr().String()); code != exitError || !strings.Contains(errOut.String(), "another sandbox (or program) serves on "+taken.Addr().String()) || !strings.Contains(errOut.String(), "--addr 127.0.0.1:0") {
+		t.Fatalf("a taken port, exit %d: %s", code, errOut)
 	}
 	untrusted := fmt.Errorf("could not list: %w", &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}})
 	if a := advice(untrusted); platform.CertEnvRead() && !strings.Contains(a, "connectwiz doctor") {

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -54,6 +56,9 @@ func newCmdSandbox(f *Factory, runF func(*SandboxOptions) error) *cobra.Command 
 
 func runSandbox(f *Factory, o *SandboxOptions) error {
 	sb, err := sandbox.Start(o.Addr, o.Options)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%w; another sandbox (or program) serves on %s: stop it, or give --addr 127.0.0.1:0 for a free port", err, o.Addr)
+	}
 	if err != nil {
 		return err
 	}
