@@ -328,3 +328,20 @@ func TestAccessibleModeInRealTerminal(t *testing.T) {
 		t.Fatalf("the sandbox holds %d instances (%+v)", len(list), list)
 	}
 }
+
+// In the sandbox, a user who answers no to approving its consent here is
+// not approved behind their back when no browser opens: the prompts say
+// so and wait for the browser or a pasted redirect.
+func TestAccessibleSandboxDeclinedApproval(t *testing.T) {
+	sb := testkit.Sandbox(t, sandbox.Options{})
+	env := binaryEnv(t, sb, t.TempDir(), "ACCESSIBLE=1") // no BROWSER, no DISPLAY: no browser opens
+	term := startTerminal(t, env, "--sandbox")
+	term.play("Continue with these?", "\r", "Approve the sandbox's consent here?", "n\r", "Could not open a browser", "", "or paste the URL the browser was sent to", "\x03")
+	if code := term.wait(); code != 130 {
+		t.Fatalf("exit %d, want 130 (interrupted)", code)
+	}
+	term.assertModesRestored()
+	if out := term.output(); strings.Contains(out, "approved here") {
+		t.Fatalf("approved although the user said no:\n%s", lastLines(out, 20))
+	}
+}

@@ -87,15 +87,15 @@ func (a *accessible) callback(auth *flow.Authorization) (secret.Secret, string, 
 // openBrowser opens the browser on the authorization (flow.Browse). In
 // the sandbox, when asked, the consent is approved here instead: at once
 // when the answers come from a pipe (no one is at a browser), else when
-// the user says so; and whenever no browser is used. It reports whether
-// the consent was approved here.
+// the user says so. A user who says no opens the URL in a browser, or
+// pastes the redirect; it is not approved behind their back when no
+// browser opens. It reports whether the consent was approved here.
 func (a *accessible) openBrowser(auth *flow.Authorization, approve bool) bool {
-	sandbox := approve && a.opts.Sandbox
-	skip := sandbox && (!a.in.Terminal() || a.confirm("Approve the sandbox's consent here?", true))
+	here := approve && a.opts.Sandbox && (!a.in.Terminal() || a.confirm("Approve the sandbox's consent here?", true))
 	if a.err != nil {
 		return false
 	}
-	b := flow.Browse(a.ctx, a.svc, auth, sandbox, skip)
+	b := flow.Browse(a.ctx, a.svc, auth, here, here)
 	for _, line := range b.Say() {
 		a.say("%s", line)
 	}
