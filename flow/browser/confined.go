@@ -5,9 +5,9 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
-
-	"github.com/connectwiz/connectwiz/internal/lazy"
+	"sync"
 )
 
 // confinedPath reports whether the program at path is a snap-confined
@@ -37,7 +37,7 @@ func confinedPath(path string) bool {
 }
 
 // snapDesktopRe matches a snap's desktop file id, e.g. firefox_firefox.desktop.
-var snapDesktopRe = lazy.Regexp(`^([a-z0-9-]+)_[A-Za-z0-9-]+\.desktop$`)
+var snapDesktopRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([a-z0-9-]+)_[A-Za-z0-9-]+\.desktop$`) })
 
 // confinedDefault reports whether the desktop's default handler for HTML
 // files (what xdg-open starts for a file: URL) is a snap, as far as the

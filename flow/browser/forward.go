@@ -10,10 +10,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
-
-	"github.com/connectwiz/connectwiz/internal/lazy"
 )
 
 // Forwards are the private files a run opens the browser on: each is an
@@ -140,7 +139,7 @@ func forwardPage(target string) string {
 		`</head><body><p>Opening the authorization… <a rel=noreferrer data-connectwiz-target href="` + e + `">continue</a></p></body></html>` + "\n"
 }
 
-var targetRe = lazy.Regexp(`data-connectwiz-target href="([^"]*)"`)
+var targetRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`data-connectwiz-target href="([^"]*)"`) })
 
 // ForwardTarget reads the URL a forwarding file (a path or a file: URL)
 // leads to, as a browser would follow it; for tests and the sandbox's

@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/connectwiz/connectwiz/flow/termsafe"
-	"github.com/connectwiz/connectwiz/internal/lazy"
 )
 
 // APIError is an error answer from the platform.
@@ -160,9 +161,11 @@ func decodeAPIError(op string, status int, body []byte) *APIError {
 }
 
 var (
-	tagRe       = lazy.Regexp(`<[^>]*>`)
-	dottedKeyRe = lazy.Regexp(`[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z][A-Za-z0-9_-]*)+`)
-	configHint  = lazy.Regexp(`(?i)config|missing|required|entr`)
+	tagRe       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<[^>]*>`) })
+	dottedKeyRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z][A-Za-z0-9_-]*)+`)
+	})
+	configHint = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)config|missing|required|entr`) })
 )
 
 // Excerpt returns a short, printable piece of a body: markup stripped,

@@ -9,13 +9,14 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/connectwiz/connectwiz/flow/browser"
 	"github.com/connectwiz/connectwiz/flow/callback"
-	"github.com/connectwiz/connectwiz/internal/lazy"
 )
 
 var htmlEscape = html.EscapeString
@@ -138,7 +139,7 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, target.String(), http.StatusSeeOther) //nolint:gosec // a loopback redirect_uri, checked above
 }
 
-var shownRe = lazy.Regexp(`<pre id="redirect">([^<]*)</pre>`)
+var shownRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<pre id="redirect">([^<]*)</pre>`) })
 
 // shownRedirect is the URL a non-loopback redirect page shows, or "".
 func shownRedirect(page []byte) string {
@@ -162,9 +163,13 @@ func formPostPage(redirectURI string, v url.Values) string {
 	return b.String()
 }
 
-var formPostRe = lazy.Regexp(`<form method="post" action="([^"]*)" id="form_post">`)
+var formPostRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`<form method="post" action="([^"]*)" id="form_post">`)
+})
 
-var hiddenRe = lazy.Regexp(`<input type="hidden" name="([a-z_]+)" value="([^"]*)">`)
+var hiddenRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`<input type="hidden" name="([a-z_]+)" value="([^"]*)">`)
+})
 
 // Consent plays the user at the sandbox's consent page, exactly as a browser
 // would: it loads oauthURL, submits Approve (or Deny), and follows the
