@@ -142,11 +142,8 @@ func runCreate(f *Factory, o *CreateOptions) error {
 	if err := missingInput(in.creds); err != nil {
 		return err
 	}
-	if in.name == "" { // not looked up when given: it reads the user database and the index
-		in.name = s.DefaultName(in.creds)
-	}
 	return runHeadless(f, s, o, flow.HeadlessOptions{
-		Creds: in.creds, Name: in.name,
+		Creds: in.creds, Name: in.nameOr(s),
 		Tags: in.tags, Extra: in.extra, Code: code,
 	})
 }
@@ -157,6 +154,16 @@ type createInput struct {
 	extra map[string]string
 	name  string
 	tags  []string
+}
+
+// nameOr is the name given, or else the one the session offers; that one
+// is not looked up when a name is given (it reads the user database and
+// the index).
+func (in createInput) nameOr(s *flow.Session) string {
+	if in.name != "" {
+		return in.name
+	}
+	return s.DefaultName(in.creds)
 }
 
 // notTerminal names the standard stream that is not a terminal.

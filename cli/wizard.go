@@ -2,7 +2,6 @@ package cli
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,8 +23,7 @@ func wizardOptions(f *Factory, s *flow.Session, o *CreateOptions, in createInput
 		Insecure:     o.Insecure,
 		Remember:     o.Remember && s.CanRemember(),
 		Wait:         o.Timeout,
-		Name:         in.name,
-		DefaultName:  s.DefaultName(in.creds),
+		Name:         in.nameOr(s),
 		Tags:         in.tags,
 		Extra:        in.extra,
 		TokenCommand: tokenCommand(f, s.Sandbox),
@@ -77,7 +75,7 @@ func reportOutcome(f *Factory, o *CreateOptions, out wizard.Outcome) error {
 			return nil
 		}
 		// Nothing found is no success (the wizard reports it as Aborted).
-		return cmp.Or(out.Err, errors.New("the create's answer was lost, and the platform has no such instance: nothing was created"))
+		return cmp.Or(out.Err, wizard.ErrNothingCreated)
 	default:
 	}
 	if out.Err != nil {

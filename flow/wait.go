@@ -21,6 +21,11 @@ type Got struct {
 	StateChecked bool
 }
 
+// GotPasted is the code of a pasted redirect URL (or bare code).
+func GotPasted(p callback.Pasted) Got {
+	return Got{Code: p.Code, Pasted: true, StateChecked: p.StateChecked}
+}
+
 // Note is what the report says about how the code was got: only a bare
 // code, whose state could not be checked, is worth a note.
 func (g Got) Note() string {
@@ -131,7 +136,7 @@ func (a *Authorization) WaitOrPaste(ctx context.Context, wait time.Duration, in 
 					if err != nil {
 						return Got{}, denied
 					}
-					return Got{Code: p.Code, Pasted: true, StateChecked: p.StateChecked}, nil
+					return GotPasted(p), nil
 				}
 				if notes != nil {
 					notes.WrongPaste(err)

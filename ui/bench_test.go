@@ -22,7 +22,7 @@ func BenchmarkCallbackToNextScreen(b *testing.B) {
 	client := &http.Client{Timeout: 5 * time.Second}
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		m := New(wizardtest.New(), wizard.Options{Creds: fullCreds(), Tick: time.Hour, DefaultName: "bench"})
+		m := New(wizardtest.New(), wizard.Options{Creds: fullCreds(), Tick: time.Hour, Name: "bench"})
 		state := callback.NewState()
 		l, err := callback.Listen("http://127.0.0.1:0/callback", state, nil)
 		if err != nil {

@@ -112,23 +112,22 @@ func closeAuthorization(a *flow.Authorization) tea.Cmd {
 // waitCallback blocks on the listener's channel until the callback or until
 // the authorization ends.
 func waitCallback(ctx context.Context, done <-chan callback.Result, gen int) tea.Cmd {
-	return func() tea.Msg {
-		select {
-		case r := <-done:
-			return callbackMsg{gen, r}
-		case <-ctx.Done():
-			return nil
-		}
-	}
+	return waitOn(ctx, done, func(r callback.Result) tea.Msg { return callbackMsg{gen, r} })
 }
 
 // waitRefusals blocks on the listener's refusals until one comes (the
 // step re-arms it) or the authorization ends.
 func waitRefusals(ctx context.Context, refusals <-chan callback.Refusal, gen int) tea.Cmd {
+	return waitOn(ctx, refusals, func(r callback.Refusal) tea.Msg { return refusalMsg{gen, r} })
+}
+
+// waitOn is the Cmd that waits for a value on ch, as msg, or for ctx to
+// end (no message).
+func waitOn[T any](ctx context.Context, ch <-chan T, msg func(T) tea.Msg) tea.Cmd {
 	return func() tea.Msg {
 		select {
-		case r := <-refusals:
-			return refusalMsg{gen, r}
+		case v := <-ch:
+			return msg(v)
 		case <-ctx.Done():
 			return nil
 		}

@@ -50,7 +50,7 @@ func init() {
 // startCreate sends the create; it runs to its end whatever the user does.
 func (m *Model) startCreate() tea.Cmd {
 	m.res.Err = nil
-	r := flow.CreateRequest{Creds: m.a.Creds(), Instance: m.a.Request(), Insecure: m.opts.Insecure, Remember: m.a.Remember, Replace: m.replace}
+	r := m.a.CreateRequest(m.opts.Insecure, m.replace)
 	return tea.Batch(m.goTo(stepCreating), create(m.svc, r))
 }
 
@@ -229,7 +229,7 @@ func (m *Model) recoveredView() string {
 		said[i] = r.String()
 	}
 	if !wizard.FoundAny(m.res.Recovered) {
-		return m.st.Bad.Render(m.wrap("✗ The answer was lost, and the platform has no such instance: nothing was created.")) + "\n\n" +
+		return m.st.Bad.Render(m.wrap("✗ "+wizard.SayNothingFound)) + "\n\n" +
 			m.wrap(strings.Join(said, "; ")+".")
 	}
 	return m.st.Good.Render("✓ The answer was lost, but the instance was found.") + "\n\n" +

@@ -68,7 +68,7 @@ func start(t *testing.T, svc *wizardtest.Fake, mutate ...func(*wizard.Options)) 
 func startAt(t *testing.T, width, height int, svc *wizardtest.Fake, mutate ...func(*wizard.Options)) *harness {
 	t.Helper()
 	clk := &clock{}
-	opts := wizard.Options{Creds: fullCreds(), Now: clk.Now, Tick: time.Hour, DefaultName: "onedrivebusiness-me-20261128"}
+	opts := wizard.Options{Creds: fullCreds(), Now: clk.Now, Tick: time.Hour, Name: "onedrivebusiness-me-20261128"}
 	for _, f := range mutate {
 		f(&opts)
 	}

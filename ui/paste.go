@@ -9,6 +9,7 @@ import (
 	"github.com/connectwiz/connectwiz/flow"
 	"github.com/connectwiz/connectwiz/flow/callback"
 	"github.com/connectwiz/connectwiz/flow/secret"
+	"github.com/connectwiz/connectwiz/ui/wizard"
 )
 
 // The paste step (stepPaste): the redirect URL, or the bare code, pasted
@@ -34,14 +35,7 @@ func (m *Model) pasteForm() *huh.Form {
 		huh.NewInput().Title("Redirect URL or code").Value(&m.pasteInput).
 			EchoMode(huh.EchoModePassword). // it carries the code: never on screen
 			Description("Paste the whole URL the browser was sent to after approving (or just the code).").
-			Validate(func(s string) error {
-				_, err := callback.ParsePasted(s, state)
-				var denied *callback.AuthError
-				if errors.As(err, &denied) {
-					return nil // shown on its own screen
-				}
-				return err
-			}),
+			Validate(wizard.PasteCheck(state)), // a refusal is shown on its own screen
 	))
 }
 
@@ -57,6 +51,6 @@ func (m *Model) pasteDone() (tea.Model, tea.Cmd) {
 		m.form = m.pasteForm()
 		return m, m.form.Init()
 	}
-	m.res.Note = flow.Got{Code: p.Code, Pasted: true, StateChecked: p.StateChecked}.Note()
+	m.res.Note = flow.GotPasted(p).Note()
 	return m.gotCode(p.Code, m.auth.CallbackURL)
 }

@@ -115,23 +115,25 @@ func (a *accessible) paste(auth *flow.Authorization, timedOut bool) (secret.Secr
 	if timedOut {
 		title += " (empty to authorize again)"
 	}
-	var p callback.Pasted
-	var denied *callback.AuthError
-	text := a.ask(title, "", true, func(s string) (err error) {
-		if p, err = callback.ParsePasted(s, auth.State); errors.As(err, &denied) || (timedOut && strings.TrimSpace(s) == "") {
+	check := wizard.PasteCheck(auth.State)
+	text := a.ask(title, "", true, func(s string) error {
+		if timedOut && strings.TrimSpace(s) == "" {
 			return nil
 		}
-		return err
+		return check(s)
 	})
 	switch {
 	case a.err != nil:
 		return "", "", a.err
-	case denied != nil:
-		return "", "", a.denied(denied)
 	case text == "":
 		return "", "", errAuthorizeAgain
 	}
-	return p.Code, flow.Got{Code: p.Code, Pasted: true, StateChecked: p.StateChecked}.Note(), nil
+	p, err := callback.ParsePasted(text, auth.State) // it passed the check: a code, or the provider's refusal
+	var denied *callback.AuthError
+	if errors.As(err, &denied) {
+		return "", "", a.denied(denied)
+	}
+	return p.Code, flow.GotPasted(p).Note(), nil
 }
 
 // denied says what the provider (or an alarm) said; it may authorize again.

@@ -226,7 +226,7 @@ func (a *accessible) create() {
 	for a.err == nil {
 		name := strings.TrimSpace(a.ans.Name)
 		a.say("Creating %s on %s…", name, a.ans.Creds().Host())
-		c, err := a.send(flow.CreateRequest{Creds: a.ans.Creds(), Instance: a.ans.Request(), Insecure: a.opts.Insecure, Remember: a.ans.Remember, Replace: a.replace != "" && name == a.replace})
+		c, err := a.send(a.ans.CreateRequest(a.opts.Insecure, a.replace != "" && name == a.replace))
 		a.res.Err = err
 		e, _ := platform.AsAPIError(err)
 		u, unsettled := wizard.Unsettled(err)

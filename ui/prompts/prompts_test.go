@@ -103,8 +103,8 @@ func a11yOptions() wizard.Options {
 			BaseURL: "https://platform.test/api", UserSecret: wizardtest.UserSecret, OrgSecret: wizardtest.OrgSecret,
 			Connector: "onedrivebusiness", ClientID: "cid", ClientSecret: wizardtest.ClientSecret, CallbackURL: "http://127.0.0.1:8750/callback",
 		},
-		DefaultName: "drive",
-		Wait:        time.Minute,
+		Name: "drive",
+		Wait: time.Minute,
 	}
 }
 

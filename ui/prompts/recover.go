@@ -25,7 +25,7 @@ func (a *accessible) answerLost(lost error) {
 		found, err := a.svc.Recover(a.ctx, a.ans.Creds())
 		if err == nil {
 			if a.res.SettleRecovered(found); !wizard.FoundAny(found) {
-				a.say("✗ The answer was lost, and the platform has no such instance: nothing was created.")
+				a.say("✗ %s", wizard.SayNothingFound)
 			}
 			for cands, ok := a.res.NextCandidates(); ok && a.pick(cands); cands, ok = a.res.NextCandidates() {
 			}

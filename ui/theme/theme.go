@@ -22,9 +22,7 @@ type Styles struct {
 	Good    lipgloss.Style
 	Warn    lipgloss.Style
 	Bad     lipgloss.Style
-	Box     lipgloss.Style
 	Spinner lipgloss.Style
-	Help    lipgloss.Style
 	KeyHint lipgloss.Style
 	Badge   lipgloss.Style // the sandbox's mark in the header: not a warning
 	Form    *huh.Theme     // the forms' theme
@@ -73,9 +71,7 @@ func New() Styles {
 		Warn:    lipgloss.NewStyle().Foreground(p.Warn),
 		Bad:     lipgloss.NewStyle().Bold(true).Foreground(p.Bad),
 		Badge:   lipgloss.NewStyle().Bold(true).Foreground(p.Accent),
-		Box:     lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(p.Muted).Padding(0, 1),
 		Spinner: lipgloss.NewStyle().Foreground(p.Accent),
-		Help:    lipgloss.NewStyle().Foreground(p.Muted),
 		KeyHint: lipgloss.NewStyle().Bold(true),
 		Form:    formTheme(),
 	}

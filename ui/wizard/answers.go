@@ -58,7 +58,7 @@ func NewAnswers(opts Options) Answers {
 		ClientSecret: c.ClientSecret.Reveal(),
 		CallbackURL:  orDefault(c.CallbackURL, platform.DefaultCallbackURL),
 		Remember:     opts.Remember,
-		Name:         orDefault(opts.Name, opts.DefaultName),
+		Name:         strings.TrimSpace(opts.Name),
 		Tags:         strings.Join(opts.Tags, ", "),
 		Extra:        ExtraLines(opts.Extra),
 	}
@@ -94,6 +94,12 @@ func (a *Answers) Request() platform.InstanceRequest {
 		extra[k] = trim(*v)
 	}
 	return flow.NewInstanceRequest(a.Creds(), a.Code, a.Callback, trim(a.Name), flow.ParseTags(a.Tags), extra)
+}
+
+// CreateRequest is the create the answers make: the request, with how
+// the token is kept and whether a taken local name is replaced.
+func (a *Answers) CreateRequest(insecure, replace bool) flow.CreateRequest {
+	return flow.CreateRequest{Creds: a.Creds(), Instance: a.Request(), Insecure: insecure, Remember: a.Remember, Replace: replace}
 }
 
 // FillRemembered fills the secrets the keychain remembers for baseURL

@@ -101,6 +101,19 @@ func ValidExtra(s string) error {
 	return err
 }
 
+// PasteCheck is the check of a pasted redirect URL (or bare code) against
+// the authorization's state: a provider's refusal in it passes, for the
+// presenter to show on its own; any other problem is the answer's error.
+func PasteCheck(state secret.Secret) func(string) error {
+	return func(s string) error {
+		_, err := callback.ParsePasted(s, state)
+		if errors.As(err, new(*callback.AuthError)) {
+			return nil
+		}
+		return err
+	}
+}
+
 // ErrorFields maps an authorize error to the credentials it concerns
 // (their titles), each with a short reason.
 func ErrorFields(err error) map[string]string {

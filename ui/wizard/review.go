@@ -66,6 +66,8 @@ const (
 	// SaySummary heads the summary, SayReview the review.
 	SaySummary = "Ready with these credentials:"
 	SayReview  = "This is the request about to be sent:"
+	// SayNothingFound: recovering a lost answer found no instance.
+	SayNothingFound = "The answer was lost, and the platform has no such instance: nothing was created."
 	// SayFinishing: ctrl+c during a create waits for it to finish.
 	SayFinishing = "Finishing the create and saving the token before quitting, so it is not lost…"
 )

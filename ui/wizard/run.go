@@ -64,12 +64,10 @@ type Options struct {
 	Remember bool
 	// Wait bounds the wait for the callback (callback.DefaultWait when zero).
 	Wait time.Duration
-	// Name, Tags and Extra prefill the details step; DefaultName is offered
-	// when Name is empty.
-	Name        string
-	DefaultName string
-	Tags        []string
-	Extra       map[string]string
+	// Name, Tags and Extra prefill the details step.
+	Name  string
+	Tags  []string
+	Extra map[string]string
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Tick is the animation interval (spinner, time left); default 1s, which
