@@ -40,9 +40,6 @@ func (e *AuthError) Error() string {
 	if e.URI != "" {
 		msg += " (the provider explains at " + e.URI + ")"
 	}
-	if e.URI != "" {
-		msg += " (the provider explains at " + e.URI + ")"
-	}
 	return msg + " — authorize again to retry"
 }
 

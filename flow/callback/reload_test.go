@@ -85,7 +85,7 @@ func TestErrorURI(t *testing.T) {
 		t.Fatalf("page: %d %s", status, body)
 	}
 	r := <-l.Done()
-	if r.Err == nil || r.Err.URI != "https://provider.example/help?e=1" || !strings.Contains(r.Err.Error(), "explains at https://provider.example/help?e=1") {
+	if r.Err == nil || r.Err.URI != "https://provider.example/help?e=1" || strings.Count(r.Err.Error(), "explains at https://provider.example/help?e=1") != 1 {
 		t.Fatalf("result: %+v", r.Err)
 	}
 	for _, bad := range []string{"javascript:alert(1)", "file:///etc/passwd", "https://evil.example/\x1b[2J", "https://evil.example/\u202e"} {
