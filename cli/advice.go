@@ -22,7 +22,7 @@ func advice(err error) string {
 			return "give them with --config KEY=VALUE"
 		case e.Unauthorized() && !e.MaybeProxy():
 			return "set CONNECTWIZ_USER_SECRET and CONNECTWIZ_ORG_SECRET to this platform's ('connectwiz secrets forget' drops ones remembered for it)"
-		case e.Status >= 400 && e.Status < 500 && e.ClientRefused():
+		case e.AppRefused():
 			return "give the app's --client-id and set CONNECTWIZ_CLIENT_SECRET"
 		}
 	}

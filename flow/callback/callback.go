@@ -228,10 +228,7 @@ func (l *Listener) Wait(ctx context.Context, timeout time.Duration) (secret.Secr
 	defer t.Stop()
 	select {
 	case r := <-l.done:
-		if r.Alarm != nil {
-			return "", fmt.Errorf("%w; %s", r.Alarm, StoppedWords)
-		}
-		if r.Err != nil {
+		if r.Err != nil { // an alarm's, too: its *AuthError says it and unwraps to it
 			return "", r.Err
 		}
 		return r.Code, nil

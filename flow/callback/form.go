@@ -14,7 +14,6 @@ const maxFormBody = 16 << 10
 const (
 	whyFragment = "no query at all (a provider answering in the URL fragment, #code=…, never reaches connectwiz)"
 	whyState    = "wrong state"
-	whyReceived = "callback already received"
 )
 
 // Refusal is a request the listener refused while the wait goes on: its

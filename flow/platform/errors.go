@@ -105,7 +105,7 @@ func (e *APIError) Hint() string {
 		return ""
 	case e.Status >= 500:
 		return "the platform had a problem; try again later"
-	case e.Status >= 400 && e.Status < 500 && e.ClientRefused():
+	case e.AppRefused():
 		return "the OAuth app was refused: check the OAuth client ID and secret registered with the provider"
 	case e.Status == http.StatusBadRequest && e.ProviderMessage != "":
 		return "the provider refused the authorization; authorize again"
@@ -131,6 +131,12 @@ func (e *APIError) ClientRefused() bool {
 		}
 	}
 	return false
+}
+
+// AppRefused reports whether the platform or the provider refused the
+// OAuth app: a 4xx answer that speaks of it (ClientRefused).
+func (e *APIError) AppRefused() bool {
+	return e.Status >= 400 && e.Status < 500 && e.ClientRefused()
 }
 
 // AsAPIError returns the *APIError in err's chain, if any.

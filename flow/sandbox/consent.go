@@ -19,12 +19,10 @@ import (
 	"github.com/connectwiz/connectwiz/flow/callback"
 )
 
-var htmlEscape = html.EscapeString
-
 // consentPage is the provider's consent form, with its single-use CSRF
 // token; every value is escaped.
 func consentPage(clientID, redirectURI, state, csrf string) string {
-	e := htmlEscape
+	e := html.EscapeString
 	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sandbox provider — authorize</title></head>
 <body>
@@ -57,18 +55,13 @@ func (s *Server) checkClient(v url.Values) string {
 	switch {
 	case v.Get("client_id") != s.opts.ClientID:
 		return "Unknown client_id: this application is not registered with the sandbox provider."
-	case LoopbackRedirect(ru):
+	case callback.IsLoopback(ru):
 		return ""
-	case s.isRegistered(registration{clientID: v.Get("client_id"), redirectURI: ru, state: v.Get("state")}):
+	case s.isRegistered(registrationOf(v)):
 		return ""
 	}
 	return "The redirect_uri must be a loopback http URL (http://127.0.0.1:PORT/..., http://[::1]:PORT/... or http://localhost:PORT/...): the sandbox provider sends authorization codes nowhere else."
 }
-
-// LoopbackRedirect reports whether raw is a plain-http URL on this
-// machine's loopback interface (127.0.0.0/8, ::1 or localhost), with no
-// user info: the only redirect URIs the sandbox provider accepts on its own.
-func LoopbackRedirect(raw string) bool { return callback.IsLoopback(raw) }
 
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -83,7 +76,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY")
-	csrf := s.issueCSRF(registration{clientID: q.Get("client_id"), redirectURI: q.Get("redirect_uri"), state: q.Get("state")})
+	csrf := s.issueCSRF(registrationOf(q))
 	_, _ = io.WriteString(w, consentPage(q.Get("client_id"), q.Get("redirect_uri"), q.Get("state"), csrf)) //nolint:gosec // consentPage escapes every value
 }
 
@@ -98,7 +91,7 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 		s.page(w, http.StatusBadRequest, msg)
 		return
 	}
-	if !s.takeCSRF(f.Get("csrf"), registration{clientID: f.Get("client_id"), redirectURI: f.Get("redirect_uri"), state: f.Get("state")}) {
+	if !s.takeCSRF(f.Get("csrf"), registrationOf(f)) {
 		s.page(w, http.StatusForbidden, "This form was not issued by the sandbox for this authorization, or was already used: load the consent page again.")
 		return
 	}
@@ -132,7 +125,7 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	target.RawQuery = q.Encode()
-	if !LoopbackRedirect(f.Get("redirect_uri")) {
+	if !callback.IsLoopback(f.Get("redirect_uri")) {
 		s.redirectShown(w, target.String()) // never a redirect off this machine
 		return
 	}
@@ -219,10 +212,7 @@ func consent(ctx context.Context, oauthURL string, approve, follow bool) (string
 	if resp.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("the consent page answered %s", resp.Status)
 	}
-	form := url.Values{}
-	for _, m := range hiddenRe().FindAllStringSubmatch(string(page), -1) {
-		form.Set(m[1], html.UnescapeString(m[2]))
-	}
+	form := hiddenFields(string(page))
 	if form.Get("redirect_uri") == "" {
 		return "", errors.New("the consent page has no form to submit")
 	}
@@ -267,10 +257,7 @@ func consent(ctx context.Context, oauthURL string, approve, follow bool) (string
 // postForm submits a form_post page's hidden fields to its action (the
 // callback), as the browser does, and returns the action's URL.
 func postForm(ctx context.Context, hc *http.Client, action, page string) (string, error) {
-	form := url.Values{}
-	for _, m := range hiddenRe().FindAllStringSubmatch(page, -1) {
-		form.Set(m[1], html.UnescapeString(m[2]))
-	}
+	form := hiddenFields(page)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, action, strings.NewReader(form.Encode()))
 	if err != nil {
 		return "", err
@@ -286,4 +273,19 @@ func postForm(ctx context.Context, hc *http.Client, action, page string) (string
 		return "", fmt.Errorf("the callback answered %s", resp.Status)
 	}
 	return action, nil
+}
+
+// hiddenFields are the hidden inputs of a page's form, as a browser
+// submits them.
+func hiddenFields(page string) url.Values {
+	form := url.Values{}
+	for _, m := range hiddenRe().FindAllStringSubmatch(page, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	return form
+}
+
+// registrationOf is the registration a consent request or form names.
+func registrationOf(v url.Values) registration {
+	return registration{clientID: v.Get("client_id"), redirectURI: v.Get("redirect_uri"), state: v.Get("state")}
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -72,5 +73,5 @@ func (s *Server) redirectShown(w http.ResponseWriter, target string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	_, _ = w.Write([]byte(`<!doctype html><title>Sandbox provider</title><p>The sandbox redirects only to this machine. Paste this URL into connectwiz:</p><pre id="redirect">` + htmlEscape(target) + "</pre>\n")) //nolint:gosec // escaped
+	_, _ = w.Write([]byte(`<!doctype html><title>Sandbox provider</title><p>The sandbox redirects only to this machine. Paste this URL into connectwiz:</p><pre id="redirect">` + html.EscapeString(target) + "</pre>\n")) //nolint:gosec // escaped
 }

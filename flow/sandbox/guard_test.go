@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/connectwiz/connectwiz/flow/sandbox"
+	"github.com/connectwiz/connectwiz/internal/testkit"
 )
 
 // A page elsewhere posting the consent form (CSRF) gets no code: the form
 // carries a single-use token the consent page issued for that
 // authorization.
 func TestConsentFormForgedWithoutCSRFTokenGetsNothing(t *testing.T) {
-	sb := start(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	origin := strings.TrimSuffix(sb.BaseURL, sandbox.APIPath)
 	const ru = "http://127.0.0.1:8750/callback"
 	q := url.Values{"response_type": {"code"}, "client_id": {sandbox.DefaultClientID}, "redirect_uri": {ru}, "state": {"s"}}
@@ -41,7 +42,7 @@ func TestConsentFormForgedWithoutCSRFTokenGetsNothing(t *testing.T) {
 // A DNS-rebinding page (a foreign Host) is answered 400, API and consent
 // alike.
 func TestSandboxRefusesForeignHost(t *testing.T) {
-	sb := start(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	origin := strings.TrimSuffix(sb.BaseURL, sandbox.APIPath)
 	for _, path := range []string{"/oauth/authorize?response_type=code", sandbox.APIPath + "/instances"} {
 		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, origin+path, nil)
@@ -60,7 +61,7 @@ func TestSandboxRefusesForeignHost(t *testing.T) {
 // The sandbox sends a browser only to this machine: a registered remote
 // redirect URI is shown, never redirected to.
 func TestSandboxNeverRedirectsOffMachine(t *testing.T) {
-	sb := start(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	const remote = "https://app.example.com/oauth/callback"
 	_, u := authURL(t, sb, "", remote)
 	origin := strings.TrimSuffix(sb.BaseURL, sandbox.APIPath)

@@ -195,7 +195,7 @@ func (s *Server) authURL(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusInternalServerError, "The sandbox does not know its own address; serve it with sandbox.Start", "")
 		return
 	}
-	if !LoopbackRedirect(cb) {
+	if !callback.IsLoopback(cb) {
 		s.register(registration{clientID: q.Get("apiKey"), redirectURI: cb, state: q.Get("state")})
 	}
 	au, _ := url.Parse(origin + "/oauth/authorize")

@@ -17,12 +17,6 @@ import (
 	"github.com/connectwiz/connectwiz/internal/testkit"
 )
 
-func start(t *testing.T, o sandbox.Options) *sandbox.Running {
-	t.Helper()
-	sb := testkit.Sandbox(t, o)
-	return sb
-}
-
 func TestStartRefusesNonLoopback(t *testing.T) {
 	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.168.1.10:0", "10.0.0.1:8751", "example.com:0", "localhost.example.com:0", "127.0.0.1"} {
 		sb, err := sandbox.Start(addr, sandbox.Options{})
@@ -90,7 +84,7 @@ func authURL(t *testing.T, sb *sandbox.Running, host, callback string) (int, str
 }
 
 func TestOAuthURLFromListenAddressNotHost(t *testing.T) {
-	sb := start(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	origin := strings.TrimSuffix(sb.BaseURL, sandbox.APIPath)
 	for _, host := range []string{"", "localhost:1", "127.0.0.9:2"} {
 		status, u := authURL(t, sb, host, "http://127.0.0.1:8750/callback")
@@ -164,7 +158,7 @@ func csrfOf(page string) string {
 }
 
 func TestAuthorizeAcceptsLoopbackRedirectOnly(t *testing.T) {
-	sb := start(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	origin := strings.TrimSuffix(sb.BaseURL, sandbox.APIPath)
 	good := []string{"http://127.0.0.1:8750/callback", "http://[::1]:8750/cb", "http://localhost:8750/cb", "http://localhost/cb", "http://127.0.0.2:1/x?y=1"}
 	bad := []string{"https://evil.example/cb", "http://evil.example/cb", "http://localhost.evil.example/cb", "http://127.0.0.1.evil.example/cb", "http://192.168.1.10:8750/cb", "https://127.0.0.1:8750/cb", "javascript:alert(1)", "http://user@127.0.0.1:1/cb", "", "/cb"}
@@ -199,7 +193,7 @@ func TestAuthorizeAcceptsLoopbackRedirectOnly(t *testing.T) {
 // itself was asked for (the SSH case, pasted by hand) is accepted for that
 // client and state only — the sandbox is no open redirector.
 func TestRegisteredRemoteRedirect(t *testing.T) {
-	sb := start(t, sandbox.Options{})
+	sb := testkit.Sandbox(t, sandbox.Options{})
 	const remote = "https://app.example.com/oauth/callback"
 	status, u := authURL(t, sb, "", remote)
 	if status != 200 {
